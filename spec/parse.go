@@ -1,0 +1,833 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/flaggen/flaggen/internal/semver"
+)
+
+// Load reads and parses the flags.toml at path. Positions in errors name
+// the file as path is written.
+func Load(path string) (*File, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
+
+// Parse parses and validates src, a flags.toml named name in messages.
+// The error, if any, is an [ErrorList] holding every problem, sorted by
+// position; a TOML syntax error stops parsing and is reported alone.
+func Parse(name string, src []byte) (*File, error) {
+	var raw map[string]any
+	if _, err := toml.Decode(string(src), &raw); err != nil {
+		return nil, ErrorList{syntaxError(name, err)}
+	}
+	p := &parser{name: name, ix: buildIndex(name, src)}
+	f := &File{Name: name, Source: src}
+	p.file(f, raw)
+	p.checkNames(f)
+	if len(p.errs) > 0 {
+		p.errs.Sort()
+		return nil, p.errs
+	}
+	return f, nil
+}
+
+// syntaxError turns a TOML decoding error into an [Error] with a position.
+func syntaxError(name string, err error) *Error {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		return &Error{Pos: Pos{Filename: name}, Msg: err.Error(), syntax: true}
+	}
+	msg := strings.TrimSuffix(pe.Message, ".")
+	if k, ok := strings.CutPrefix(msg, "Key '"); ok && strings.HasSuffix(k, "' has already been defined") {
+		k = strings.TrimSuffix(k, "' has already been defined")
+		if parts := strings.Split(k, "."); len(parts) == 2 && parts[0] == "flags" {
+			msg = fmt.Sprintf("duplicate flag %q: a flag is declared once; merge the two tables or rename one", parts[1])
+		} else {
+			msg = fmt.Sprintf("duplicate key %q: a key is set once per table; delete one of them", k)
+		}
+	} else if msg != "" {
+		msg = "invalid TOML: " + strings.ToLower(msg[:1]) + msg[1:]
+	}
+	return &Error{Pos: Pos{Filename: name, Line: pe.Position.Line, Col: pe.Position.Col}, Msg: msg, syntax: true}
+}
+
+type parser struct {
+	name string
+	ix   *index
+	errs ErrorList
+}
+
+func (p *parser) errorf(pos Pos, format string, args ...any) {
+	if pos.Filename == "" {
+		pos.Filename = p.name
+	}
+	p.errs = append(p.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// keyPos is where the key at path is written, or the nearest ancestor's
+// position when the index lacks it.
+func (p *parser) keyPos(path ...string) Pos {
+	for n := len(path); n > 0; n-- {
+		if pos, ok := p.ix.key(path[:n]...); ok {
+			return pos
+		}
+	}
+	return Pos{Filename: p.name, Line: 1, Col: 1}
+}
+
+// valuePos is where the value at path starts, falling back to keyPos.
+func (p *parser) valuePos(path ...string) Pos {
+	if pos, ok := p.ix.value(path...); ok {
+		return pos
+	}
+	return p.keyPos(path...)
+}
+
+// at returns path extended by elems, as a fresh slice.
+func at(path []string, elems ...string) []string {
+	return append(slices.Clip(path), elems...)
+}
+
+// typeName names the TOML type of a decoded value, for messages.
+func typeName(v any) string {
+	switch v := v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case time.Time:
+		switch v.Location().String() {
+		case "date-local":
+			return "a date"
+		case "time-local":
+			return "a time"
+		case "datetime-local":
+			return "a local date-time"
+		}
+		return "a date-time"
+	case []any, []map[string]any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// keys reports every key of tbl that is not in allowed, with a suggestion.
+func (p *parser) keys(path []string, tbl map[string]any, what string, allowed ...string) {
+	for k := range tbl {
+		if slices.Contains(allowed, k) {
+			continue
+		}
+		msg := fmt.Sprintf("unknown key %q in %s", k, what)
+		if s := suggest(k, allowed); s != "" {
+			msg += fmt.Sprintf(": did you mean %q?", s)
+		} else {
+			msg += fmt.Sprintf(": the keys are %s", strings.Join(allowed, ", "))
+		}
+		p.errorf(p.keyPos(at(path, k)...), "%s", msg)
+	}
+}
+
+func (p *parser) wrongType(path []string, v any, want, example string) {
+	p.errorf(p.valuePos(path...), "%s is %s; it must be %s, e.g. %s", path[len(path)-1], typeName(v), want, example)
+}
+
+// str reads an optional non-empty string.
+func (p *parser) str(path []string, tbl map[string]any, key, example string) (string, bool) {
+	v, ok := tbl[key]
+	if !ok {
+		return "", false
+	}
+	s, ok := v.(string)
+	if !ok {
+		p.wrongType(at(path, key), v, "a string", example)
+		return "", false
+	}
+	if strings.TrimSpace(s) == "" {
+		p.errorf(p.valuePos(at(path, key)...), "%s is empty; write %s, or delete the key", key, example)
+		return "", false
+	}
+	return s, true
+}
+
+func (p *parser) boolean(path []string, tbl map[string]any, key string, def bool) bool {
+	v, ok := tbl[key]
+	if !ok {
+		return def
+	}
+	b, ok := v.(bool)
+	if !ok {
+		p.wrongType(at(path, key), v, "true or false", key+" = "+strconv.FormatBool(!def))
+		return def
+	}
+	return b
+}
+
+// strings reads an array of strings.
+func (p *parser) strList(path []string, tbl map[string]any, key, example string) ([]string, bool) {
+	v, ok := tbl[key]
+	if !ok {
+		return nil, false
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		p.wrongType(at(path, key), v, "an array of strings", example)
+		return nil, false
+	}
+	out := make([]string, 0, len(arr))
+	good := true
+	for i, e := range arr {
+		s, ok := e.(string)
+		if !ok {
+			p.errorf(p.valuePos(at(path, key, strconv.Itoa(i))...), "%s[%d] is %s; %s holds strings, e.g. %s", key, i, typeName(e), key, example)
+			good = false
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, good
+}
+
+// percent reads a number between 0 and 100 with at most two decimals.
+func (p *parser) percent(path []string, v any) (Percent, bool) {
+	var f float64
+	switch n := v.(type) {
+	case int64:
+		f = float64(n)
+	case float64:
+		f = n
+	default:
+		p.wrongType(path, v, "a percentage between 0 and 100", path[len(path)-1]+" = 25")
+		return 0, false
+	}
+	pos := p.valuePos(path...)
+	if math.IsNaN(f) || f < 0 || f > 100 {
+		p.errorf(pos, "%s = %v is outside 0–100: write a percentage between 0 and 100", path[len(path)-1], v)
+		return 0, false
+	}
+	if math.Abs(f*100-math.Round(f*100)) > 1e-6 {
+		p.errorf(pos, "%s = %v is finer than 0.01%%: round it to two decimals", path[len(path)-1], v)
+		return 0, false
+	}
+	return PercentOf(f), true
+}
+
+// date reads a TOML local date such as 2027-03-31.
+func (p *parser) date(path []string, v any) (Date, bool) {
+	t, ok := v.(time.Time)
+	if !ok || t.Location().String() != "date-local" {
+		example := path[len(path)-1] + " = 2027-03-31"
+		if s, isStr := v.(string); isStr {
+			p.errorf(p.valuePos(path...), "%s is the string %q; write a TOML date without quotes, e.g. %s", path[len(path)-1], s, example)
+		} else {
+			p.errorf(p.valuePos(path...), "%s is %s; it must be a date with no time of day, e.g. %s", path[len(path)-1], typeName(v), example)
+		}
+		return Date{}, false
+	}
+	return Date{t.Year(), t.Month(), t.Day()}, true
+}
+
+// tableArray reads an array of tables, written [[...]] or as an array of
+// inline tables.
+func (p *parser) tableArray(path []string, v any, example string) []map[string]any {
+	switch arr := v.(type) {
+	case []map[string]any:
+		return arr
+	case []any:
+		out := make([]map[string]any, 0, len(arr))
+		for i, e := range arr {
+			m, ok := e.(map[string]any)
+			if !ok {
+				p.errorf(p.valuePos(at(path, strconv.Itoa(i))...), "%s[%d] is %s; write tables, e.g. %s", path[len(path)-1], i, typeName(e), example)
+				continue
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	p.wrongType(path, v, "an array of tables", example)
+	return nil
+}
+
+func (p *parser) file(f *File, raw map[string]any) {
+	p.keys(nil, raw, "the top level", "flags")
+	v, ok := raw["flags"]
+	if !ok {
+		return // a file with no flags is valid, if useless
+	}
+	flags, ok := v.(map[string]any)
+	if !ok {
+		p.wrongType([]string{"flags"}, v, "a table of flags", "[flags.my_flag]")
+		return
+	}
+	keys := p.ix.children("flags")
+	for k := range flags { // keep any the index missed, last
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	for _, key := range keys {
+		tbl, ok := flags[key].(map[string]any)
+		path := []string{"flags", key}
+		if !ok {
+			p.wrongType(path, flags[key], "a table", "[flags."+key+"]")
+			continue
+		}
+		if fl := p.flag(path, key, tbl); fl != nil {
+			f.Flags = append(f.Flags, fl)
+		}
+	}
+}
+
+var flagKeys = []string{"description", "owner", "expires", "go_name", "variants", "variant_go_names",
+	"default", "enabled", "killed", "salt", "bucket_by", "rollout", "split", "schedule", "rules",
+	"overrides", "deprecated", "removed"}
+
+func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
+	pos := p.keyPos(path...)
+	fl := &Flag{Pos: pos, Key: key, Enabled: true, Salt: key}
+	if !snakeCase.MatchString(key) {
+		p.errorf(pos, "flag key %q is not snake_case: write [flags.%s]", key, snakeCaseOf(key))
+	}
+	p.keys(path, tbl, fmt.Sprintf("flag %q", key), flagKeys...)
+	fl.GoName = GoName(key)
+	if g, ok := p.str(path, tbl, "go_name", `go_name = "Checkout"`); ok {
+		if !goIdent.MatchString(g) {
+			p.errorf(p.valuePos(at(path, "go_name")...), "go_name %q is not an exported Go identifier: write letters and digits starting with a capital, e.g. %q", g, GoName(g))
+		} else {
+			fl.GoName = g
+		}
+	}
+	if fl.GoName == "" {
+		fl.GoName = "Flag" // reported as not snake_case above
+	}
+	var ok bool
+	if fl.Description, ok = p.str(path, tbl, "description", `description = "what the flag changes"`); !ok {
+		if _, present := tbl["description"]; !present {
+			p.errorf(pos, "flag %q has no description: add description = \"what the flag changes\"", key)
+		}
+	}
+	if fl.Owner, ok = p.str(path, tbl, "owner", `owner = "team-or-person"`); !ok {
+		if _, present := tbl["owner"]; !present {
+			p.errorf(pos, "flag %q has no owner: add owner = \"team-or-person\" so stale-flag reports reach someone", key)
+		}
+	}
+	if v, present := tbl["expires"]; present {
+		fl.Expires, _ = p.date(at(path, "expires"), v)
+	} else {
+		p.errorf(pos, "flag %q has no expires: add expires = %s, the date by which it should be gone from the code", key, time.Now().AddDate(0, 3, 0).Format(time.DateOnly))
+	}
+
+	p.variants(path, fl, tbl)
+	fl.Enabled = p.boolean(path, tbl, "enabled", true)
+	fl.Killed = p.boolean(path, tbl, "killed", false)
+	if s, ok := p.str(path, tbl, "salt", `salt = "`+key+`-2"`); ok {
+		fl.Salt = s
+	}
+	fl.BucketBy, _ = p.str(path, tbl, "bucket_by", `bucket_by = "account_id"`)
+	if fl.Variants == nil {
+		return nil // nothing below can be checked without variants
+	}
+
+	_, hasRollout := tbl["rollout"]
+	_, hasSplit := tbl["split"]
+	_, hasSchedule := tbl["schedule"]
+	switch {
+	case hasRollout && hasSplit:
+		p.errorf(p.keyPos(at(path, "split")...), "flag %q has both rollout and split: keep one", key)
+	case hasRollout && hasSchedule:
+		p.errorf(p.keyPos(at(path, "schedule")...), "flag %q has both rollout and schedule: a schedule sets the percentage over time, so delete rollout (or the schedule)", key)
+	case hasSplit && hasSchedule:
+		p.errorf(p.keyPos(at(path, "schedule")...), "flag %q has both split and schedule: a schedule ramps a boolean flag; delete one", key)
+	}
+	fl.Rollout = p.distribution(path, fl, tbl)
+	if v, ok := tbl["schedule"]; ok {
+		fl.Schedule = p.schedule(at(path, "schedule"), fl, v)
+	}
+	if v, ok := tbl["rules"]; ok {
+		for i, r := range p.tableArray(at(path, "rules"), v, "[[flags."+key+".rules]]") {
+			if rule := p.rule(at(path, "rules", strconv.Itoa(i)), fl, r); rule != nil {
+				fl.Rules = append(fl.Rules, rule)
+			}
+		}
+	}
+	if v, ok := tbl["overrides"]; ok {
+		fl.Overrides = p.overrides(at(path, "overrides"), fl, v)
+	}
+	fl.Deprecated, _ = p.str(path, tbl, "deprecated", `deprecated = "use new_search instead"`)
+	if v, ok := tbl["removed"]; ok {
+		fl.Removed = p.removed(at(path, "removed"), fl, v)
+	}
+	return fl
+}
+
+// variants reads variants, variant_go_names and default.
+func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
+	if _, ok := tbl["variants"]; !ok {
+		fl.Bool = true
+		fl.Variants = []*Variant{{Pos: fl.Pos, Name: Off, GoName: "Off"}, {Pos: fl.Pos, Name: On, GoName: "On"}}
+	} else {
+		names, good := p.strList(path, tbl, "variants", `variants = ["control", "treatment"]`)
+		if !good {
+			return
+		}
+		vpath := at(path, "variants")
+		if len(names) < 2 {
+			p.errorf(p.valuePos(vpath...), "flag %q lists %d variants: list at least two, or delete variants for a boolean flag", fl.Key, len(names))
+			return
+		}
+		seen := map[string]bool{}
+		for i, n := range names {
+			pos := p.valuePos(at(vpath, strconv.Itoa(i))...)
+			switch {
+			case seen[n]:
+				p.errorf(pos, "variant %q is listed twice: delete the second", n)
+				return
+			case !variantName.MatchString(n):
+				p.errorf(pos, "variant %q is not a name: use letters, digits and underscores, starting with a letter, e.g. %q", n, snakeCaseOf(n))
+				return
+			}
+			seen[n] = true
+			fl.Variants = append(fl.Variants, &Variant{Pos: pos, Name: n, GoName: GoName(n)})
+		}
+	}
+	if v, ok := tbl["variant_go_names"]; ok {
+		gpath := at(path, "variant_go_names")
+		m, ok := v.(map[string]any)
+		if !ok {
+			p.wrongType(gpath, v, "a table of variant = \"GoName\"", `variant_go_names = { variant_a = "Alpha" }`)
+		}
+		for name, g := range m {
+			i := fl.VariantIndex(name)
+			if i < 0 {
+				p.unknownVariant(at(gpath, name), fl, name, true)
+				continue
+			}
+			s, ok := g.(string)
+			if !ok || !goIdent.MatchString(s) {
+				p.errorf(p.valuePos(at(gpath, name)...), "Go name of variant %q must be an exported Go identifier, e.g. %s = %q", name, name, GoName(name))
+				continue
+			}
+			fl.Variants[i].GoName = s
+		}
+	}
+	if fl.Bool {
+		fl.Default = 0
+	}
+	if v, ok := tbl["default"]; ok {
+		if i, ok := p.variantRef(at(path, "default"), fl, v); ok {
+			fl.Default = i
+		}
+	} else if !fl.Bool {
+		p.errorf(fl.Pos, "flag %q has no default: add default = %q, the variant served when the flag is off or nothing matches", fl.Key, fl.Variants[0].Name)
+	}
+}
+
+// variantRef reads a string naming one of fl's variants.
+func (p *parser) variantRef(path []string, fl *Flag, v any) (int, bool) {
+	s, ok := v.(string)
+	if !ok {
+		p.wrongType(path, v, "a variant name", fmt.Sprintf("%s = %q", path[len(path)-1], fl.Variants[len(fl.Variants)-1].Name))
+		return 0, false
+	}
+	i := fl.VariantIndex(s)
+	if i < 0 {
+		p.unknownVariant(path, fl, s, false)
+		return 0, false
+	}
+	return i, true
+}
+
+func (p *parser) unknownVariant(path []string, fl *Flag, name string, atKey bool) {
+	names := make([]string, len(fl.Variants))
+	for i, v := range fl.Variants {
+		names[i] = v.Name
+	}
+	msg := fmt.Sprintf("%q is not a variant of flag %q", name, fl.Key)
+	if s := suggest(name, names); s != "" {
+		msg += fmt.Sprintf(": did you mean %q?", s)
+	} else {
+		msg += ": write one of " + strings.Join(names, ", ")
+	}
+	pos := p.valuePos(path...)
+	if atKey {
+		pos = p.keyPos(path...)
+	}
+	p.errorf(pos, "%s", msg)
+}
+
+// distribution reads rollout (boolean flags) or split from tbl.
+func (p *parser) distribution(path []string, fl *Flag, tbl map[string]any) Distribution {
+	if v, ok := tbl["rollout"]; ok {
+		rpath := at(path, "rollout")
+		if !fl.Bool {
+			p.errorf(p.keyPos(rpath...), "rollout is for boolean flags; flag %q has variants, so write split = { %s = 50, %s = 50 }", fl.Key, fl.Variants[0].Name, fl.Variants[1].Name)
+			return nil
+		}
+		pct, ok := p.percent(rpath, v)
+		if !ok {
+			return nil
+		}
+		return Distribution{{Variant: 1, Upper: pct}, {Variant: 0, Upper: Whole}}
+	}
+	v, ok := tbl["split"]
+	if !ok {
+		return nil
+	}
+	spath := at(path, "split")
+	m, ok := v.(map[string]any)
+	if !ok {
+		p.wrongType(spath, v, "a table of variant = percent", fmt.Sprintf("split = { %s = 50, %s = 50 }", fl.Variants[0].Name, fl.Variants[1].Name))
+		return nil
+	}
+	weights := make([]Percent, len(fl.Variants))
+	good := true
+	var sum Percent
+	for name, w := range m {
+		i := fl.VariantIndex(name)
+		if i < 0 {
+			p.unknownVariant(at(spath, name), fl, name, true)
+			good = false
+			continue
+		}
+		pct, ok := p.percent(at(spath, name), w)
+		if !ok {
+			good = false
+			continue
+		}
+		weights[i] = pct
+		sum += pct
+	}
+	if !good {
+		return nil
+	}
+	if sum != Whole {
+		p.errorf(p.valuePos(spath...), "split weights sum to %v, not 100: adjust them so they add up to 100", sum.Float())
+		return nil
+	}
+	var d Distribution
+	var upper Percent
+	for i, w := range weights {
+		if w == 0 {
+			continue
+		}
+		upper += w
+		d = append(d, Part{Variant: i, Upper: upper})
+	}
+	return d
+}
+
+func (p *parser) schedule(path []string, fl *Flag, v any) []*Stage {
+	example := "[[flags." + fl.Key + ".schedule]]"
+	if !fl.Bool {
+		p.errorf(p.keyPos(path...), "schedule is for boolean flags; flag %q has variants: ramp it with split, or delete the schedule", fl.Key)
+		return nil
+	}
+	var out []*Stage
+	for i, st := range p.tableArray(path, v, example) {
+		spath := at(path, strconv.Itoa(i))
+		pos := p.keyPos(spath...)
+		p.keys(spath, st, fmt.Sprintf("schedule stage %d of flag %q", i+1, fl.Key), "start", "percent")
+		stage := &Stage{Pos: pos}
+		good := true
+		if sv, ok := st["start"]; !ok {
+			p.errorf(pos, "schedule stage %d has no start: add start = 2026-11-02T09:00:00Z", i+1)
+			good = false
+		} else if t, ok := sv.(time.Time); !ok || t.Location().String() == "date-local" || t.Location().String() == "time-local" {
+			p.wrongType(at(spath, "start"), sv, "a date-time with a zone offset", "start = 2026-11-02T09:00:00Z")
+			good = false
+		} else if t.Location().String() == "datetime-local" {
+			p.errorf(p.valuePos(at(spath, "start")...), "start has no zone offset, so instances in different zones would disagree: append Z or an offset, e.g. %sZ", t.Format("2006-01-02T15:04:05"))
+			good = false
+		} else {
+			stage.Start = t
+		}
+		if pv, ok := st["percent"]; !ok {
+			p.errorf(pos, "schedule stage %d has no percent: add percent = 5", i+1)
+			good = false
+		} else if pct, ok := p.percent(at(spath, "percent"), pv); ok {
+			stage.Percent = pct
+		} else {
+			good = false
+		}
+		if !good {
+			continue
+		}
+		if n := len(out); n > 0 && !out[n-1].Start.Before(stage.Start) {
+			p.errorf(p.valuePos(at(spath, "start")...), "schedule stage %d starts at %s, not after stage %d (%s): list stages in time order", i+1, stage.Start.Format(time.RFC3339), n, out[n-1].Start.Format(time.RFC3339))
+			continue
+		}
+		out = append(out, stage)
+	}
+	return out
+}
+
+var ruleKeys = []string{"users", "groups", "when", "serve", "split", "rollout"}
+
+func (p *parser) rule(path []string, fl *Flag, tbl map[string]any) *Rule {
+	pos := p.keyPos(path...)
+	n, _ := strconv.Atoi(path[len(path)-1])
+	what := fmt.Sprintf("rule %d of flag %q", n+1, fl.Key)
+	p.keys(path, tbl, what, ruleKeys...)
+	r := &Rule{Pos: pos, Serve: -1}
+	good := true
+	var ok bool
+	if r.Users, ok = p.strList(path, tbl, "users", `users = ["42"]`); !ok && tbl["users"] != nil {
+		good = false
+	}
+	if r.Groups, ok = p.strList(path, tbl, "groups", `groups = ["beta"]`); !ok && tbl["groups"] != nil {
+		good = false
+	}
+	if v, ok := tbl["when"]; ok {
+		for i, c := range p.tableArray(at(path, "when"), v, `when = [{ attribute = "country", op = "in", values = ["DE"] }]`) {
+			cond := p.condition(at(path, "when", strconv.Itoa(i)), c)
+			if cond == nil {
+				good = false
+				continue
+			}
+			r.When = append(r.When, cond)
+		}
+	}
+	if len(r.Users) == 0 && len(r.Groups) == 0 && len(r.When) == 0 && good {
+		p.errorf(pos, "%s has no condition, so it would match everyone: add users, groups or when (or move its serve to the flag's default or rollout)", what)
+		good = false
+	}
+	outcomes := 0
+	for _, k := range []string{"serve", "split", "rollout"} {
+		if _, ok := tbl[k]; ok {
+			outcomes++
+		}
+	}
+	switch {
+	case outcomes == 0:
+		p.errorf(pos, "%s serves nothing: add serve = %q (or a split)", what, fl.Variants[len(fl.Variants)-1].Name)
+		return nil
+	case outcomes > 1:
+		p.errorf(pos, "%s has more than one of serve, split and rollout: keep one", what)
+		return nil
+	}
+	if v, ok := tbl["serve"]; ok {
+		i, ok := p.variantRef(at(path, "serve"), fl, v)
+		if !ok {
+			return nil
+		}
+		r.Serve = i
+	} else if r.Split = p.distribution(path, fl, tbl); r.Split == nil {
+		return nil
+	}
+	if !good {
+		return nil
+	}
+	return r
+}
+
+var conditionKeys = []string{"attribute", "op", "value", "values"}
+
+func opNames() []string {
+	names := make([]string, len(Ops))
+	for i, o := range Ops {
+		names[i] = string(o)
+	}
+	return names
+}
+
+func (p *parser) condition(path []string, tbl map[string]any) *Condition {
+	pos := p.keyPos(path...)
+	p.keys(path, tbl, "a when condition", conditionKeys...)
+	c := &Condition{Pos: pos}
+	attr, ok := p.str(path, tbl, "attribute", `attribute = "country"`)
+	if !ok {
+		if _, present := tbl["attribute"]; !present {
+			p.errorf(pos, `condition has no attribute: add attribute = "country" (the subject attribute to compare)`)
+		}
+		return nil
+	}
+	c.Attribute = attr
+	op, ok := p.str(path, tbl, "op", `op = "equals"`)
+	if !ok {
+		if _, present := tbl["op"]; !present {
+			p.errorf(pos, "condition on %q has no op: add op = \"equals\" (or one of %s)", attr, strings.Join(opNames(), ", "))
+		}
+		return nil
+	}
+	c.Op = Op(op)
+	if !slices.Contains(Ops, c.Op) {
+		msg := fmt.Sprintf("unknown operator %q", op)
+		if s := suggest(op, opNames()); s != "" {
+			msg += fmt.Sprintf(": did you mean %q?", s)
+		} else {
+			msg += ": use one of " + strings.Join(opNames(), ", ")
+		}
+		p.errorf(p.valuePos(at(path, "op")...), "%s", msg)
+		return nil
+	}
+	value, hasValue := tbl["value"]
+	_, hasValues := tbl["values"]
+	vpath := at(path, "value")
+	switch {
+	case c.Op == OpIn || c.Op == OpNotIn:
+		if hasValue || !hasValues {
+			p.errorf(pos, `op %q compares against a list: write values = ["a", "b"]`, op)
+			return nil
+		}
+		list, ok := p.strList(path, tbl, "values", `values = ["DE", "AT"]`)
+		if !ok {
+			return nil
+		}
+		if len(list) == 0 {
+			p.errorf(p.valuePos(at(path, "values")...), "values is empty, so the condition never holds: list at least one value")
+			return nil
+		}
+		c.Values = list
+		return c
+	case hasValues || !hasValue:
+		p.errorf(pos, "op %q compares against one value: write value = …%s", op, map[bool]string{true: ` (use op = "in" for a list)`}[hasValues])
+		return nil
+	case c.Op.Numeric():
+		switch n := value.(type) {
+		case int64:
+			c.Number = float64(n)
+		case float64:
+			c.Number = n
+		default:
+			p.wrongType(vpath, value, "a number", "value = 10")
+			return nil
+		}
+		return c
+	}
+	s, ok := value.(string)
+	if !ok {
+		p.wrongType(vpath, value, "a string", `value = "2.3.0"`)
+		return nil
+	}
+	if c.Op.Semver() {
+		if _, ok := semver.Parse(s); !ok {
+			p.errorf(p.valuePos(vpath...), "value %q is not a semantic version: write MAJOR.MINOR.PATCH, e.g. \"2.3.0\"", s)
+			return nil
+		}
+	}
+	c.Values = []string{s}
+	return c
+}
+
+func (p *parser) overrides(path []string, fl *Flag, v any) []*Override {
+	m, ok := v.(map[string]any)
+	if !ok {
+		p.wrongType(path, v, "a table of variant = [user ids]", fmt.Sprintf("overrides = { %s = [\"42\"] }", fl.Variants[len(fl.Variants)-1].Name))
+		return nil
+	}
+	names := p.ix.children(path...)
+	for k := range m {
+		if !slices.Contains(names, k) {
+			names = append(names, k)
+		}
+	}
+	owner := map[string]string{}
+	var out []*Override
+	for _, name := range names {
+		i := fl.VariantIndex(name)
+		if i < 0 {
+			p.unknownVariant(at(path, name), fl, name, true)
+			continue
+		}
+		users, ok := p.strList(path, m, name, `["42"]`)
+		if !ok {
+			continue
+		}
+		for j, u := range users {
+			if prev, dup := owner[u]; dup && prev != name {
+				p.errorf(p.valuePos(at(path, name, strconv.Itoa(j))...), "user %q is overridden to both %q and %q: keep one", u, prev, name)
+			}
+			owner[u] = name
+		}
+		out = append(out, &Override{Pos: p.keyPos(at(path, name)...), Variant: i, Users: users})
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Pos.Before(out[b].Pos) })
+	return out
+}
+
+func (p *parser) removed(path []string, fl *Flag, v any) *Removal {
+	m, ok := v.(map[string]any)
+	example := fmt.Sprintf("removed = { date = 2026-10-01, serve = %q }", fl.Variants[fl.Default].Name)
+	if !ok {
+		p.wrongType(path, v, "a table", example)
+		return nil
+	}
+	p.keys(path, m, "removed", "date", "serve")
+	r := &Removal{Pos: p.keyPos(path...)}
+	dv, hasDate := m["date"]
+	sv, hasServe := m["serve"]
+	if !hasDate || !hasServe {
+		p.errorf(r.Pos, "removed needs the date and the variant the flag keeps serving: write %s", example)
+		return nil
+	}
+	d, ok1 := p.date(at(path, "date"), dv)
+	i, ok2 := p.variantRef(at(path, "serve"), fl, sv)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	r.Date, r.Variant = d, i
+	return r
+}
+
+// checkNames reports every clash among the Go identifiers the generator
+// will emit for f, at the later of the two declarations.
+func (p *parser) checkNames(f *File) {
+	type owner struct {
+		pos  Pos
+		what string
+	}
+	taken := map[string]owner{"Set": {what: "the package's flag set"}}
+	claim := func(ident string, pos Pos, what, hint string) {
+		if prev, ok := taken[ident]; ok {
+			where := ""
+			if prev.pos.IsValid() {
+				where = fmt.Sprintf(" (%d:%d)", prev.pos.Line, prev.pos.Col)
+			}
+			p.errorf(pos, "Go name %s of %s clashes with %s of %s%s: %s", ident, what, ident, prev.what, where, hint)
+			return
+		}
+		taken[ident] = owner{pos, what}
+	}
+	for _, fl := range f.Flags {
+		flagHint := fmt.Sprintf(`set go_name = "…" on flag %q to choose another name`, fl.Key)
+		what := fmt.Sprintf("flag %q", fl.Key)
+		for _, id := range []string{fl.GoName, "New" + fl.GoName, "With" + fl.GoName} {
+			claim(id, fl.Pos, what, flagHint)
+		}
+		if fl.Bool {
+			continue
+		}
+		for _, id := range []string{fl.GoName + "Variant", "All" + fl.GoName + "Variants", "Parse" + fl.GoName + "Variant"} {
+			claim(id, fl.Pos, what, flagHint)
+		}
+		seen := map[string]string{}
+		for _, v := range fl.Variants {
+			if prev, ok := seen[v.GoName]; ok {
+				p.errorf(v.Pos, "variants %q and %q of flag %q both have the Go name %s: set variant_go_names = { %s = \"…\" }", prev, v.Name, fl.Key, v.GoName, v.Name)
+				continue
+			}
+			seen[v.GoName] = v.Name
+			claim(fl.GoName+v.GoName, v.Pos, fmt.Sprintf("flag %q variant %q", fl.Key, v.Name), flagHint+`, or variant_go_names = { `+v.Name+` = "…" }`)
+		}
+	}
+}
