@@ -1,0 +1,475 @@
+package runtime
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/flaggen/flaggen/internal/semver"
+	"github.com/flaggen/flaggen/spec"
+)
+
+// Subject is who a request is for: the user (or anonymous visitor) id that
+// percentage rollouts bucket, the groups rules match, and attributes for
+// attribute conditions and bucket_by.
+type Subject struct {
+	ID     string
+	Groups []string
+	Attrs  []Attr
+}
+
+// Attr is one subject attribute.
+type Attr struct {
+	Key, Value string
+}
+
+// Attr returns the value of the attribute key.
+func (s *Subject) Attr(key string) (string, bool) {
+	for i := range s.Attrs {
+		if s.Attrs[i].Key == key {
+			return s.Attrs[i].Value, true
+		}
+	}
+	return "", false
+}
+
+// ReasonKind says why a request got a variant.
+type ReasonKind uint8
+
+// The reasons, in evaluation order.
+const (
+	// ReasonDefault: nothing targeted the request, or there was no subject
+	// to bucket, or no evaluator in the context.
+	ReasonDefault ReasonKind = iota
+	// ReasonRemoved: the flag is removed and serves its final variant.
+	ReasonRemoved
+	// ReasonForced: a test forced the variant (the generated WithX helpers).
+	ReasonForced
+	// ReasonKilled: the kill switch is on.
+	ReasonKilled
+	// ReasonOverride: a request override (signed browser cookie, dev header).
+	ReasonOverride
+	// ReasonUserOverride: the subject's id is listed in the flag's overrides.
+	ReasonUserOverride
+	// ReasonOff: the flag is switched off (enabled = false).
+	ReasonOff
+	// ReasonRule: a targeting rule matched; Reason.Rule says which.
+	ReasonRule
+	// ReasonRollout: the subject's bucket in the rollout or split.
+	ReasonRollout
+	// ReasonSchedule: the subject's bucket against the scheduled percentage.
+	ReasonSchedule
+)
+
+var reasonNames = [...]string{"default", "removed", "forced", "killed", "override", "user override", "off", "rule", "rollout", "schedule"}
+
+func (k ReasonKind) String() string {
+	if int(k) < len(reasonNames) {
+		return reasonNames[k]
+	}
+	return "ReasonKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Reason says why a request got a variant. Rule numbers rules from 1, in
+// file order; it is 0 unless Kind is [ReasonRule].
+type Reason struct {
+	Kind ReasonKind
+	Rule int
+}
+
+// String returns e.g. "rollout" or "rule 2".
+func (r Reason) String() string {
+	if r.Kind == ReasonRule {
+		return "rule " + strconv.Itoa(r.Rule)
+	}
+	return r.Kind.String()
+}
+
+// Exposure reports that a request was served a variant of a flag. It is
+// reported once per request per flag, when the flag is first evaluated.
+type Exposure struct {
+	Flag    string
+	Variant string
+	Reason  Reason
+	// Subject is the subject's id.
+	Subject string
+}
+
+// Options configure evaluators. The zero value (or a nil *Options) means
+// defaults. Options are shared by the evaluators given them, and must not
+// be changed afterwards.
+type Options struct {
+	// Exposure, if not nil, is called once per request per flag, with the
+	// request's evaluator as ctx, when the flag is first evaluated. It runs
+	// on the evaluating goroutine and should be quick.
+	Exposure func(ctx context.Context, e Exposure)
+	// Clock returns the time progressive schedules are judged at; nil
+	// means time.Now. An evaluator reads it at most once.
+	Clock func() time.Time
+}
+
+// inlineMemo is how many flags an evaluator memoises without a second
+// allocation.
+const inlineMemo = 64
+
+// memo slot layout: bit 31 set once evaluated; bits 0–7 the variant;
+// 8–15 the reason kind; 16–30 the rule number.
+const evaluated = 1 << 31
+
+func pack(variant int, r Reason) uint32 {
+	return evaluated | uint32(variant)&0xff | uint32(r.Kind)<<8 | uint32(r.Rule&0x7fff)<<16
+}
+
+func unpack(st uint32) (variant int, r Reason) {
+	return int(st & 0xff), Reason{Kind: ReasonKind(st >> 8 & 0xff), Rule: int(st >> 16 & 0x7fff)}
+}
+
+// An Evaluator decides the variants one request sees. It is the request's
+// context: it wraps its parent context, and middleware passes it down as
+// the request context, so finding it costs one type assertion.
+//
+// It holds the subject, the snapshot in force when the request began and
+// a memo: each flag is evaluated once per evaluator, and later calls
+// return the same variant even if the set's snapshot is swapped meanwhile.
+// An Evaluator is safe for concurrent use by the request's goroutines; a
+// flag evaluated by several at once is still reported to the exposure hook
+// once, and all of them see the same variant.
+type Evaluator struct {
+	context.Context // the parent
+
+	set     *Set
+	snap    *Snapshot
+	subject Subject
+	opts    *Options
+	// forced holds test-forced variants and request overrides; set before
+	// the evaluator is shared, read-only after.
+	forced []forced
+	// inert evaluators serve defaults: they stand in for a missing one.
+	inert bool
+	// now caches the clock, in Unix nanoseconds; 0 until first read.
+	now  atomic.Int64
+	memo [inlineMemo]atomic.Uint32
+	more []atomic.Uint32 // memo for flags numbered inlineMemo and up
+}
+
+type forced struct {
+	flag, variant int
+	test          bool // forced by a test: beats the kill switch
+}
+
+// contextKey is the key under which an Evaluator answers Value.
+type contextKey struct{}
+
+// EvaluatorKey is a string key under which adapters for frameworks whose
+// contexts only answer string keys (gin's *gin.Context without
+// ContextWithFallback answers from c.Keys) store the request's
+// *Evaluator. Lookups try it after the typed key.
+const EvaluatorKey = "github.com/flaggen/flaggen/runtime.Evaluator"
+
+// Value returns the evaluator itself for the runtime's key and otherwise
+// asks the parent context.
+func (ev *Evaluator) Value(key any) any {
+	if _, ok := key.(contextKey); ok {
+		return ev
+	}
+	return ev.Context.Value(key)
+}
+
+// Subject returns the request's subject.
+func (ev *Evaluator) Subject() Subject { return ev.subject }
+
+// Snapshot returns the snapshot the evaluator serves from.
+func (ev *Evaluator) Snapshot() *Snapshot { return ev.snap }
+
+// Override makes the evaluator serve variant for the flag with the given
+// key, as a request override: after the kill switch, before everything
+// else. It reports false, and changes nothing, when the current snapshot
+// has no such flag or variant. Call it before the evaluator is shared.
+func (ev *Evaluator) Override(key, variant string) bool {
+	i, ok := ev.snap.byKey[key]
+	if !ok {
+		return false
+	}
+	v := slices.Index(ev.snap.flags[i].variants, variant)
+	if v < 0 {
+		return false
+	}
+	ev.forced = append(ev.forced, forced{flag: i, variant: v})
+	return true
+}
+
+// slot returns the memo slot of flag number i.
+func (ev *Evaluator) slot(i int) *atomic.Uint32 {
+	if i < inlineMemo {
+		return &ev.memo[i]
+	}
+	return &ev.more[i-inlineMemo]
+}
+
+// variant returns the variant of flag number i, evaluating it on first use.
+func (ev *Evaluator) variant(i int) int {
+	if st := ev.slot(i).Load(); st != 0 {
+		return int(st & 0xff)
+	}
+	v, _ := ev.evaluateOnce(i)
+	return v
+}
+
+// Explain returns the variant of the flag with the given key and why the
+// request gets it, evaluating (and reporting the exposure) on first use.
+// It reports false for an unknown key.
+func (ev *Evaluator) Explain(key string) (variant string, r Reason, ok bool) {
+	i, ok := ev.snap.byKey[key]
+	if !ok {
+		return "", Reason{}, false
+	}
+	st := ev.slot(i).Load()
+	if st == 0 {
+		ev.evaluateOnce(i)
+		st = ev.slot(i).Load()
+	}
+	v, r := unpack(st)
+	return ev.snap.flags[i].variants[v], r, true
+}
+
+// Lookup returns the name of the variant the request gets of the flag
+// with the given key, or "" when the snapshot has no such flag. It is the
+// string-keyed twin of the generated accessors, for templates and dynamic
+// code.
+func (ev *Evaluator) Lookup(key string) string {
+	v, _, _ := ev.Explain(key)
+	return v
+}
+
+// Is reports whether the request gets the named variant of the flag: the
+// template form of gatekeeper's ff('MY_NEW_FEATURE', 'VISIBLE').
+func (ev *Evaluator) Is(key, variant string) bool {
+	return ev.Lookup(key) == variant
+}
+
+// evaluateOnce evaluates flag i and records it in the memo; when another
+// goroutine recorded it first, that result wins and is returned.
+func (ev *Evaluator) evaluateOnce(i int) (int, Reason) {
+	v, r := ev.evaluate(i)
+	slot := ev.slot(i)
+	if !slot.CompareAndSwap(0, pack(v, r)) {
+		return unpack(slot.Load())
+	}
+	if ev.opts != nil && ev.opts.Exposure != nil {
+		f := &ev.snap.flags[i]
+		ev.opts.Exposure(ev, Exposure{Flag: f.key, Variant: f.variants[v], Reason: r, Subject: ev.subject.ID})
+	}
+	return v, r
+}
+
+// evaluate decides flag i: removed → forced by a test → kill switch →
+// request override → per-user override → off → rules in order → schedule
+// or rollout/split → default.
+func (ev *Evaluator) evaluate(i int) (int, Reason) {
+	f := &ev.snap.flags[i]
+	def := int(f.def)
+	if f.fixed >= 0 {
+		return f.fixed, Reason{Kind: ReasonRemoved}
+	}
+	for _, o := range ev.forced {
+		if o.flag == i && o.test {
+			return o.variant, Reason{Kind: ReasonForced}
+		}
+	}
+	if ev.inert {
+		return def, Reason{Kind: ReasonDefault}
+	}
+	if f.killed {
+		return def, Reason{Kind: ReasonKilled}
+	}
+	for _, o := range ev.forced {
+		if o.flag == i && !o.test {
+			return o.variant, Reason{Kind: ReasonOverride}
+		}
+	}
+	if f.users != nil && ev.subject.ID != "" {
+		if v, ok := f.users[ev.subject.ID]; ok {
+			return int(v), Reason{Kind: ReasonUserOverride}
+		}
+	}
+	if f.off {
+		return def, Reason{Kind: ReasonOff}
+	}
+	for n := range f.rules {
+		r := &f.rules[n]
+		if !ev.matches(r) {
+			continue
+		}
+		if r.serve >= 0 {
+			return r.serve, Reason{Kind: ReasonRule, Rule: n + 1}
+		}
+		if v, ok := ev.pick(f, r.split); ok {
+			return v, Reason{Kind: ReasonRule, Rule: n + 1}
+		}
+		return def, Reason{Kind: ReasonDefault}
+	}
+	if f.schedule != nil {
+		upper := ev.scheduled(f.schedule)
+		if upper >= Buckets || upper == 0 {
+			return int(boolVariant(upper > 0)), Reason{Kind: ReasonSchedule}
+		}
+		key, ok := ev.bucketKey(f)
+		if !ok {
+			return def, Reason{Kind: ReasonDefault}
+		}
+		return int(boolVariant(bucketFrom(f.seed, key) < upper)), Reason{Kind: ReasonSchedule}
+	}
+	if f.dist != nil {
+		if v, ok := ev.pick(f, f.dist); ok {
+			return v, Reason{Kind: ReasonRollout}
+		}
+	}
+	return def, Reason{Kind: ReasonDefault}
+}
+
+// boolVariant is the variant number of a boolean flag's on or off.
+func boolVariant(on bool) uint8 {
+	if on {
+		return 1
+	}
+	return 0
+}
+
+// pick returns the variant of d for the subject's bucket. A distribution
+// that gives everything to one variant needs no bucket; otherwise a
+// subject with no bucketing key gets nothing.
+func (ev *Evaluator) pick(f *flag, d []part) (int, bool) {
+	if d[0].upper >= Buckets {
+		return int(d[0].variant), true
+	}
+	key, ok := ev.bucketKey(f)
+	if !ok {
+		return 0, false
+	}
+	b := uint16(bucketFrom(f.seed, key))
+	for _, p := range d {
+		if b < p.upper {
+			return int(p.variant), true
+		}
+	}
+	return int(d[len(d)-1].variant), true
+}
+
+func (ev *Evaluator) bucketKey(f *flag) (string, bool) {
+	if f.bucketBy == "" {
+		return ev.subject.ID, ev.subject.ID != ""
+	}
+	v, ok := ev.subject.Attr(f.bucketBy)
+	return v, ok && v != ""
+}
+
+// scheduled returns the percentage (in buckets) in force: the last stage
+// that has started, or 0 before the first.
+func (ev *Evaluator) scheduled(stages []stage) int {
+	now := ev.clock()
+	upper := 0
+	for _, s := range stages {
+		if s.start > now {
+			break
+		}
+		upper = int(s.upper)
+	}
+	return upper
+}
+
+// clock returns the evaluator's time, reading the clock on first use.
+func (ev *Evaluator) clock() int64 {
+	if t := ev.now.Load(); t != 0 {
+		return t
+	}
+	var t time.Time
+	if ev.opts != nil && ev.opts.Clock != nil {
+		t = ev.opts.Clock()
+	} else {
+		t = time.Now()
+	}
+	ev.now.CompareAndSwap(0, t.UnixNano())
+	return ev.now.Load()
+}
+
+// matches reports whether every condition of r holds for the subject.
+func (ev *Evaluator) matches(r *rule) bool {
+	s := &ev.subject
+	if r.users != nil {
+		if _, ok := r.users[s.ID]; !ok {
+			return false
+		}
+	}
+	if r.groups != nil && !anyShared(r.groups, s.Groups) {
+		return false
+	}
+	for i := range r.when {
+		if !r.when[i].holds(s) {
+			return false
+		}
+	}
+	return true
+}
+
+func anyShared(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holds reports whether the subject's attribute satisfies c. A missing
+// attribute satisfies nothing; so does a value that does not parse as the
+// operator's kind (a number, a version).
+func (c *condition) holds(s *Subject) bool {
+	v, ok := s.Attr(c.attr)
+	if !ok {
+		return false
+	}
+	switch c.op {
+	case spec.OpEquals:
+		return v == c.values[0]
+	case spec.OpNotEquals:
+		return v != c.values[0]
+	case spec.OpIn:
+		return slices.Contains(c.values, v)
+	case spec.OpNotIn:
+		return !slices.Contains(c.values, v)
+	case spec.OpLT, spec.OpLTE, spec.OpGT, spec.OpGTE:
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return false
+		}
+		switch c.op {
+		case spec.OpLT:
+			return n < c.number
+		case spec.OpLTE:
+			return n <= c.number
+		case spec.OpGT:
+			return n > c.number
+		}
+		return n >= c.number
+	}
+	ver, ok := semver.Parse(v)
+	if !ok {
+		return false
+	}
+	cmp := semver.Compare(ver, c.ver)
+	switch c.op {
+	case spec.OpSemverEq:
+		return cmp == 0
+	case spec.OpSemverLT:
+		return cmp < 0
+	case spec.OpSemverLTE:
+		return cmp <= 0
+	case spec.OpSemverGT:
+		return cmp > 0
+	}
+	return cmp >= 0
+}
