@@ -14,10 +14,16 @@ const (
 // bucketing key (user id, or the flag's bucket_by attribute) is key, for a
 // flag salted with salt (the flag's key unless it sets salt):
 //
-//	FNV-1a 32 (salt + "." + key), as an unsigned 32-bit integer, modulo 10000
+//	h = FNV-1a 32 (salt + "." + key)           over the UTF-8 bytes
+//	h ^= h >> 16; h *= 0x85ebca6b              MurmurHash3's 32-bit finaliser,
+//	h ^= h >> 13; h *= 0xc2b2ae35              all in uint32 arithmetic
+//	h ^= h >> 16
+//	bucket = h mod 10000
 //
-// Every instance, and any other language, computes the same bucket. The
-// README lists test vectors.
+// The finaliser spreads FNV's last bytes over all bits: without it,
+// sequential ids ("user-1", "user-2", …) fill the buckets measurably
+// unevenly. Every instance, and any other language, computes the same
+// bucket; testdata/bucket_vectors.txt and the README list test vectors.
 func Bucket(salt, key string) int {
 	return bucketFrom(seed(salt), key)
 }
@@ -40,5 +46,10 @@ func bucketFrom(h uint32, key string) int {
 		h ^= uint32(key[i])
 		h *= fnvPrime32
 	}
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
 	return int(h % Buckets)
 }
