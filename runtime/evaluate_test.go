@@ -147,7 +147,7 @@ rollout = 100
 		reason  string
 	}{
 		{Subject{ID: "7", Groups: []string{"beta"}}, "on", "rule 1"},
-		{Subject{ID: "7"}, "off", "default"},                       // users and groups both required
+		{Subject{ID: "7"}, "off", "default"},                           // users and groups both required
 		{Subject{ID: "8", Groups: []string{"beta"}}, "off", "default"}, // wrong user
 		{Subject{ID: "1", Attrs: []Attr{{"app_version", "2.10.0"}, {"country", "AT"}}}, "on", "rule 2"},
 		{Subject{ID: "1", Attrs: []Attr{{"app_version", "2.3.0-rc.1"}, {"country", "AT"}}}, "off", "default"},
