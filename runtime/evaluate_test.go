@@ -453,6 +453,9 @@ rollout = 100
 	if v, g := s.Variant(ctx, 0), s.Variant(ctx, 1); v != 1 || g != 0 {
 		t.Errorf("stacked forces: f=%d g=%d, want 1 0", v, g)
 	}
+	if v := s.Variant(s.Force(s.Force(base, 0, 1), 0, 2), 0); v != 2 {
+		t.Errorf("inner force of the same flag: %d, want the newest 2", v)
+	}
 	if g := s.Variant(s.Force(base, 0, 1), 1); g != 1 {
 		t.Errorf("unforced flag through the request's evaluator: %d, want 1", g)
 	}

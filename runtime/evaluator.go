@@ -273,8 +273,9 @@ func (ev *Evaluator) evaluate(i int) (int, Reason) {
 	if f.fixed >= 0 {
 		return f.fixed, Reason{Kind: ReasonRemoved}
 	}
-	for _, o := range ev.forced {
-		if o.flag == i && o.test {
+	// The newest entry wins: an inner WithX beats an outer one.
+	for j := len(ev.forced) - 1; j >= 0; j-- {
+		if o := ev.forced[j]; o.flag == i && o.test {
 			return o.variant, Reason{Kind: ReasonForced}
 		}
 	}
@@ -284,8 +285,8 @@ func (ev *Evaluator) evaluate(i int) (int, Reason) {
 	if f.killed {
 		return def, Reason{Kind: ReasonKilled}
 	}
-	for _, o := range ev.forced {
-		if o.flag == i && !o.test {
+	for j := len(ev.forced) - 1; j >= 0; j-- {
+		if o := ev.forced[j]; o.flag == i && !o.test {
 			return o.variant, Reason{Kind: ReasonOverride}
 		}
 	}

@@ -32,7 +32,10 @@ func GoName(name string) string {
 		if isUpperWord(w) {
 			w = strings.ToLower(w)
 		}
-		if initialisms[strings.ToLower(w)] {
+		// An initialism, alone or followed by a version number: "id",
+		// "http2", "utf8".
+		lw := strings.ToLower(w)
+		if initialisms[lw] || initialisms[strings.TrimRight(lw, "0123456789")] {
 			b.WriteString(strings.ToUpper(w))
 			continue
 		}
@@ -56,14 +59,20 @@ func isUpperWord(w string) bool {
 }
 
 // snakeCaseOf suggests a snake_case spelling of a key: "NewCheckout" →
-// "new_checkout", "new-checkout" → "new_checkout".
+// "new_checkout", "new-checkout" → "new_checkout", "HTTPServer" →
+// "http_server".
 func snakeCaseOf(s string) string {
 	var b strings.Builder
-	prevLower := false
-	for _, r := range s {
+	rs := []rune(s)
+	prevLower := false // the previous rune was a lower-case letter or a digit
+	for i, r := range rs {
 		switch {
 		case unicode.IsUpper(r):
-			if prevLower {
+			// A word starts at an upper-case letter after a lower-case one,
+			// and at the last capital of an acronym followed by a word:
+			// "HTTPServer" → "http" + "server".
+			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
+			if prevLower || i > 0 && unicode.IsUpper(rs[i-1]) && nextLower {
 				b.WriteByte('_')
 			}
 			b.WriteRune(unicode.ToLower(r))
@@ -84,16 +93,58 @@ func snakeCaseOf(s string) string {
 	return strings.Trim(b.String(), "_")
 }
 
+// variantNameOf suggests a valid spelling of a variant name, keeping its
+// case: "NOT-VISIBLE" → "NOT_VISIBLE", "50%" → "v50". It returns "" when
+// it cannot keep the name's letters: for "", "%" or "Über".
+func variantNameOf(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r > unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			return ""
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if b.Len() == 0 && unicode.IsDigit(r) {
+				b.WriteByte('v')
+			}
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "_"):
+			b.WriteByte('_')
+		}
+	}
+	return strings.TrimRight(b.String(), "_")
+}
+
 // suggest returns the candidate closest to word, if it is close enough to
-// be a likely typo.
+// be a likely typo. Of equally close candidates it prefers one that holds
+// every letter of word in order ("semver_ge" → "semver_gte", not
+// "semver_gt"), as a dropped letter is the likelier slip; then the first.
+// A candidate that shares nothing with word ("c" for "a") is no suggestion.
 func suggest(word string, candidates []string) string {
-	best, bestD := "", len(word)/2+2
+	w := strings.ToLower(word)
+	best, bestD, bestSub := "", len(word)/2+2, false
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(word), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
+		lc := strings.ToLower(c)
+		d := editDistance(w, lc)
+		if d >= max(len(w), len(lc)) {
+			continue // a complete rewrite
+		}
+		sub := isSubsequence(w, lc)
+		if d < bestD || d == bestD && sub && !bestSub && best != "" {
+			best, bestD, bestSub = c, d, sub
 		}
 	}
 	return best
+}
+
+// isSubsequence reports whether the bytes of a appear in b in order.
+func isSubsequence(a, b string) bool {
+	i := 0
+	for j := 0; i < len(a) && j < len(b); j++ {
+		if a[i] == b[j] {
+			i++
+		}
+	}
+	return i == len(a)
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

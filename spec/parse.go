@@ -32,7 +32,7 @@ func Load(path string) (*File, error) {
 func Parse(name string, src []byte) (*File, error) {
 	var raw map[string]any
 	if _, err := toml.Decode(string(src), &raw); err != nil {
-		return nil, ErrorList{syntaxError(name, err)}
+		return nil, ErrorList{syntaxError(name, src, err)}
 	}
 	p := &parser{name: name, ix: buildIndex(name, src)}
 	f := &File{Name: name, Source: src}
@@ -45,8 +45,9 @@ func Parse(name string, src []byte) (*File, error) {
 	return f, nil
 }
 
-// syntaxError turns a TOML decoding error into an [Error] with a position.
-func syntaxError(name string, err error) *Error {
+// syntaxError turns a TOML decoding error in src into an [Error] with a
+// position.
+func syntaxError(name string, src []byte, err error) *Error {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
 		return &Error{Pos: Pos{Filename: name}, Msg: err.Error(), syntax: true}
@@ -60,10 +61,45 @@ func syntaxError(name string, err error) *Error {
 			msg = fmt.Sprintf("duplicate key %q: a key is set once per table; delete one of them", k)
 		}
 	} else if msg != "" {
+		// The lexer reports the end of the input as the rune 0.
+		msg = strings.ReplaceAll(msg, `'\x00'`, "the end of the file")
 		msg = "invalid TOML: " + strings.ToLower(msg[:1]) + msg[1:]
 	}
-	return &Error{Pos: Pos{Filename: name, Line: pe.Position.Line, Col: pe.Position.Col}, Msg: msg, syntax: true}
+	return &Error{Pos: syntaxPos(name, src, pe.Position), Msg: msg, syntax: true}
 }
+
+// syntaxPos converts the position of a TOML error to ours. The decoder's
+// Line is right, but its Col is not when the error is at the first byte of
+// a line (it counts from the previous line's start), so the column is
+// recomputed from the byte offset Start. The decoder skips a byte-order mark
+// before counting offsets; Col counts it, as it is on line 1.
+func syntaxPos(name string, src []byte, tp toml.Position) Pos {
+	pos := Pos{Filename: name, Line: max(tp.Line, 1), Col: max(tp.Col, 1)}
+	skipped := 0
+	for _, bom := range []string{"\xef\xbb\xbf", "\xff\xfe", "\xfe\xff"} {
+		if strings.HasPrefix(string(src), bom) {
+			skipped = len(bom)
+			break
+		}
+	}
+	off := tp.Start + skipped
+	if off > len(src) {
+		return pos
+	}
+	line, lineStart := 1, 0
+	for i, c := range src[:off] {
+		if c == '\n' {
+			line, lineStart = line+1, i+1
+		}
+	}
+	if line == pos.Line {
+		pos.Col = off - lineStart + 1
+	}
+	return pos
+}
+
+// now is the clock behind the expiry date suggested for a flag with none.
+var now = time.Now
 
 type parser struct {
 	name string
@@ -306,7 +342,11 @@ func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
 	pos := p.keyPos(path...)
 	fl := &Flag{Pos: pos, Key: key, Enabled: true, Salt: key}
 	if !snakeCase.MatchString(key) {
-		p.errorf(pos, "flag key %q is not snake_case: write [flags.%s]", key, snakeCaseOf(key))
+		if s := snakeCaseOf(key); snakeCase.MatchString(s) {
+			p.errorf(pos, "flag key %q is not snake_case: write [flags.%s]", key, s)
+		} else {
+			p.errorf(pos, "flag key %q is not snake_case: use lower-case ASCII letters, digits and underscores, starting with a letter, e.g. [flags.new_checkout]", key)
+		}
 	}
 	p.keys(path, tbl, fmt.Sprintf("flag %q", key), flagKeys...)
 	fl.GoName = GoName(key)
@@ -334,7 +374,7 @@ func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
 	if v, present := tbl["expires"]; present {
 		fl.Expires, _ = p.date(at(path, "expires"), v)
 	} else {
-		p.errorf(pos, "flag %q has no expires: add expires = %s, the date by which it should be gone from the code", key, time.Now().AddDate(0, 3, 0).Format(time.DateOnly))
+		p.errorf(pos, "flag %q has no expires: add expires = %s, the date by which it should be gone from the code", key, now().AddDate(0, 3, 0).Format(time.DateOnly))
 	}
 
 	p.variants(path, fl, tbl)
@@ -392,7 +432,11 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 		}
 		vpath := at(path, "variants")
 		if len(names) < 2 {
-			p.errorf(p.valuePos(vpath...), "flag %q lists %d variants: list at least two, or delete variants for a boolean flag", fl.Key, len(names))
+			listed := "no variants"
+			if len(names) == 1 {
+				listed = "only one variant"
+			}
+			p.errorf(p.valuePos(vpath...), "flag %q lists %s: list at least two, or delete variants for a boolean flag", fl.Key, listed)
 			return
 		}
 		seen := map[string]bool{}
@@ -403,7 +447,11 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 				p.errorf(pos, "variant %q is listed twice: delete the second", n)
 				return
 			case !variantName.MatchString(n):
-				p.errorf(pos, "variant %q is not a name: use letters, digits and underscores, starting with a letter, e.g. %q", n, snakeCaseOf(n))
+				example := variantNameOf(n)
+				if !variantName.MatchString(example) {
+					example = "treatment"
+				}
+				p.errorf(pos, "variant %q is not a name: use ASCII letters, digits and underscores, starting with a letter, e.g. %q", n, example)
 				return
 			}
 			seen[n] = true
@@ -543,6 +591,7 @@ func (p *parser) schedule(path []string, fl *Flag, v any) []*Stage {
 		return nil
 	}
 	var out []*Stage
+	last := 0 // the number of the stage out ends with
 	for i, st := range p.tableArray(path, v, example) {
 		spath := at(path, strconv.Itoa(i))
 		pos := p.keyPos(spath...)
@@ -573,10 +622,11 @@ func (p *parser) schedule(path []string, fl *Flag, v any) []*Stage {
 			continue
 		}
 		if n := len(out); n > 0 && !out[n-1].Start.Before(stage.Start) {
-			p.errorf(p.valuePos(at(spath, "start")...), "schedule stage %d starts at %s, not after stage %d (%s): list stages in time order", i+1, stage.Start.Format(time.RFC3339), n, out[n-1].Start.Format(time.RFC3339))
+			p.errorf(p.valuePos(at(spath, "start")...), "schedule stage %d starts at %s, not after stage %d (%s): list stages in time order", i+1, stage.Start.Format(time.RFC3339), last, out[n-1].Start.Format(time.RFC3339))
 			continue
 		}
 		out = append(out, stage)
+		last = i + 1
 	}
 	return out
 }
@@ -685,8 +735,12 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 	vpath := at(path, "value")
 	switch {
 	case c.Op == OpIn || c.Op == OpNotIn:
-		if hasValue || !hasValues {
-			p.errorf(pos, `op %q compares against a list: write values = ["a", "b"]`, op)
+		if hasValue {
+			p.errorf(p.keyPos(vpath...), `op %q compares against a list: write values = ["DE", "AT"] instead of value`, op)
+			return nil
+		}
+		if !hasValues {
+			p.errorf(pos, `condition on %q has no values: add values = ["DE", "AT"] (op %q compares against a list)`, attr, op)
 			return nil
 		}
 		list, ok := p.strList(path, tbl, "values", `values = ["DE", "AT"]`)
@@ -699,8 +753,15 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 		}
 		c.Values = list
 		return c
-	case hasValues || !hasValue:
-		p.errorf(pos, "op %q compares against one value: write value = …%s", op, map[bool]string{true: ` (use op = "in" for a list)`}[hasValues])
+	case hasValues:
+		hint := ""
+		if c.Op == OpEquals || c.Op == OpNotEquals {
+			hint = fmt.Sprintf(", or op = %q to compare against a list", map[Op]string{OpEquals: "in", OpNotEquals: "not_in"}[c.Op])
+		}
+		p.errorf(p.keyPos(at(path, "values")...), "op %q compares against one value: write %s instead of values%s", op, valueExample(c.Op), hint)
+		return nil
+	case !hasValue:
+		p.errorf(pos, "condition on %q has no value: add %s", attr, valueExample(c.Op))
 		return nil
 	case c.Op.Numeric():
 		switch n := value.(type) {
@@ -716,7 +777,7 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 	}
 	s, ok := value.(string)
 	if !ok {
-		p.wrongType(vpath, value, "a string", `value = "2.3.0"`)
+		p.wrongType(vpath, value, "a string", valueExample(c.Op))
 		return nil
 	}
 	if c.Op.Semver() {
@@ -727,6 +788,17 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 	}
 	c.Values = []string{s}
 	return c
+}
+
+// valueExample is an example of the value key for the one-value op o.
+func valueExample(o Op) string {
+	switch {
+	case o.Numeric():
+		return "value = 10"
+	case o.Semver():
+		return `value = "2.3.0"`
+	}
+	return `value = "DE"`
 }
 
 func (p *parser) overrides(path []string, fl *Flag, v any) []*Override {
@@ -749,7 +821,7 @@ func (p *parser) overrides(path []string, fl *Flag, v any) []*Override {
 			p.unknownVariant(at(path, name), fl, name, true)
 			continue
 		}
-		users, ok := p.strList(path, m, name, `["42"]`)
+		users, ok := p.strList(path, m, name, fmt.Sprintf(`%s = ["42"]`, name))
 		if !ok {
 			continue
 		}

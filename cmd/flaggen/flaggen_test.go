@@ -1,0 +1,409 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flaggen/flaggen/internal/codegen"
+	"github.com/flaggen/flaggen/spec"
+)
+
+const validTOML = `[flags.search]
+description = "Ranking experiment for search results."
+owner = "search-team"
+expires = 2027-03-31
+variants = ["control", "variant_a", "variant_b"]
+default = "control"
+split = { control = 50, variant_a = 25, variant_b = 25 }
+
+[flags.new_checkout]
+go_name = "Checkout"
+description = "New checkout flow."
+owner = "payments"
+expires = 2027-02-01
+rollout = 25
+`
+
+// invalidTOML has two errors: an unknown key and a split that does not
+// add up to 100.
+const invalidTOML = `[flags.search]
+description = "Ranking experiment for search results."
+owner = "search-team"
+expires = 2027-03-31
+variants = ["control", "variant_a"]
+default = "control"
+split = { control = 50, variant_a = 25 }
+
+[flags.new_checkout]
+description = "New checkout flow."
+owner = "payments"
+expires = 2027-02-01
+rolout = 25
+`
+
+// result is what one run printed and returned.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runIn runs the command line args in dir.
+func runIn(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return result{code, stdout.String(), stderr.String()}
+}
+
+// writeFiles creates files (slash-separated paths relative to dir).
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// listDir returns the names in dir, sorted.
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// wantGenerated returns what codegen generates from src.
+func wantGenerated(t *testing.T, src, pkg, source string) []byte {
+	t.Helper()
+	f, err := spec.Parse("flags.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := codegen.Generate(f, codegen.Options{Package: pkg, Source: source})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files[codegen.FileName]
+}
+
+func TestUsage(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"flags.toml": validTOML})
+	for _, tt := range []struct {
+		args       []string
+		code       int
+		stdout     string // substring of stdout, or "" for none
+		stderrWant string // substring of stderr, or "" for none
+	}{
+		{nil, exitUsage, "", "Usage:"},
+		{[]string{"help"}, exitOK, "Usage:", ""},
+		{[]string{"-h"}, exitOK, "Usage:", ""},
+		{[]string{"--help"}, exitOK, "Usage:", ""},
+		{[]string{"help", "generate"}, exitOK, "-pkg NAME", ""},
+		{[]string{"help", "check"}, exitOK, "usage: flaggen check", ""},
+		{[]string{"help", "nope"}, exitUsage, "", `unknown command "nope"`},
+		{[]string{"nope"}, exitUsage, "", `unknown command "nope"`},
+		{[]string{"generate", "-nope"}, exitUsage, "", "flag provided but not defined: -nope"},
+		{[]string{"generate", "-h"}, exitOK, "", "usage: flaggen generate"},
+		{[]string{"generate", "a.toml", "b.toml"}, exitUsage, "", "want at most one FILE"},
+		{[]string{"generate", "-pkg", "my-flags"}, exitUsage, "", `-pkg "my-flags" is not a Go package name`},
+		{[]string{"check", "-x"}, exitUsage, "", "flag provided but not defined: -x"},
+		{[]string{"check", "a.toml", "b.toml"}, exitUsage, "", "want at most one FILE"},
+	} {
+		r := runIn(t, dir, tt.args...)
+		if r.code != tt.code {
+			t.Errorf("flaggen %q: exit %d, want %d\nstderr: %s", tt.args, r.code, tt.code, r.stderr)
+		}
+		if tt.stdout == "" && r.stdout != "" || !strings.Contains(r.stdout, tt.stdout) {
+			t.Errorf("flaggen %q: stdout %q, want it to contain %q", tt.args, r.stdout, tt.stdout)
+		}
+		if tt.stderrWant == "" && r.stderr != "" || !strings.Contains(r.stderr, tt.stderrWant) {
+			t.Errorf("flaggen %q: stderr %q, want it to contain %q", tt.args, r.stderr, tt.stderrWant)
+		}
+	}
+	if got := listDir(t, dir); !slices.Equal(got, []string{"flags.toml"}) {
+		t.Errorf("usage errors wrote files: %v", got)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"good/flags.toml": validTOML,
+		"bad/flags.toml":  invalidTOML,
+		"bad/sub/x.txt":   "",
+	})
+	_, parseErr := spec.Parse("flags.toml", []byte(invalidTOML))
+	list, ok := parseErr.(spec.ErrorList)
+	if !ok || len(list) < 2 {
+		t.Fatalf("spec.Parse(invalidTOML) = %v, want at least two errors", parseErr)
+	}
+
+	if r := runIn(t, filepath.Join(dir, "good"), "check"); r.code != exitOK || r.stdout != "" || r.stderr != "" {
+		t.Errorf("check of a valid file: got %+v, want exit 0 and no output", r)
+	}
+	if r := runIn(t, dir, "check", filepath.Join("good", "flags.toml")); r.code != exitOK || r.stdout != "" || r.stderr != "" {
+		t.Errorf("check good/flags.toml: got %+v, want exit 0 and no output", r)
+	}
+
+	for _, tt := range []struct {
+		wd, arg, name string // name is the file's name in messages
+	}{
+		{"bad", "", "flags.toml"},
+		{"bad/sub", "", filepath.Join("..", "flags.toml")},
+		{".", "bad/flags.toml", "bad/flags.toml"},
+	} {
+		args := []string{"check"}
+		if tt.arg != "" {
+			args = append(args, tt.arg)
+		}
+		r := runIn(t, filepath.Join(dir, filepath.FromSlash(tt.wd)), args...)
+		if r.code != exitFail || r.stdout != "" {
+			t.Errorf("in %s, flaggen %q: exit %d, stdout %q; want exit 1, no stdout", tt.wd, args, r.code, r.stdout)
+		}
+		var want strings.Builder
+		for _, e := range list {
+			e.Pos.Filename = tt.name
+			want.WriteString(e.Error() + "\n")
+		}
+		if r.stderr != want.String() {
+			t.Errorf("in %s, flaggen %q: stderr:\n%s\nwant:\n%s", tt.wd, args, r.stderr, want.String())
+		}
+	}
+
+	if r := runIn(t, filepath.Join(dir, "good"), "check", "missing.toml"); r.code != exitFail || !strings.Contains(r.stderr, "missing.toml") {
+		t.Errorf("check of a missing file: got %+v, want exit 1 naming the file", r)
+	}
+}
+
+func TestCheckNoFlagsFile(t *testing.T) {
+	dir := t.TempDir()
+	r := runIn(t, dir, "check")
+	if r.code != exitFail || !strings.Contains(r.stderr, "no flags.toml") {
+		t.Errorf("check with no flags.toml: got %+v, want exit 1 and a message", r)
+	}
+}
+
+func TestGenerate(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"flags.toml":                validTOML,
+		"internal/flags/doc.go":     "// Package featureflags holds the flags.\npackage featureflags\n",
+		"internal/flags/x_test.go":  "package featureflags_test\n",
+		"internal/flags/gen.go":     "//go:build ignore\n\npackage main\n",
+		"internal/flags/old_gen.go": "// Code generated by hand. DO NOT EDIT.\n\npackage other\n",
+	})
+	pkgDir := filepath.Join(root, "internal", "flags")
+	r := runIn(t, pkgDir, "generate")
+	if r.code != exitOK || r.stdout != "" || r.stderr != "" {
+		t.Fatalf("generate: got %+v, want exit 0 and no output", r)
+	}
+	want := []string{"doc.go", "flags_gen.go", "gen.go", "old_gen.go", "x_test.go"}
+	if got := listDir(t, pkgDir); !slices.Equal(got, want) {
+		t.Errorf("after generate, the directory holds %v, want %v (one new file, no temporary files)", got, want)
+	}
+	got, err := os.ReadFile(filepath.Join(pkgDir, "flags_gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := wantGenerated(t, validTOML, "featureflags", "../../flags.toml"); !bytes.Equal(got, w) {
+		t.Errorf("flags_gen.go differs from codegen's output; diff (-want +got):\n%s", codegen.Diff("want", w, "got", got))
+	}
+	if !bytes.Contains(got, []byte("\n// source: ../../flags.toml\n")) || !bytes.Contains(got, []byte("\npackage featureflags\n")) {
+		t.Errorf("flags_gen.go lacks the source line or package clause:\n%s", got)
+	}
+	fi, err := os.Stat(filepath.Join(pkgDir, "flags_gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o644 {
+		t.Errorf("flags_gen.go has mode %v, want 0644", fi.Mode().Perm())
+	}
+
+	// From the root, with -o and FILE, the output is the same.
+	if r := runIn(t, root, "generate", "-o", "internal/flags", "flags.toml"); r.code != exitOK {
+		t.Fatalf("generate -o: got %+v", r)
+	}
+	again, _ := os.ReadFile(filepath.Join(pkgDir, "flags_gen.go"))
+	if !bytes.Equal(again, got) {
+		t.Errorf("generate from another directory changed the output; diff:\n%s", codegen.Diff("first", got, "second", again))
+	}
+}
+
+func TestGenerateUnchangedKeepsFile(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"flags.toml": validTOML})
+	if r := runIn(t, dir, "generate", "-pkg", "flags"); r.code != exitOK {
+		t.Fatalf("generate: %+v", r)
+	}
+	path := filepath.Join(dir, "flags_gen.go")
+	past := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := os.Chtimes(path, past, past); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	if r := runIn(t, dir, "generate", "-pkg", "flags"); r.code != exitOK {
+		t.Fatalf("generate again: %+v", r)
+	}
+	after, _ := os.Stat(path)
+	if !after.ModTime().Equal(past) || !os.SameFile(before, after) {
+		t.Errorf("generate rewrote an unchanged file: mtime %v, want %v", after.ModTime(), past)
+	}
+
+	// A change rewrites it.
+	writeFiles(t, dir, map[string]string{"flags.toml": strings.Replace(validTOML, "rollout = 25", "rollout = 30", 1)})
+	if r := runIn(t, dir, "generate", "-pkg", "flags"); r.code != exitOK {
+		t.Fatalf("generate after a change: %+v", r)
+	}
+	if changed, _ := os.Stat(path); changed.ModTime().Equal(past) {
+		t.Errorf("generate did not rewrite a changed file")
+	}
+	if got := listDir(t, dir); !slices.Equal(got, []string{"flags.toml", "flags_gen.go"}) {
+		t.Errorf("directory holds %v, want flags.toml and flags_gen.go", got)
+	}
+}
+
+func TestGenerateCheck(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"flags.toml": validTOML})
+	out := filepath.Join("gen", "flags")
+
+	// Missing output.
+	r := runIn(t, dir, "generate", "-check", "-o", out)
+	if r.code != exitFail || !strings.Contains(r.stderr, filepath.Join(out, "flags_gen.go")+": missing") {
+		t.Errorf("-check with no output: got %+v, want exit 1 and \"missing\"", r)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "gen")); err == nil {
+		t.Errorf("-check created the output directory")
+	}
+
+	// Up to date.
+	if r := runIn(t, dir, "generate", "-o", out); r.code != exitOK {
+		t.Fatalf("generate: %+v", r)
+	}
+	if r := runIn(t, dir, "generate", "-check", "-o", out); r.code != exitOK || r.stderr != "" || r.stdout != "" {
+		t.Errorf("-check of fresh output: got %+v, want exit 0 and no output", r)
+	}
+
+	// Stale: flags.toml changed.
+	path := filepath.Join(dir, out, "flags_gen.go")
+	before, _ := os.ReadFile(path)
+	writeFiles(t, dir, map[string]string{"flags.toml": strings.Replace(validTOML, `owner = "payments"`, `owner = "checkout-team"`, 1)})
+	r = runIn(t, dir, "generate", "-check", "-o", out)
+	if r.code != exitFail {
+		t.Errorf("-check of stale output: exit %d, want 1", r.code)
+	}
+	for _, want := range []string{
+		filepath.Join(out, "flags_gen.go") + ": out of date",
+		`-			Owner:       "payments",`,
+		`+			Owner:       "checkout-team",`,
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("-check of stale output: stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Errorf("-check wrote the file")
+	}
+	if lines := strings.Count(r.stderr, "\n"); lines > maxDiffLines+5 {
+		t.Errorf("-check printed %d lines, want a short diff", lines)
+	}
+
+	// Invalid flags.toml: the errors, exit 1.
+	writeFiles(t, dir, map[string]string{"flags.toml": invalidTOML})
+	r = runIn(t, dir, "generate", "-check", "-o", out)
+	if r.code != exitFail || !strings.HasPrefix(r.stderr, "flags.toml:") {
+		t.Errorf("-check of an invalid file: got %+v, want exit 1 and its errors", r)
+	}
+}
+
+func TestGenerateInvalidWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"flags.toml": invalidTOML})
+	r := runIn(t, dir, "generate", "-o", "out")
+	if r.code != exitFail {
+		t.Errorf("generate of an invalid file: exit %d, want 1", r.code)
+	}
+	if lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n"); len(lines) < 2 || !strings.HasPrefix(lines[0], "flags.toml:") || !strings.HasPrefix(lines[1], "flags.toml:") {
+		t.Errorf("generate of an invalid file: stderr %q, want every error on its own line", r.stderr)
+	}
+	if got := listDir(t, dir); !slices.Equal(got, []string{"flags.toml"}) {
+		t.Errorf("generate of an invalid file wrote %v", got)
+	}
+
+	// An existing generated file is left as it was.
+	writeFiles(t, dir, map[string]string{"out/flags_gen.go": "// old\npackage out\n"})
+	if r := runIn(t, dir, "generate", "-o", "out"); r.code != exitFail {
+		t.Errorf("exit %d, want 1", r.code)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "out", "flags_gen.go")); string(got) != "// old\npackage out\n" {
+		t.Errorf("generate of an invalid file changed the existing output to:\n%s", got)
+	}
+	if got := listDir(t, filepath.Join(dir, "out")); !slices.Equal(got, []string{"flags_gen.go"}) {
+		t.Errorf("output directory holds %v", got)
+	}
+}
+
+func TestGeneratePackageName(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"flags.toml":         validTOML,
+		"two/a.go":           "package a\n",
+		"two/b.go":           "package b\n",
+		"featureflags/.keep": "",
+	})
+	for _, tt := range []struct {
+		args    []string
+		code    int
+		pkg     string // the package clause written, if code is 0
+		message string // part of stderr, if code is not 0
+	}{
+		{[]string{"-o", "featureflags"}, exitOK, "featureflags", ""},
+		{[]string{"-o", "new-dir"}, exitFail, "", `cannot name the package after the directory "new-dir"`},
+		{[]string{"-o", "new-dir", "-pkg", "flags"}, exitOK, "flags", ""},
+		{[]string{"-o", "two"}, exitFail, "", "two packages, a (a.go) and b (b.go); pass -pkg NAME"},
+		{[]string{"-o", "two", "-pkg", "a"}, exitOK, "a", ""},
+	} {
+		r := runIn(t, dir, append([]string{"generate"}, tt.args...)...)
+		if r.code != tt.code {
+			t.Errorf("generate %q: exit %d, want %d; stderr: %s", tt.args, r.code, tt.code, r.stderr)
+			continue
+		}
+		if tt.code != exitOK {
+			if !strings.Contains(r.stderr, tt.message) {
+				t.Errorf("generate %q: stderr %q, want %q", tt.args, r.stderr, tt.message)
+			}
+			continue
+		}
+		got, err := os.ReadFile(filepath.Join(dir, tt.args[1], "flags_gen.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(got, []byte("\npackage "+tt.pkg+"\n")) {
+			t.Errorf("generate %q: output lacks package %s", tt.args, tt.pkg)
+		}
+		if !bytes.Contains(got, []byte("\n// source: ../flags.toml\n")) {
+			t.Errorf("generate %q: output lacks the source line ../flags.toml", tt.args)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new-dir", "flags_gen.go")); err != nil {
+		t.Errorf("generate -o new-dir -pkg flags did not create the directory: %v", err)
+	}
+}

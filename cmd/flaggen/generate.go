@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/flaggen/flaggen/internal/codegen"
+)
+
+// generateOptions are the flags of flaggen generate.
+type generateOptions struct {
+	dir   string // -o
+	pkg   string // -pkg
+	check bool   // -check
+}
+
+// generateFlags returns the flag set of flaggen generate, writing its
+// messages to out, and the options it sets.
+func generateFlags(out io.Writer) (*flag.FlagSet, *generateOptions) {
+	opts := &generateOptions{}
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&opts.dir, "o", ".", "write the generated files into `DIR`")
+	fs.StringVar(&opts.pkg, "pkg", "", "the package `NAME` (default: the package of the Go files in DIR, else DIR's name)")
+	fs.BoolVar(&opts.check, "check", false, "write nothing; exit 1 if the files in DIR are stale or missing")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), generateUsage)
+		fs.PrintDefaults()
+	}
+	return fs, opts
+}
+
+func runGenerate(args []string, stdout, stderr io.Writer) int {
+	fs, opts := generateFlags(stderr)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(stderr, "flaggen generate: want at most one FILE, got %d\n", fs.NArg())
+		fs.Usage()
+		return exitUsage
+	}
+	if opts.pkg != "" && !validPackageName(opts.pkg) {
+		fmt.Fprintf(stderr, "flaggen generate: -pkg %q is not a Go package name\n", opts.pkg)
+		return exitUsage
+	}
+	if opts.dir == "" {
+		fmt.Fprintln(stderr, "flaggen generate: -o needs a directory")
+		return exitUsage
+	}
+
+	f, code := load(fs.Arg(0), stderr)
+	if code != exitOK {
+		return code
+	}
+	pkg := opts.pkg
+	if pkg == "" {
+		var err error
+		if pkg, err = packageName(opts.dir); err != nil {
+			fmt.Fprintf(stderr, "flaggen: %v\n", err)
+			return exitFail
+		}
+	}
+	source, err := sourcePath(f.Name, opts.dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "flaggen: %v\n", err)
+		return exitFail
+	}
+	files, err := codegen.Generate(f, codegen.Options{Package: pkg, Source: source})
+	if err != nil {
+		fmt.Fprintf(stderr, "flaggen: %v\n", err)
+		return exitFail
+	}
+
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	if opts.check {
+		return checkFiles(opts.dir, names, files, stderr)
+	}
+	if err := os.MkdirAll(opts.dir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "flaggen: %v\n", err)
+		return exitFail
+	}
+	for _, name := range names {
+		path := filepath.Join(opts.dir, name)
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, files[name]) {
+			continue // unchanged: keep the file and its modification time
+		}
+		if err := writeFileAtomic(path, files[name]); err != nil {
+			fmt.Fprintf(stderr, "flaggen: %v\n", err)
+			return exitFail
+		}
+	}
+	return exitOK
+}
+
+// maxDiffLines bounds the diff -check prints for each stale file.
+const maxDiffLines = 40
+
+// checkFiles reports each of files that differs from the file of that name
+// in dir, or is missing there, and returns exitFail if there is one.
+func checkFiles(dir string, names []string, files map[string][]byte, stderr io.Writer) int {
+	code := exitOK
+	for _, name := range names {
+		path := filepath.Join(dir, name)
+		old, err := os.ReadFile(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			fmt.Fprintf(stderr, "%s: missing; run flaggen generate\n", path)
+			code = exitFail
+			continue
+		case err != nil:
+			fmt.Fprintf(stderr, "flaggen: %v\n", err)
+			code = exitFail
+			continue
+		case bytes.Equal(old, files[name]):
+			continue
+		}
+		fmt.Fprintf(stderr, "%s: out of date; run flaggen generate\n", path)
+		diff := strings.SplitAfter(string(codegen.Diff(path, old, path+" (generated)", files[name])), "\n")
+		if diff[len(diff)-1] == "" {
+			diff = diff[:len(diff)-1]
+		}
+		if len(diff) > maxDiffLines {
+			diff = append(diff[:maxDiffLines], fmt.Sprintf("… (diff cut short; %d more lines)\n", len(diff)-maxDiffLines))
+		}
+		fmt.Fprint(stderr, strings.Join(diff, ""))
+		code = exitFail
+	}
+	return code
+}
+
+// writeFileAtomic replaces the file at path with data: it writes a
+// temporary file in the same directory and renames it over path, so that
+// readers see the old file or the new one, never a part of either.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// sourcePath returns the path of the flags.toml file relative to dir,
+// slash-separated, for the generated header.
+func sourcePath(file, dir string) (string, error) {
+	absFile, err := filepath.Abs(file)
+	if err != nil {
+		return "", err
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(absDir, absFile)
+	if err != nil {
+		return filepath.ToSlash(absFile), nil
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// packageName returns the package name for files generated into dir: the
+// package of the non-generated, non-test Go files in dir that the build
+// context matches, else dir's base name.
+func packageName(dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	name, nameFile := "", ""
+	for _, e := range entries {
+		file := e.Name()
+		if e.IsDir() || !strings.HasSuffix(file, ".go") || strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		if ok, err := build.Default.MatchFile(dir, file); err != nil || !ok {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, file), nil, parser.PackageClauseOnly|parser.ParseComments)
+		if err != nil || ast.IsGenerated(f) {
+			continue
+		}
+		if name != "" && f.Name.Name != name {
+			return "", fmt.Errorf("the Go files in %s are in two packages, %s (%s) and %s (%s); pass -pkg NAME",
+				dir, name, nameFile, f.Name.Name, file)
+		}
+		name, nameFile = f.Name.Name, file
+	}
+	if name != "" {
+		return name, nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	base := filepath.Base(abs)
+	if !validPackageName(base) {
+		return "", fmt.Errorf("cannot name the package after the directory %q: it is not a Go identifier; pass -pkg NAME", base)
+	}
+	return base, nil
+}
+
+// validPackageName reports whether name can be a package clause's name.
+func validPackageName(name string) bool {
+	return token.IsIdentifier(name) && name != "_"
+}

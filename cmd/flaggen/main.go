@@ -1,0 +1,179 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/flaggen/flaggen/spec"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1 // invalid flags.toml, stale output, I/O errors
+	exitUsage = 2
+)
+
+const usage = `flaggen turns a flags.toml into a Go package of typed feature flags.
+
+Usage:
+
+	flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
+	flaggen check [FILE]
+	flaggen help [COMMAND]
+
+FILE defaults to the nearest flags.toml in the current directory or its
+parents. Run 'flaggen help generate' or 'flaggen help check' for more.
+`
+
+const generateUsage = `usage: flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
+
+Generate validates FILE and writes the Go package it declares into DIR as
+flags_gen.go. FILE defaults to the nearest flags.toml in the current
+directory or its parents. With -check it writes nothing and exits 1 if
+the files in DIR are stale or missing.
+
+Flags:
+`
+
+const checkUsage = `usage: flaggen check [FILE]
+
+Check validates FILE, prints every error, one per line, and exits 1 if
+there is one. It prints nothing when FILE is valid. FILE defaults to the
+nearest flags.toml in the current directory or its parents.
+`
+
+// run runs the command line args (without the program name), writing to
+// stdout and stderr, and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "generate":
+		return runGenerate(rest, stdout, stderr)
+	case "check":
+		return runCheck(rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		return runHelp(rest, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "flaggen: unknown command %q\nRun 'flaggen help' for usage.\n", cmd)
+		return exitUsage
+	}
+}
+
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	if len(args) > 1 {
+		fmt.Fprint(stderr, "usage: flaggen help [COMMAND]\n")
+		return exitUsage
+	}
+	switch args[0] {
+	case "generate":
+		fs, _ := generateFlags(stdout)
+		fs.Usage()
+	case "check":
+		fmt.Fprint(stdout, checkUsage)
+	default:
+		fmt.Fprintf(stderr, "flaggen help: unknown command %q\nRun 'flaggen help' for usage.\n", args[0])
+		return exitUsage
+	}
+	return exitOK
+}
+
+// parseFlags parses args with fs and returns the status to exit with, or
+// -1 to go on. -h prints the usage and succeeds.
+func parseFlags(fs *flag.FlagSet, args []string) int {
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case err != nil:
+		return exitUsage // the flag package has printed the error and usage
+	}
+	return -1
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), checkUsage) }
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(stderr, "flaggen check: want at most one FILE, got %d\n", fs.NArg())
+		fs.Usage()
+		return exitUsage
+	}
+	if _, code := load(fs.Arg(0), stderr); code != exitOK {
+		return code
+	}
+	return exitOK
+}
+
+// load reads and validates the flags.toml at path, or the nearest one when
+// path is "". It prints every problem to stderr and returns a non-zero
+// exit status if there is one.
+func load(path string, stderr io.Writer) (*spec.File, int) {
+	if path == "" {
+		found, err := findFlagsFile()
+		if err != nil {
+			fmt.Fprintf(stderr, "flaggen: %v\n", err)
+			return nil, exitFail
+		}
+		path = found
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "flaggen: %v\n", err)
+		return nil, exitFail
+	}
+	f, err := spec.Parse(path, src)
+	if err != nil {
+		var list spec.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				fmt.Fprintln(stderr, e)
+			}
+		} else {
+			fmt.Fprintf(stderr, "flaggen: %v\n", err)
+		}
+		return nil, exitFail
+	}
+	return f, exitOK
+}
+
+// findFlagsFile returns the path, relative to the current directory, of
+// the nearest flags.toml in the current directory or its parents.
+func findFlagsFile() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for dir := wd; ; {
+		path := filepath.Join(dir, "flags.toml")
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+			if rel, err := filepath.Rel(wd, path); err == nil {
+				return rel, nil
+			}
+			return path, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no flags.toml in the current directory or its parents; name the file to read")
+		}
+		dir = parent
+	}
+}

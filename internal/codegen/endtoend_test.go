@@ -1,0 +1,233 @@
+package codegen
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flaggen/flaggen/spec"
+)
+
+// endToEnd cases: a golden case from testdata, a main program that uses
+// the package generated from it, and that program's expected output.
+// The package is imported as "example.com/e2e/<case>/flags".
+var endToEnd = []struct {
+	golden string
+	main   string
+	want   string
+}{
+	{
+		golden: "variants",
+		main: `
+	ctx := context.Background()
+	fmt.Println(flags.NewSearch(ctx), flags.NewSearch(ctx).IsControl(), flags.NewCheckout(ctx), flags.NewCheckout(ctx).Enabled())
+
+	ctx = flags.WithSearch(ctx, flags.SearchVariantB)
+	ctx = flags.WithCheckout(ctx, true)
+	s := flags.NewSearch(ctx)
+	fmt.Println(s, s.IsVariantB(), s.IsControl(), s.Variant() == flags.SearchVariantB, flags.NewCheckout(ctx).Enabled())
+	// The innermost WithX wins, as the innermost context.WithValue does.
+	fmt.Println(flags.NewCheckout(flags.WithCheckout(ctx, false)))
+
+	fmt.Println(flags.AllSearchVariants())
+	v, err := flags.ParseSearchVariant("variant_a")
+	fmt.Println(v, err, v.Valid())
+	_, err = flags.ParseSearchVariant("nope")
+	fmt.Println(err)
+	fmt.Println(flags.SearchVariant(7), flags.SearchVariant(7).Valid())
+	fmt.Println(flags.Set.Schema().Name, len(flags.Set.Schema().Flags))
+`,
+		want: `control true off false
+variant_b true false true true
+off
+[control variant_a variant_b]
+variant_a <nil> true
+flags: unknown variant "nope" of flag "search"; want one of control, variant_a, variant_b
+SearchVariant(7) false
+flags.toml 2
+`,
+	},
+	{
+		golden: "go_names",
+		main: `
+	ctx := context.Background()
+	fmt.Println(flags.NewMyNewFeature(ctx), flags.NewRanking(ctx), flags.NewUserIDAPI(ctx))
+	ctx = flags.WithMyNewFeature(ctx, flags.MyNewFeatureVisible)
+	ctx = flags.WithRanking(ctx, flags.RankingMLv2)
+	ctx = flags.WithUserIDAPI(ctx, true)
+	fmt.Println(flags.NewMyNewFeature(ctx).IsVisible(), flags.NewRanking(ctx).IsMLv2(), flags.NewRanking(ctx).IsAlpha(), flags.NewUserIDAPI(ctx).Enabled())
+	fmt.Println(flags.AllMyNewFeatureVariants(), flags.AllRankingVariants())
+	v, err := flags.ParseRankingVariant("variant_a")
+	fmt.Println(v == flags.RankingAlpha, v, err)
+`,
+		want: `NOT_VISIBLE control off
+true true false true
+[NOT_VISIBLE VISIBLE] [control variant_a ml_v2]
+true variant_a <nil>
+`,
+	},
+	{
+		golden: "removed",
+		main: `
+	ctx := context.Background()
+	fmt.Println(flags.NewSearch(ctx), flags.NewCheckout(ctx).Enabled())
+	ctx = flags.WithSearch(ctx, flags.SearchVariantB)
+	fmt.Println(flags.NewSearch(ctx))
+`,
+		// A removed flag serves its final variant, forced or not.
+		want: `variant_a true
+variant_a
+`,
+	},
+	{
+		golden: "bool",
+		main: `
+	ctx := context.Background()
+	fmt.Println(flags.NewCheckout(ctx), flags.NewDarkMode(ctx))
+	ctx = flags.WithDarkMode(ctx, true)
+	fmt.Println(flags.NewCheckout(ctx), flags.NewDarkMode(ctx), flags.NewDarkMode(ctx).Enabled())
+`,
+		want: `off off
+off on true
+`,
+	},
+	{
+		golden: "description",
+		main: `
+	ctx := context.Background()
+	fmt.Println(flags.NewUnicodeCopy(ctx), flags.AllUnicodeCopyVariants())
+	ctx = flags.WithUnicodeCopy(ctx, flags.UnicodeCopyLarge)
+	fmt.Println(flags.NewUnicodeCopy(ctx).IsLarge(), flags.NewUnicodeCopy(ctx))
+	fmt.Println(flags.Set.Schema().Flags[0].Owner)
+`,
+		want: `klein [klein gross]
+true gross
+i18n (Zoë)
+`,
+	},
+	{
+		golden: "settled",
+		main: `
+	ctx := context.Background()
+	fmt.Println(flags.NewFastPath(ctx), flags.NewSearch(ctx))
+	fmt.Println(flags.NewFastPath(flags.WithFastPath(ctx, false)))
+`,
+		// Without an evaluator every flag serves its default, settled or
+		// not.
+		want: `off control
+off
+`,
+	},
+	{
+		golden: "runtime_pkg",
+		main: `
+	ctx := flags.WithCheckout(context.Background(), true)
+	fmt.Println(flags.NewCheckout(ctx), flags.NewCheckout(context.Background()))
+`,
+		want: `on off
+`,
+	},
+	{
+		golden: "empty",
+		main: `
+	_ = context.Background()
+	fmt.Println(len(flags.Set.Schema().Flags))
+`,
+		want: `0
+`,
+	},
+}
+
+// TestEndToEnd generates packages from testdata into a temporary module
+// that requires this one (through a replace directive), builds and vets
+// them with programs that call the generated API, runs the programs and
+// checks what they print.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds programs with the go command; skipped in -short mode")
+	}
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command: %v", err)
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goSum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/e2e\n\ngo 1.26\n\n"+
+		"require github.com/flaggen/flaggen v0.0.0\n\n"+
+		"replace github.com/flaggen/flaggen => "+root+"\n")
+	write("go.sum", string(goSum))
+
+	cases := map[string]*goldenCase{}
+	for _, c := range loadGolden(t) {
+		cases[c.name] = c
+	}
+	for _, e := range endToEnd {
+		c := cases[e.golden]
+		if c == nil {
+			t.Fatalf("no testdata/%s.txtar", e.golden)
+		}
+		f, err := spec.Parse("flags.toml", c.toml)
+		if err != nil {
+			t.Fatalf("%s: %v", e.golden, err)
+		}
+		files, err := Generate(f, c.opts)
+		if err != nil {
+			t.Fatalf("%s: %v", e.golden, err)
+		}
+		for name, src := range files {
+			write(e.golden+"/flags/"+name, string(src))
+		}
+		write(e.golden+"/main.go", "package main\n\n"+
+			"import (\n\t\"context\"\n\t\"fmt\"\n\n"+
+			"\tflags \"example.com/e2e/"+e.golden+"/flags\"\n)\n\n"+
+			"func main() {"+e.main+"}\n")
+	}
+
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	run := func(t *testing.T, name string, args ...string) []byte {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s %s: %v\n%s%s", filepath.Base(name), strings.Join(args, " "), err, out, stderr.Bytes())
+		}
+		return out
+	}
+	bin := filepath.Join(dir, "bin")
+	run(t, gocmd, "build", "-o", bin+string(filepath.Separator), "./...")
+	run(t, gocmd, "vet", "./...")
+
+	for _, e := range endToEnd {
+		t.Run(e.golden, func(t *testing.T) {
+			got := string(run(t, filepath.Join(bin, e.golden)))
+			if got != e.want {
+				t.Errorf("output differs; diff (-want +got):\n%s", Diff("want", []byte(e.want), "got", []byte(got)))
+			}
+		})
+	}
+}

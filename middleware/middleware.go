@@ -1,0 +1,267 @@
+package middleware
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/flaggen/flaggen/runtime"
+)
+
+// Options configure the middleware. The zero value works: requests get an
+// evaluator with no subject (flags serve their defaults, 100% variants and
+// rules that need no subject), no overrides, and no exposure hook.
+type Options struct {
+	// Subject says who a request is for. Use [HeaderSubject] behind an
+	// authenticating proxy, or a function of your own that reads your
+	// session. nil means no subject.
+	Subject func(*http.Request) runtime.Subject
+	// Anonymous, if not nil, gives a request whose subject has no id a
+	// random visitor id kept in a cookie, so that a logged-out visitor
+	// stays in the same rollout bucket from request to request.
+	Anonymous *AnonymousCookie
+	// Overrides configures signed browser overrides and the development
+	// header; the zero value turns both off.
+	Overrides Overrides
+	// Exposure, if not nil, hears once per request per flag which variant
+	// the request got and why. [SlogExposure] logs them.
+	Exposure func(ctx context.Context, e runtime.Exposure)
+	// Clock returns the time schedules are judged at; nil means time.Now.
+	Clock func() time.Time
+	// Error hears of overrides that were ignored (a tampered, expired,
+	// oversized or malformed cookie, an unknown flag or variant), once per
+	// request. nil logs them with slog's default logger at level Warn.
+	Error func(r *http.Request, err error)
+	// TrustProxy says a request whose X-Forwarded-Proto is "https" arrived
+	// over TLS, so that cookies set for it are Secure. Set it only behind a
+	// proxy that sets the header itself.
+	TrustProxy bool
+}
+
+// AnonymousCookie configures the visitor-id cookie.
+type AnonymousCookie struct {
+	// Name is the cookie's name; "" means "flaggen_visitor".
+	Name string
+	// MaxAge is the cookie's lifetime; 0 means 400 days, the longest
+	// browsers keep a cookie.
+	MaxAge time.Duration
+}
+
+// Evaluators builds the evaluator of each request: the middleware, the
+// gin adapter and the [Evaluators.Admin] endpoint share one. It is safe
+// for concurrent use.
+type Evaluators struct {
+	set     *runtime.Set
+	opts    Options
+	runtime *runtime.Options
+	// overrideCookie is the override cookie's name, or "" when signed
+	// overrides are off.
+	overrideCookie string
+	visitorCookie  string
+	visitorMaxAge  time.Duration
+}
+
+// NewEvaluators returns the evaluator builder for set.
+func NewEvaluators(set *runtime.Set, opts Options) *Evaluators {
+	e := &Evaluators{set: set, opts: opts, runtime: &runtime.Options{Exposure: opts.Exposure, Clock: opts.Clock}}
+	if len(opts.Overrides.Secrets) > 0 {
+		e.overrideCookie = opts.Overrides.cookieName()
+	}
+	if a := opts.Anonymous; a != nil {
+		e.visitorCookie, e.visitorMaxAge = a.Name, a.MaxAge
+		if e.visitorCookie == "" {
+			e.visitorCookie = "flaggen_visitor"
+		}
+		if e.visitorMaxAge <= 0 {
+			e.visitorMaxAge = 400 * 24 * time.Hour
+		}
+	}
+	return e
+}
+
+// New returns net/http middleware, in the shape chi and most routers
+// take, that gives every request an evaluator for set: after it, handlers
+// call the generated accessors (flags.NewSearch(r.Context())).
+func New(set *runtime.Set, opts Options) func(http.Handler) http.Handler {
+	return NewEvaluators(set, opts).Handler
+}
+
+// Handler wraps next so that each request's context carries its evaluator.
+func (e *Evaluators) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(e.For(w, r)))
+	})
+}
+
+// For returns the evaluator for request r, whose context becomes its
+// parent. It may set the visitor cookie on w.
+func (e *Evaluators) For(w http.ResponseWriter, r *http.Request) *runtime.Evaluator {
+	return e.build(w, r, e.runtime)
+}
+
+func (e *Evaluators) build(w http.ResponseWriter, r *http.Request, opts *runtime.Options) *runtime.Evaluator {
+	var subject runtime.Subject
+	if e.opts.Subject != nil {
+		subject = e.opts.Subject(r)
+	}
+	if subject.ID == "" && e.visitorCookie != "" {
+		subject.ID = e.visitor(w, r)
+	}
+	ev := e.set.NewEvaluator(r.Context(), subject, opts)
+	e.applyOverrides(ev, r)
+	return ev
+}
+
+// applyOverrides gives ev the request's verified overrides, and reports
+// the first problem with them.
+func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request) {
+	var problem error
+	if e.overrideCookie != "" {
+		if v, ok := cookieValue(r.Header["Cookie"], e.overrideCookie); ok {
+			pairs, err := decodeOverrides(e.opts.Overrides.Secrets, e.overrideCookie, v, time.Now())
+			problem = err
+			if err == nil {
+				problem = apply(ev, pairs)
+			}
+		}
+	}
+	if e.opts.Overrides.Header {
+		if h := r.Header[OverrideHeader]; len(h) > 0 {
+			pairs, err := parseOverrideHeader(strings.Join(h, ","))
+			if err == nil {
+				err = apply(ev, pairs)
+			}
+			problem = errors.Join(problem, err)
+		}
+	}
+	if problem != nil {
+		e.report(r, problem)
+	}
+}
+
+// apply sets each pair that names a flag and variant of ev's snapshot.
+func apply(ev *runtime.Evaluator, pairs []pair) error {
+	var unknown []string
+	for _, p := range pairs {
+		if !ev.Override(p.flag, p.variant) {
+			unknown = append(unknown, p.flag+"="+p.variant)
+		}
+	}
+	if unknown != nil {
+		return fmt.Errorf("%w: %s", ErrOverrideUnknown, strings.Join(unknown, ", "))
+	}
+	return nil
+}
+
+func (e *Evaluators) report(r *http.Request, err error) {
+	if e.opts.Error != nil {
+		e.opts.Error(r, err)
+		return
+	}
+	slog.Warn("flaggen: ignored flag overrides", "err", err, "path", r.URL.Path)
+}
+
+// visitor returns the request's visitor id, minting one (and setting the
+// cookie) on a first visit.
+func (e *Evaluators) visitor(w http.ResponseWriter, r *http.Request) string {
+	if v, ok := cookieValue(r.Header["Cookie"], e.visitorCookie); ok && validVisitorID(v) {
+		return v
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	http.SetCookie(w, &http.Cookie{
+		Name:     e.visitorCookie,
+		Value:    id,
+		Path:     "/",
+		MaxAge:   int(e.visitorMaxAge / time.Second),
+		HttpOnly: true,
+		Secure:   e.secure(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+	return id
+}
+
+// validVisitorID reports whether v is an id visitor could have minted: 32
+// lowercase hex digits. Anything else is replaced, so that a visitor
+// cannot choose a bucket by writing the cookie.
+func validVisitorID(v string) bool {
+	if len(v) != 32 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// secure reports whether cookies set for r should be Secure.
+func (e *Evaluators) secure(r *http.Request) bool {
+	return r.TLS != nil || e.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// Headers names the trusted headers [HeaderSubject] reads.
+type Headers struct {
+	// ID is the user id header; "" means X-User-ID.
+	ID string
+	// Groups is the comma-separated groups header; "" means X-User-Groups.
+	Groups string
+}
+
+// HeaderSubject returns a subject extractor that reads the user id and
+// groups from request headers, as the FastAPI middleware of flaggen's
+// seeds did.
+//
+// Use it only behind a proxy that authenticates users, sets these headers
+// itself and strips them from clients' requests: otherwise anyone can send
+// X-User-Groups: employees and see what employees see.
+func HeaderSubject(h Headers) func(*http.Request) runtime.Subject {
+	id := http.CanonicalHeaderKey(cmpOr(h.ID, "X-User-ID"))
+	groups := http.CanonicalHeaderKey(cmpOr(h.Groups, "X-User-Groups"))
+	return func(r *http.Request) runtime.Subject {
+		var s runtime.Subject
+		if v := r.Header[id]; len(v) > 0 {
+			s.ID = strings.TrimSpace(v[0])
+		}
+		if v := r.Header[groups]; len(v) > 0 {
+			for _, line := range v {
+				for g := range strings.SplitSeq(line, ",") {
+					if g = strings.TrimSpace(g); g != "" {
+						s.Groups = append(s.Groups, g)
+					}
+				}
+			}
+		}
+		return s
+	}
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// SlogExposure returns an exposure hook that logs each exposure, once per
+// request per flag, at level Info.
+func SlogExposure(l *slog.Logger) func(context.Context, runtime.Exposure) {
+	if l == nil {
+		l = slog.Default()
+	}
+	return func(ctx context.Context, e runtime.Exposure) {
+		l.LogAttrs(ctx, slog.LevelInfo, "flag exposure",
+			slog.String("flag", e.Flag),
+			slog.String("variant", e.Variant),
+			slog.String("reason", e.Reason.String()),
+			slog.String("subject", e.Subject))
+	}
+}

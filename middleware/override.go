@@ -1,0 +1,189 @@
+package middleware
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Overrides configures signed browser overrides: a cookie, set from the
+// [Admin] endpoint, that maps flags to variants for one browser. The zero
+// value turns them off.
+type Overrides struct {
+	// Secrets sign and verify the cookie with HMAC-SHA256. The first signs;
+	// any verifies, so a secret can be rotated out: put the new one first
+	// and drop the old one once cookies signed with it have expired. With
+	// no secrets, override cookies are ignored and cannot be set. Use at
+	// least 32 random bytes.
+	Secrets [][]byte
+	// Cookie is the cookie's name; "" means "flaggen_overrides".
+	Cookie string
+	// TTL is how long a cookie stays valid after it is set; 0 means 7 days.
+	TTL time.Duration
+	// Header honours X-Flaggen-Override: search=variant_a,new_checkout=on,
+	// unsigned, for tests and local development. Never enable it where
+	// visitors can reach the server.
+	Header bool
+}
+
+// OverrideHeader is the development override header, honoured only when
+// [Overrides.Header] is set.
+const OverrideHeader = "X-Flaggen-Override"
+
+const (
+	defaultOverrideCookie = "flaggen_overrides"
+	defaultOverrideTTL    = 7 * 24 * time.Hour
+	// maxCookieLen bounds what is parsed; browsers cap a cookie near 4 kB.
+	maxCookieLen  = 4096
+	cookieVersion = "v1"
+)
+
+func (o *Overrides) cookieName() string {
+	if o.Cookie == "" {
+		return defaultOverrideCookie
+	}
+	return o.Cookie
+}
+
+func (o *Overrides) ttl() time.Duration {
+	if o.TTL <= 0 {
+		return defaultOverrideTTL
+	}
+	return o.TTL
+}
+
+// Errors reported for override cookies that are ignored.
+var (
+	ErrOverrideMalformed = errors.New("override cookie is malformed")
+	ErrOverrideSignature = errors.New("override cookie signature does not verify")
+	ErrOverrideExpired   = errors.New("override cookie has expired")
+	ErrOverrideTooLarge  = errors.New("override cookie is too large")
+	ErrOverrideUnknown   = errors.New("override names an unknown flag or variant")
+)
+
+// pair is one override: flag key → variant name.
+type pair struct{ flag, variant string }
+
+// encodeOverrides signs pairs into a cookie value that expires at exp:
+//
+//	v1.<expiry, Unix seconds>.<base64url(url-encoded flag=variant&…)>.<base64url(HMAC-SHA256)>
+//
+// The MAC covers the cookie's name and everything before it.
+func encodeOverrides(secret []byte, name string, pairs []pair, exp time.Time) string {
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i].flag < pairs[j].flag })
+	q := url.Values{}
+	for _, p := range pairs {
+		q.Set(p.flag, p.variant)
+	}
+	payload := cookieVersion + "." + strconv.FormatInt(exp.Unix(), 10) + "." + base64.RawURLEncoding.EncodeToString([]byte(q.Encode()))
+	return payload + "." + base64.RawURLEncoding.EncodeToString(mac(secret, name, payload))
+}
+
+func mac(secret []byte, name, payload string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("flaggen override\x00" + name + "\x00" + payload))
+	return m.Sum(nil)
+}
+
+// decodeOverrides verifies a cookie value against secrets and returns its
+// pairs in key order. It checks size, form and signature before it parses
+// anything the signature covers.
+func decodeOverrides(secrets [][]byte, name, value string, now time.Time) ([]pair, error) {
+	if len(value) > maxCookieLen {
+		return nil, ErrOverrideTooLarge
+	}
+	cut := strings.LastIndexByte(value, '.')
+	if cut < 0 {
+		return nil, ErrOverrideMalformed
+	}
+	payload, sig := value[:cut], value[cut+1:]
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || len(got) != sha256.Size {
+		return nil, ErrOverrideMalformed
+	}
+	ok := false
+	for _, s := range secrets {
+		if hmac.Equal(got, mac(s, name, payload)) {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return nil, ErrOverrideSignature
+	}
+	parts := strings.Split(payload, ".")
+	if len(parts) != 3 || parts[0] != cookieVersion {
+		return nil, ErrOverrideMalformed
+	}
+	exp, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return nil, ErrOverrideMalformed
+	}
+	if !now.Before(time.Unix(exp, 0)) {
+		return nil, ErrOverrideExpired
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil {
+		return nil, ErrOverrideMalformed
+	}
+	q, err := url.ParseQuery(string(raw))
+	if err != nil {
+		return nil, ErrOverrideMalformed
+	}
+	pairs := make([]pair, 0, len(q))
+	for k, vs := range q {
+		if len(vs) != 1 {
+			return nil, ErrOverrideMalformed
+		}
+		pairs = append(pairs, pair{k, vs[0]})
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i].flag < pairs[j].flag })
+	return pairs, nil
+}
+
+// parseOverrideHeader parses "search=variant_a, new_checkout=on".
+func parseOverrideHeader(h string) ([]pair, error) {
+	var pairs []pair
+	for _, item := range strings.Split(h, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(item, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" || v == "" {
+			return nil, fmt.Errorf("%s: %q is not flag=variant", OverrideHeader, item)
+		}
+		pairs = append(pairs, pair{k, v})
+	}
+	return pairs, nil
+}
+
+// cookieValue returns the value of the named cookie in r's Cookie headers
+// without parsing the others (http.Request.Cookie allocates for every
+// cookie in the header).
+func cookieValue(header []string, name string) (string, bool) {
+	for _, line := range header {
+		for line != "" {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			part = strings.TrimSpace(part)
+			k, v, ok := strings.Cut(part, "=")
+			if !ok || k != name {
+				continue
+			}
+			if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			return v, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,65 @@
+// Package runtime decides which variant of each feature flag a request
+// sees. Generated packages (see cmd/flaggen) sit on top of it; most code
+// only ever calls their typed accessors, such as flags.NewSearch(ctx).
+//
+// # Sets and snapshots
+//
+// A [Set] is the handle a generated package exports for its flags. It
+// holds the [Schema] the code was generated from and the [Snapshot] in
+// force: a compiled, immutable configuration whose flags are numbered as
+// the generated code numbers them, so an accessor indexes an array rather
+// than looking up a map. The compiled-in snapshot comes from the flags.toml
+// text the generated package embeds; live sources compile updates with
+// [Set.Compile] and put them in force with [Set.Store]. A bad update never
+// gets that far: it fails to compile and the last good snapshot stays.
+//
+// # Evaluators
+//
+// Middleware gives each request an [Evaluator] ([Set.NewEvaluator]) that
+// holds who the request is for (a [Subject]), the snapshot in force when
+// the request began, request overrides and a memo. The evaluator is itself
+// the request's context.Context, wrapping the request's own, so finding it
+// costs a type assertion. Each flag is evaluated once per request: later
+// calls, from any goroutine, return the same variant even if the snapshot
+// is swapped meanwhile, and [Options.Exposure] hears of the flag once.
+//
+// A context without an evaluator gets every flag's default and never
+// panics; the first such lookup logs a warning through log/slog.
+//
+// # Evaluation order
+//
+// For a flag, the first step that applies decides:
+//
+//  1. removed: a removed flag serves its final variant;
+//  2. forced: a variant forced by a test (the generated WithX helpers);
+//  3. killed: the kill switch serves the default to everyone;
+//  4. override: a request override (a signed browser cookie, or the
+//     development header), see [Evaluator.Override];
+//  5. user override: the subject's id is listed under a variant;
+//  6. off: a flag with enabled = false serves the default;
+//  7. rules, in file order: the first whose conditions all hold serves
+//     its variant or its split;
+//  8. schedule: the subject's bucket against the percentage in force;
+//  9. rollout or split: the subject's bucket;
+//  10. default.
+//
+// "Off" sits after the overrides so that a team can preview a flag that is
+// not live yet; "killed" sits before them because it is the emergency stop.
+// A rollout or split that needs a bucket serves the default to a subject
+// with no id (or no bucket_by attribute); one that gives a single variant
+// 100% needs no bucket.
+//
+// # Bucketing
+//
+// [Bucket] documents the hash: FNV-1a 32 over salt + "." + key, finished
+// with MurmurHash3's fmix32, modulo 10000. A rollout of N% serves on to
+// buckets below N×100, so raising N keeps everyone who had the feature; a
+// split lays its variants out in declaration order. A schedule and a
+// rollout on the same flag are refused by the validator; a schedule uses
+// the same bucket a rollout would.
+//
+// # Concurrency
+//
+// Sets, snapshots and evaluators are safe for concurrent use. Options and
+// subjects given to an evaluator must not be changed afterwards.
+package runtime
