@@ -83,7 +83,7 @@ func syntaxPos(name string, src []byte, tp toml.Position) Pos {
 		}
 	}
 	off := tp.Start + skipped
-	if off > len(src) {
+	if tp.Start < 0 || off > len(src) {
 		return pos
 	}
 	line, lineStart := 1, 0
