@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -63,39 +66,66 @@ func syntaxError(name string, src []byte, err error) *Error {
 	} else if msg != "" {
 		// The lexer reports the end of the input as the rune 0.
 		msg = strings.ReplaceAll(msg, `'\x00'`, "the end of the file")
-		msg = "invalid TOML: " + strings.ToLower(msg[:1]) + msg[1:]
+		if len(msg) < 2 || !unicode.IsUpper(rune(msg[1])) { // keep "TOML files …"
+			msg = strings.ToLower(msg[:1]) + msg[1:]
+		}
+		msg = "invalid TOML: " + msg
 	}
-	return &Error{Pos: syntaxPos(name, src, pe.Position), Msg: msg, syntax: true}
+	return &Error{Pos: syntaxPos(name, src, pe), Msg: msg, syntax: true}
 }
 
-// syntaxPos converts the position of a TOML error to ours. The decoder's
-// Line is right, but its Col is not when the error is at the first byte of
-// a line (it counts from the previous line's start), so the column is
-// recomputed from the byte offset Start. The decoder skips a byte-order mark
-// before counting offsets; Col counts it, as it is on line 1.
-func syntaxPos(name string, src []byte, tp toml.Position) Pos {
-	pos := Pos{Filename: name, Line: max(tp.Line, 1), Col: max(tp.Col, 1)}
-	skipped := 0
+// syntaxPos converts the position of a TOML error in src to ours. The
+// decoder's Line is right but its Col is not to be trusted: it counts from
+// the previous line's start when the error is at the first byte of a line.
+// So the column is recomputed from the byte offset Start, which is itself
+// one short for a control character and the token's start for bad UTF-8,
+// and kept within the decoder's line.
+// The decoder skips a byte-order mark before counting offsets; Col counts
+// it, as it is on line 1.
+func syntaxPos(name string, src []byte, pe toml.ParseError) Pos {
+	// Find the line: its first byte and its length without the newline.
+	line := max(pe.Position.Line, 1)
+	start, n := 0, 1
+	for n < line {
+		i := bytes.IndexByte(src[start:], '\n')
+		if i < 0 {
+			break // past the end: use the last line
+		}
+		start += i + 1
+		n++
+	}
+	length := len(src) - start
+	if i := bytes.IndexByte(src[start:], '\n'); i >= 0 {
+		length = i
+	}
+
+	skipped := 0 // the byte-order mark
 	for _, bom := range []string{"\xef\xbb\xbf", "\xff\xfe", "\xfe\xff"} {
-		if strings.HasPrefix(string(src), bom) {
+		if bytes.HasPrefix(src, []byte(bom)) {
 			skipped = len(bom)
 			break
 		}
 	}
-	off := tp.Start + skipped
-	if tp.Start < 0 || off > len(src) {
-		return pos
-	}
-	line, lineStart := 1, 0
-	for i, c := range src[:off] {
-		if c == '\n' {
-			line, lineStart = line+1, i+1
+	off := skipped + pe.Position.Start // the error's offset in src
+	switch {
+	case strings.Contains(pe.Message, "control character"):
+		off++
+	case strings.Contains(pe.Message, "invalid UTF-8"):
+		// Start is the token's; the lexer stops at the first bad byte.
+		for i := skipped; i < len(src); {
+			r, w := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && w == 1 {
+				off = i
+				break
+			}
+			i += w
 		}
 	}
-	if line == pos.Line {
-		pos.Col = off - lineStart + 1
+	col := off - start + 1
+	if off < 0 || col < 1 || col > length+1 {
+		col = pe.Position.Col
 	}
-	return pos
+	return Pos{Filename: name, Line: n, Col: min(max(col, 1), length+1)}
 }
 
 // now is the clock behind the expiry date suggested for a flag with none.
