@@ -58,7 +58,7 @@ func syntaxError(name string, src []byte, err error) *Error {
 	msg := strings.TrimSuffix(pe.Message, ".")
 	if k, ok := strings.CutPrefix(msg, "Key '"); ok && strings.HasSuffix(k, "' has already been defined") {
 		k = strings.TrimSuffix(k, "' has already been defined")
-		if parts := strings.Split(k, "."); len(parts) == 2 && parts[0] == "flags" {
+		if parts := splitKey(k); len(parts) == 2 && parts[0] == "flags" {
 			msg = fmt.Sprintf("duplicate flag %q: a flag is declared once; merge the two tables or rename one", parts[1])
 		} else {
 			msg = fmt.Sprintf("duplicate key %q: a key is set once per table; delete one of them", k)
@@ -74,14 +74,44 @@ func syntaxError(name string, src []byte, err error) *Error {
 	return &Error{Pos: syntaxPos(name, src, pe), Msg: msg, syntax: true}
 }
 
+// splitKey splits a dotted key as the decoder prints it, with a segment
+// that is not a bare key in double quotes, into its segments:
+// flags."my.flag" → flags, my.flag.
+func splitKey(k string) []string {
+	var segs []string
+	for k != "" {
+		end := strings.IndexByte(k, '.')
+		if k[0] == '"' {
+			end = 1
+			for end < len(k) && k[end] != '"' {
+				if k[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			end = min(end+1, len(k))
+		} else if end < 0 {
+			end = len(k)
+		}
+		seg := k[:end]
+		if strings.HasPrefix(seg, `"`) {
+			if s, err := strconv.Unquote(seg); err == nil {
+				seg = s
+			}
+		}
+		segs = append(segs, seg)
+		k = strings.TrimPrefix(k[end:], ".")
+	}
+	return segs
+}
+
 // syntaxPos converts the position of a TOML error in src to ours. The
 // decoder's Line is right but its Col is not to be trusted: it counts from
 // the previous line's start when the error is at the first byte of a line.
-// So the column is recomputed from the byte offset Start, which is itself
-// one short for a control character and the token's start for bad UTF-8,
-// and kept within the decoder's line.
-// The decoder skips a byte-order mark before counting offsets; Col counts
-// it, as it is on line 1.
+// So the column is recomputed from the byte offset Start (which is one short
+// for a control character, and the token's start for bad UTF-8) and kept
+// within the decoder's line. The decoder skips a byte-order mark before
+// counting offsets; Col counts it, as it is on line 1.
 func syntaxPos(name string, src []byte, pe toml.ParseError) Pos {
 	// Find the line: its first byte and its length without the newline.
 	line := max(pe.Position.Line, 1)
@@ -355,7 +385,7 @@ func (p *parser) file(f *File, raw map[string]any) {
 		tbl, ok := flags[key].(map[string]any)
 		path := []string{"flags", key}
 		if !ok {
-			p.wrongType(path, flags[key], "a table", "[flags."+key+"]")
+			p.errorf(p.valuePos(path...), "flag %q is %s; it must be a table, e.g. [flags.%s]", key, typeName(flags[key]), key)
 			continue
 		}
 		if fl := p.flag(path, key, tbl); fl != nil {
@@ -469,24 +499,30 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 			p.errorf(p.valuePos(vpath...), "flag %q lists %s: list at least two, or delete variants for a boolean flag", fl.Key, listed)
 			return
 		}
+		// Set fl.Variants only if every name is good: the checks below index
+		// it freely.
+		var vs []*Variant
 		seen := map[string]bool{}
 		for i, n := range names {
 			pos := p.valuePos(at(vpath, strconv.Itoa(i))...)
 			switch {
 			case seen[n]:
 				p.errorf(pos, "variant %q is listed twice: delete the second", n)
-				return
 			case !variantName.MatchString(n):
 				example := variantNameOf(n)
 				if !variantName.MatchString(example) {
 					example = "treatment"
 				}
 				p.errorf(pos, "variant %q is not a name: use ASCII letters, digits and underscores, starting with a letter, e.g. %q", n, example)
-				return
+			default:
+				vs = append(vs, &Variant{Pos: pos, Name: n, GoName: GoName(n)})
 			}
 			seen[n] = true
-			fl.Variants = append(fl.Variants, &Variant{Pos: pos, Name: n, GoName: GoName(n)})
 		}
+		if len(vs) < len(names) {
+			return
+		}
+		fl.Variants = vs
 	}
 	if v, ok := tbl["variant_go_names"]; ok {
 		gpath := at(path, "variant_go_names")
@@ -785,8 +821,11 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 		return c
 	case hasValues:
 		hint := ""
-		if c.Op == OpEquals || c.Op == OpNotEquals {
-			hint = fmt.Sprintf(", or op = %q to compare against a list", map[Op]string{OpEquals: "in", OpNotEquals: "not_in"}[c.Op])
+		switch c.Op {
+		case OpEquals:
+			hint = `, or op = "in" to compare against a list`
+		case OpNotEquals:
+			hint = `, or op = "not_in" to compare against a list`
 		}
 		p.errorf(p.keyPos(at(path, "values")...), "op %q compares against one value: write %s instead of values%s", op, valueExample(c.Op), hint)
 		return nil

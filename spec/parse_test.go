@@ -75,6 +75,36 @@ var parseErrorCases = []parseErrorCase{
 		syntax: true,
 	},
 	{
+		name:   "control character",
+		src:    "a = 1\nb = \"x\x01\"\n",
+		want:   []string{`flags.toml:2:7: invalid TOML: TOML files cannot contain control characters: '0x01'`},
+		syntax: true,
+	},
+	{
+		name:   "control character first",
+		src:    "\x7f",
+		want:   []string{`flags.toml:1:1: invalid TOML: TOML files cannot contain control characters: '0x7f'`},
+		syntax: true,
+	},
+	{
+		name:   "carriage return without a line feed",
+		src:    "a = 1\r",
+		want:   []string{`flags.toml:1:6: invalid TOML: TOML files cannot contain control characters: '0x0d'`},
+		syntax: true,
+	},
+	{
+		name:   "invalid UTF-8",
+		src:    "# ok\na = \"\xff\"\n",
+		want:   []string{`flags.toml:2:6: invalid TOML: invalid UTF-8 byte: 0xff`},
+		syntax: true,
+	},
+	{
+		name:   "invalid UTF-8 after a byte-order mark",
+		src:    "\ufeffa = \"\xff\"\n",
+		want:   []string{`flags.toml:1:9: invalid TOML: invalid UTF-8 byte: 0xff`},
+		syntax: true,
+	},
+	{
 		name:   "duplicate flag",
 		src:    boolFlagTOML("f") + boolFlagTOML("f"),
 		want:   []string{`flags.toml:5:2: duplicate flag "f": a flag is declared once; merge the two tables or rename one`},
@@ -84,6 +114,12 @@ var parseErrorCases = []parseErrorCase{
 		name:   "duplicate flag after another",
 		src:    boolFlagTOML("f") + boolFlagTOML("g") + boolFlagTOML("f"),
 		want:   []string{`flags.toml:9:2: duplicate flag "f": a flag is declared once; merge the two tables or rename one`},
+		syntax: true,
+	},
+	{
+		name:   "duplicate flag with a quoted key",
+		src:    boolFlagTOML(`"a.b"`) + boolFlagTOML(`"a.b"`),
+		want:   []string{`flags.toml:5:2: duplicate flag "a.b": a flag is declared once; merge the two tables or rename one`},
 		syntax: true,
 	},
 	{
@@ -284,6 +320,16 @@ var parseErrorCases = []parseErrorCase{
 		name: "variant name with a dash",
 		src:  boolFlagTOML("f", `variants = ["a", "NOT-VISIBLE"]`, `default = "a"`),
 		want: []string{`flags.toml:5:18: variant "NOT-VISIBLE" is not a name: use ASCII letters, digits and underscores, starting with a letter, e.g. "NOT_VISIBLE"`},
+	},
+	{
+		name: "every bad variant name",
+		src:  boolFlagTOML("f", `variants = ["a", "b-c", "a", "d e", "b-c"]`, "rollout = 50"),
+		want: []string{
+			`flags.toml:5:18: variant "b-c" is not a name: use ASCII letters, digits and underscores, starting with a letter, e.g. "b_c"`,
+			`flags.toml:5:25: variant "a" is listed twice: delete the second`,
+			`flags.toml:5:30: variant "d e" is not a name: use ASCII letters, digits and underscores, starting with a letter, e.g. "d_e"`,
+			`flags.toml:5:37: variant "b-c" is listed twice: delete the second`,
+		},
 	},
 	{
 		name: "variant name starting with a digit",
@@ -652,6 +698,11 @@ var parseErrorCases = []parseErrorCase{
 		want: []string{`flags.toml:6:49: op "equals" compares against one value: write value = "DE" instead of values, or op = "in" to compare against a list`},
 	},
 	{
+		name: "not_equals with values",
+		src:  boolFlagTOML("f", "[[flags.f.rules]]", `when = [{ attribute = "plan", op = "not_equals", values = ["free"] }]`, `serve = "on"`),
+		want: []string{`flags.toml:6:50: op "not_equals" compares against one value: write value = "DE" instead of values, or op = "not_in" to compare against a list`},
+	},
+	{
 		name: "gt with values",
 		src:  boolFlagTOML("f", "[[flags.f.rules]]", `when = [{ attribute = "age", op = "gt", values = [1] }]`, `serve = "on"`),
 		want: []string{`flags.toml:6:41: op "gt" compares against one value: write value = 10 instead of values`},
@@ -804,7 +855,7 @@ var parseErrorCases = []parseErrorCase{
 	{
 		name: "flag not a table",
 		src:  "[flags]\nf = 1\n",
-		want: []string{`flags.toml:2:5: f is an integer; it must be a table, e.g. [flags.f]`},
+		want: []string{`flags.toml:2:5: flag "f" is an integer; it must be a table, e.g. [flags.f]`},
 	},
 
 	// Overrides.
@@ -886,6 +937,14 @@ var parseErrorCases = []parseErrorCase{
 		},
 	},
 	{
+		name: "byte-order mark",
+		src:  "\ufeff" + boolFlagTOML("F", "rollout = 300"),
+		want: []string{
+			`flags.toml:1:4: flag key "F" is not snake_case: write [flags.f]`,
+			`flags.toml:5:11: rollout = 300 is outside 0–100: write a percentage between 0 and 100`,
+		},
+	},
+	{
 		name: "inline flags table",
 		src:  `flags = { f = { description = "d", owner = "o", expires = 2027-01-01, rollout = 300 } }` + "\n",
 		want: []string{`flags.toml:1:81: rollout = 300 is outside 0–100: write a percentage between 0 and 100`},
@@ -954,7 +1013,7 @@ func TestParseErrors(t *testing.T) {
 // checkErrorList checks what every error list Parse returns must satisfy:
 // each error is in the file, at a byte on a line (or just past its end),
 // sorted, with a message that does not start with a capital (but for "Go
-// name") and has no final period.
+// name" or a key from src) and has no final period.
 func checkErrorList(t *testing.T, src []byte, list ErrorList) {
 	t.Helper()
 	if len(list) == 0 {
@@ -974,11 +1033,70 @@ func checkErrorList(t *testing.T, src []byte, list ErrorList) {
 		if e.Msg == "" || strings.HasSuffix(e.Msg, ".") {
 			t.Errorf("message %q is empty or ends in a period", e.Msg)
 		}
-		if r, _ := utf8.DecodeRuneInString(e.Msg); unicode.IsUpper(r) && !strings.HasPrefix(e.Msg, "Go name ") {
+		// A message may start with a key from the file, written as it is.
+		first, _, _ := strings.Cut(e.Msg, " ")
+		first, _, _ = strings.Cut(first, "[")
+		if r, _ := utf8.DecodeRuneInString(e.Msg); unicode.IsUpper(r) && first != "Go" && !strings.Contains(string(src), first) {
 			t.Errorf("message %q does not start in lower case", e.Msg)
 		}
 		if i > 0 && e.Pos.Before(list[i-1].Pos) {
 			t.Errorf("errors out of order: %q after %q", e, list[i-1])
+		}
+	}
+}
+
+func TestErrorList(t *testing.T) {
+	for _, c := range []struct {
+		pos  Pos
+		want string
+	}{
+		{Pos{"flags.toml", 3, 7}, "flags.toml:3:7"},
+		{Pos{"flags.toml", 3, 0}, "flags.toml:3"},
+		{Pos{"flags.toml", 0, 0}, "flags.toml"},
+		{Pos{"", 3, 7}, "3:7"},
+		{Pos{}, "-"},
+	} {
+		if got := c.pos.String(); got != c.want {
+			t.Errorf("%#v.String() = %q, want %q", c.pos, got, c.want)
+		}
+	}
+	var empty ErrorList
+	if empty.Err() != nil || empty.Error() != "no errors" {
+		t.Errorf("empty ErrorList: Err() = %v, Error() = %q", empty.Err(), empty.Error())
+	}
+	l := ErrorList{
+		{Pos: Pos{"b.toml", 1, 1}, Msg: "z"},
+		{Pos: Pos{"a.toml", 2, 1}, Msg: "y"},
+		{Pos: Pos{"a.toml", 1, 5}, Msg: "x"},
+		{Pos: Pos{"a.toml", 1, 2}, Msg: "w"},
+		{Pos: Pos{"a.toml", 1, 2}, Msg: "v"},
+	}
+	l.Sort()
+	want := "a.toml:1:2: v\na.toml:1:2: w\na.toml:1:5: x\na.toml:2:1: y\nb.toml:1:1: z"
+	if err := l.Err(); err == nil || err.Error() != want {
+		t.Errorf("sorted list:\n%v\nwant:\n%s", err, want)
+	}
+	if errors.Is(l, ErrSyntax) {
+		t.Errorf("a list without syntax errors matches ErrSyntax")
+	}
+}
+
+func TestSplitKey(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"flags", []string{"flags"}},
+		{"flags.f", []string{"flags", "f"}},
+		{"flags.f.rules.x", []string{"flags", "f", "rules", "x"}},
+		{`flags."a.b"`, []string{"flags", "a.b"}},
+		{`flags."my flag".owner`, []string{"flags", "my flag", "owner"}},
+		{`flags."a\"b"`, []string{"flags", `a"b`}},
+		{`flags.""`, []string{"flags", ""}},
+		{`"unterminated`, []string{`"unterminated`}},
+	} {
+		if got := splitKey(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("splitKey(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
@@ -1154,6 +1272,7 @@ func TestParseRepoFlags(t *testing.T) {
 	}
 
 	for _, fl := range f.Flags {
+		checkParsedFlag(t, fl)
 		if _, _, ok := fl.Settled(); ok {
 			t.Errorf("%s is settled", fl.Key)
 		}
@@ -1192,6 +1311,7 @@ func TestParseValues(t *testing.T) {
 		t.Fatalf("%v\nsource:\n%s", err, src)
 	}
 	fl := f.Flags[0]
+	checkParsedFlag(t, fl)
 	if fl.GoName != "Feature" || fl.Variants[1].GoName != "New" || fl.Variants[0].GoName != "Control" {
 		t.Errorf("Go names %s, %s, %s", fl.GoName, fl.Variants[0].GoName, fl.Variants[1].GoName)
 	}
@@ -1339,6 +1459,11 @@ var parseFuzzSeeds = []string{
 	`flags = { f = { variants = ["a", "b"], default = "a" } }`,
 	"[flags.f]\nenabled = yes\n",
 	"\ufeff[flags.f]\n",
+	// Found by FuzzParse.
+	"\x7f",             // the decoder's offset for a control character is -1
+	"   [flags]\nA=[]", // a message starting with a capital from the file
+	// A bad variant name after a good one left a one-variant flag.
+	"[flags.0]\nvariants=[\"A\",\"0\"]\nrollout=0",
 }
 
 func FuzzParse(f *testing.F) {
@@ -1365,22 +1490,50 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, fl := range file.Flags {
-			if len(fl.Variants) < 2 || fl.Default < 0 || fl.Default >= len(fl.Variants) || fl.GoName == "" || !fl.Pos.IsValid() {
-				t.Errorf("flag %q: %d variants, default %d, Go name %q, at %v", fl.Key, len(fl.Variants), fl.Default, fl.GoName, fl.Pos)
-			}
-			for _, d := range append([]Distribution{fl.Rollout}, rulesSplits(fl)...) {
-				if len(d) > 0 && d[len(d)-1].Upper != Whole {
-					t.Errorf("flag %q: distribution %v does not end at 100%%", fl.Key, d)
-				}
-			}
+			checkParsedFlag(t, fl)
 		}
 	})
 }
 
-func rulesSplits(fl *Flag) []Distribution {
-	var ds []Distribution
-	for _, r := range fl.Rules {
-		ds = append(ds, r.Split)
+// checkParsedFlag checks invariants of a flag Parse accepted.
+func checkParsedFlag(t *testing.T, fl *Flag) {
+	t.Helper()
+	if len(fl.Variants) < 2 || fl.Default < 0 || fl.Default >= len(fl.Variants) || fl.GoName == "" || !fl.Pos.IsValid() {
+		t.Errorf("flag %q: %d variants, default %d, Go name %q, at %v", fl.Key, len(fl.Variants), fl.Default, fl.GoName, fl.Pos)
+		return
 	}
-	return ds
+	inRange := func(i int) bool { return 0 <= i && i < len(fl.Variants) }
+	checkDist := func(d Distribution) {
+		for i, p := range d {
+			if !inRange(p.Variant) || p.Upper < 0 || p.Upper > Whole || i > 0 && p.Upper < d[i-1].Upper {
+				t.Errorf("flag %q: bad distribution %v", fl.Key, d)
+			}
+		}
+		if len(d) > 0 && d[len(d)-1].Upper != Whole {
+			t.Errorf("flag %q: distribution %v does not end at 100%%", fl.Key, d)
+		}
+	}
+	checkDist(fl.Rollout)
+	for _, r := range fl.Rules {
+		if (r.Serve >= 0) == (r.Split != nil) || r.Serve >= 0 && !inRange(r.Serve) {
+			t.Errorf("flag %q: rule serves %d and split %v", fl.Key, r.Serve, r.Split)
+		}
+		if len(r.Users)+len(r.Groups)+len(r.When) == 0 {
+			t.Errorf("flag %q: rule with no condition", fl.Key)
+		}
+		checkDist(r.Split)
+	}
+	for i, st := range fl.Schedule {
+		if !fl.Bool || st.Percent < 0 || st.Percent > Whole || i > 0 && !fl.Schedule[i-1].Start.Before(st.Start) {
+			t.Errorf("flag %q: bad schedule stage %d: %+v", fl.Key, i+1, st)
+		}
+	}
+	for _, o := range fl.Overrides {
+		if !inRange(o.Variant) {
+			t.Errorf("flag %q: override of variant %d", fl.Key, o.Variant)
+		}
+	}
+	if fl.Removed != nil && !inRange(fl.Removed.Variant) {
+		t.Errorf("flag %q: removed serving variant %d", fl.Key, fl.Removed.Variant)
+	}
 }
