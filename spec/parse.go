@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/token"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -227,8 +229,9 @@ func typeName(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// keys reports every key of tbl that is not in allowed, with a suggestion.
-func (p *parser) keys(path []string, tbl map[string]any, what string, allowed ...string) {
+// keys reports every key of tbl that is not in allowed, with a suggestion,
+// and whether there were any.
+func (p *parser) keys(path []string, tbl map[string]any, what string, allowed ...string) (unknown bool) {
 	for k := range tbl {
 		if slices.Contains(allowed, k) {
 			continue
@@ -240,7 +243,9 @@ func (p *parser) keys(path []string, tbl map[string]any, what string, allowed ..
 			msg += fmt.Sprintf(": the keys are %s", strings.Join(allowed, ", "))
 		}
 		p.errorf(p.keyPos(at(path, k)...), "%s", msg)
+		unknown = true
 	}
+	return unknown
 }
 
 func (p *parser) wrongType(path []string, v any, want, example string) {
@@ -365,7 +370,10 @@ func (p *parser) tableArray(path []string, v any, example string) []map[string]a
 }
 
 func (p *parser) file(f *File, raw map[string]any) {
-	p.keys(nil, raw, "the top level", "flags")
+	p.keys(nil, raw, "the top level", "flags", "generate")
+	if v, ok := raw["generate"]; ok {
+		p.generate(f, v)
+	}
 	v, ok := raw["flags"]
 	if !ok {
 		return // a file with no flags is valid, if useless
@@ -390,6 +398,32 @@ func (p *parser) file(f *File, raw map[string]any) {
 		}
 		if fl := p.flag(path, key, tbl); fl != nil {
 			f.Flags = append(f.Flags, fl)
+		}
+	}
+}
+
+// generate reads the [generate] table: where the generated package lives.
+func (p *parser) generate(f *File, v any) {
+	path := []string{"generate"}
+	tbl, ok := v.(map[string]any)
+	if !ok {
+		p.wrongType(path, v, "a table", `[generate] with dir = "internal/flags"`)
+		return
+	}
+	p.keys(path, tbl, "[generate]", "dir", "package")
+	if dir, ok := p.str(path, tbl, "dir", `dir = "internal/flags"`); ok {
+		clean := filepath.ToSlash(filepath.Clean(filepath.FromSlash(dir)))
+		if filepath.IsAbs(dir) || strings.HasPrefix(dir, "/") || clean == ".." || strings.HasPrefix(clean, "../") {
+			p.errorf(p.valuePos(at(path, "dir")...), "dir %q must be a directory inside the one holding this file, written relative to it, e.g. dir = \"internal/flags\"", dir)
+		} else {
+			f.Generate.Dir = clean
+		}
+	}
+	if pkg, ok := p.str(path, tbl, "package", `package = "flags"`); ok {
+		if !token.IsIdentifier(pkg) || pkg == "_" {
+			p.errorf(p.valuePos(at(path, "package")...), "package %q is not a Go package name: write a lowercase identifier, e.g. package = \"flags\"", pkg)
+		} else {
+			f.Generate.Package = pkg
 		}
 	}
 }
@@ -524,7 +558,9 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 		}
 		fl.Variants = vs
 	}
-	if v, ok := tbl["variant_go_names"]; ok {
+	if v, ok := tbl["variant_go_names"]; ok && fl.Bool {
+		p.errorf(p.keyPos(at(path, "variant_go_names")...), "variant_go_names is for flags with variants; a boolean flag has no variant enum: delete it")
+	} else if ok {
 		gpath := at(path, "variant_go_names")
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -658,7 +694,11 @@ func (p *parser) schedule(path []string, fl *Flag, v any) []*Stage {
 	}
 	var out []*Stage
 	last := 0 // the number of the stage out ends with
-	for i, st := range p.tableArray(path, v, example) {
+	stages := p.tableArray(path, v, example)
+	if arr, ok := v.([]any); ok && len(arr) == 0 {
+		p.errorf(p.valuePos(path...), "schedule has no stages: add [[flags.%s.schedule]] tables with start and percent, or delete it", fl.Key)
+	}
+	for i, st := range stages {
 		spath := at(path, strconv.Itoa(i))
 		pos := p.keyPos(spath...)
 		p.keys(spath, st, fmt.Sprintf("schedule stage %d of flag %q", i+1, fl.Key), "start", "percent")
@@ -703,7 +743,9 @@ func (p *parser) rule(path []string, fl *Flag, tbl map[string]any) *Rule {
 	pos := p.keyPos(path...)
 	n, _ := strconv.Atoi(path[len(path)-1])
 	what := fmt.Sprintf("rule %d of flag %q", n+1, fl.Key)
-	p.keys(path, tbl, what, ruleKeys...)
+	// A misspelt key is the likely cause of a missing condition or outcome:
+	// report the typo alone.
+	typo := p.keys(path, tbl, what, ruleKeys...)
 	r := &Rule{Pos: pos, Serve: -1}
 	good := true
 	var ok bool
@@ -723,7 +765,7 @@ func (p *parser) rule(path []string, fl *Flag, tbl map[string]any) *Rule {
 			r.When = append(r.When, cond)
 		}
 	}
-	if len(r.Users) == 0 && len(r.Groups) == 0 && len(r.When) == 0 && good {
+	if len(r.Users) == 0 && len(r.Groups) == 0 && len(r.When) == 0 && good && !typo {
 		p.errorf(pos, "%s has no condition, so it would match everyone: add users, groups or when (or move its serve to the flag's default or rollout)", what)
 		good = false
 	}
@@ -734,6 +776,8 @@ func (p *parser) rule(path []string, fl *Flag, tbl map[string]any) *Rule {
 		}
 	}
 	switch {
+	case outcomes == 0 && typo:
+		return nil
 	case outcomes == 0:
 		p.errorf(pos, "%s serves nothing: add serve = %q (or a split)", what, fl.Variants[len(fl.Variants)-1].Name)
 		return nil
@@ -837,6 +881,10 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 		case int64:
 			c.Number = float64(n)
 		case float64:
+			if math.IsNaN(n) || math.IsInf(n, 0) {
+				p.errorf(p.valuePos(vpath...), "value = %v is not a finite number: write one, e.g. value = 10", n)
+				return nil
+			}
 			c.Number = n
 		default:
 			p.wrongType(vpath, value, "a number", "value = 10")

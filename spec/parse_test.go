@@ -133,7 +133,7 @@ var parseErrorCases = []parseErrorCase{
 	{
 		name: "unknown top-level key",
 		src:  "x = 1\n" + boolFlagTOML("f"),
-		want: []string{`flags.toml:1:1: unknown key "x" in the top level: the keys are flags`},
+		want: []string{`flags.toml:1:1: unknown key "x" in the top level: the keys are flags, generate`},
 	},
 	{
 		name: "misspelt flags table",
@@ -164,7 +164,6 @@ var parseErrorCases = []parseErrorCase{
 			`serve = "treatment"`,
 		),
 		want: []string{
-			`flags.toml:10:1: rule 2 of flag "f" serves nothing: add serve = "treatment" (or a split)`,
 			`flags.toml:12:3: unknown key "serv" in rule 2 of flag "f": did you mean "serve"?`,
 		},
 	},
@@ -602,6 +601,38 @@ var parseErrorCases = []parseErrorCase{
 		name: "schedule not an array of tables",
 		src:  boolFlagTOML("f", "schedule = 1"),
 		want: []string{`flags.toml:5:12: schedule is an integer; it must be an array of tables, e.g. [[flags.f.schedule]]`},
+	},
+	{
+		name: "generate dir outside the file's directory",
+		src:  "[generate]\ndir = \"../x\"\npackage = \"1x\"\nout = 1\n",
+		want: []string{
+			`flags.toml:2:7: dir "../x" must be a directory inside the one holding this file, written relative to it, e.g. dir = "internal/flags"`,
+			`flags.toml:3:11: package "1x" is not a Go package name: write a lowercase identifier, e.g. package = "flags"`,
+			`flags.toml:4:1: unknown key "out" in [generate]: the keys are dir, package`,
+		},
+	},
+	{
+		name: "empty schedule",
+		src:  boolFlagTOML("f", "schedule = []"),
+		want: []string{`flags.toml:5:12: schedule has no stages: add [[flags.f.schedule]] tables with start and percent, or delete it`},
+	},
+	{
+		name: "variant_go_names on a boolean flag",
+		src:  boolFlagTOML("f", `variant_go_names = { on = "Yes" }`),
+		want: []string{`flags.toml:5:1: variant_go_names is for flags with variants; a boolean flag has no variant enum: delete it`},
+	},
+	{
+		name: "numeric condition with nan",
+		src:  boolFlagTOML("f", "[[flags.f.rules]]", `when = [{ attribute = "age", op = "gt", value = nan }]`, `serve = "on"`),
+		want: []string{`flags.toml:6:49: value = NaN is not a finite number: write one, e.g. value = 10`},
+	},
+	{
+		name: "a misspelt outcome is reported alone",
+		src:  boolFlagTOML("f", "[[flags.f.rules]]", `grups = ["beta"]`, `serv = "on"`),
+		want: []string{
+			`flags.toml:6:1: unknown key "grups" in rule 1 of flag "f": did you mean "groups"?`,
+			`flags.toml:7:1: unknown key "serv" in rule 1 of flag "f": did you mean "serve"?`,
+		},
 	},
 	{
 		name: "schedule stage not a table",
@@ -1535,5 +1566,15 @@ func checkParsedFlag(t *testing.T, fl *Flag) {
 	}
 	if fl.Removed != nil && !inRange(fl.Removed.Variant) {
 		t.Errorf("flag %q: removed serving variant %d", fl.Key, fl.Removed.Variant)
+	}
+}
+
+func TestGenerateTable(t *testing.T) {
+	f, err := Parse("flags.toml", []byte("[generate]\ndir = \"./generated//flags/\"\npackage = \"flags\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Generate{Dir: "generated/flags", Package: "flags"}); f.Generate != want {
+		t.Errorf("Generate = %+v, want %+v", f.Generate, want)
 	}
 }

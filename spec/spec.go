@@ -13,6 +13,18 @@ type File struct {
 	Source []byte
 	// Flags are the declared flags, in the order the file declares them.
 	Flags []*Flag
+	// Generate is the optional [generate] table.
+	Generate Generate
+}
+
+// Generate says where the package generated from a file lives, so that
+// flaggen generate can be run from anywhere in the module.
+type Generate struct {
+	// Dir is the package's directory, relative to the file's, slash
+	// separated; "" when not set.
+	Dir string
+	// Package is the package's name; "" when not set.
+	Package string
 }
 
 // Flag returns the flag with the given key, or nil.
