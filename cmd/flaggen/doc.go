@@ -35,11 +35,21 @@
 // The flags:
 //
 //	-o DIR
-//		the directory to write into; it is created if need be.
+//		the directory to write into; it is created if need be. It
+//		defaults to the dir of FILE's [generate] table, relative to
+//		FILE, and to the current directory without one.
 //	-pkg NAME
-//		the package name. It defaults to the package of the other,
+//		the package name. It defaults to the package of FILE's
+//		[generate] table, then to the package of the other,
 //		non-generated Go files in DIR, and to DIR's name when there are
 //		none.
+//
+// A [generate] table in flags.toml lets the command run from anywhere in
+// the module and write the same bytes as go:generate in the package:
+//
+//	[generate]
+//	dir = "internal/flags"
+//	package = "flags"
 //	-check
 //		write nothing; report, with a short diff, each file that
 //		generate would change, and exit 1 if there is one. Run it in CI

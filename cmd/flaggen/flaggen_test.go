@@ -407,3 +407,35 @@ func TestGeneratePackageName(t *testing.T) {
 		t.Errorf("generate -o new-dir -pkg flags did not create the directory: %v", err)
 	}
 }
+
+// TestGenerateDirFromFile: a [generate] table lets generate run from
+// anywhere in the module and write the same bytes as go:generate in the
+// package directory.
+func TestGenerateDirFromFile(t *testing.T) {
+	root := t.TempDir()
+	src := "[generate]\ndir = \"internal/flags\"\npackage = \"feature\"\n\n" + validTOML
+	writeFiles(t, root, map[string]string{"flags.toml": src, "sub/deeper/x.txt": ""})
+	pkgDir := filepath.Join(root, "internal", "flags")
+
+	if r := runIn(t, filepath.Join(root, "sub", "deeper"), "generate"); r.code != 0 {
+		t.Fatalf("generate from a subdirectory: exit %d, stderr %q", r.code, r.stderr)
+	}
+	got, err := os.ReadFile(filepath.Join(pkgDir, "flags_gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := wantGenerated(t, src, "feature", "../../flags.toml"); !bytes.Equal(got, want) {
+		t.Errorf("generated file differs from codegen.Generate's output:\n%s", codegen.Diff("want", want, "got", got))
+	}
+	if r := runIn(t, pkgDir, "generate", "-check"); r.code != 0 {
+		t.Errorf("generate -check in the package directory: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// -o still wins over the file's dir.
+	other := filepath.Join(root, "other")
+	if r := runIn(t, root, "generate", "-o", other); r.code != 0 {
+		t.Fatalf("generate -o: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if names := listDir(t, other); !slices.Equal(names, []string{"flags_gen.go"}) {
+		t.Errorf("-o dir holds %v, want [flags_gen.go]", names)
+	}
+}

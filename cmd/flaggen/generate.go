@@ -32,8 +32,8 @@ func generateFlags(out io.Writer) (*flag.FlagSet, *generateOptions) {
 	opts := &generateOptions{}
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.SetOutput(out)
-	fs.StringVar(&opts.dir, "o", ".", "write the generated files into `DIR`")
-	fs.StringVar(&opts.pkg, "pkg", "", "the package `NAME` (default: the package of the Go files in DIR, else DIR's name)")
+	fs.StringVar(&opts.dir, "o", "", "write the generated files into `DIR` (default: the file's [generate] dir, else .)")
+	fs.StringVar(&opts.pkg, "pkg", "", "the package `NAME` (default: the file's [generate] package, else the package of the Go files in DIR, else DIR's name)")
 	fs.BoolVar(&opts.check, "check", false, "write nothing; exit 1 if the files in DIR are stale or missing")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), generateUsage)
@@ -56,7 +56,9 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "flaggen generate: -pkg %q is not a Go package name\n", opts.pkg)
 		return exitUsage
 	}
-	if opts.dir == "" {
+	dirSet := false
+	fs.Visit(func(fl *flag.Flag) { dirSet = dirSet || fl.Name == "o" })
+	if dirSet && opts.dir == "" {
 		fmt.Fprintln(stderr, "flaggen generate: -o needs a directory")
 		return exitUsage
 	}
@@ -65,7 +67,17 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
+	switch {
+	case dirSet:
+	case f.Generate.Dir != "":
+		opts.dir = filepath.Join(filepath.Dir(f.Name), filepath.FromSlash(f.Generate.Dir))
+	default:
+		opts.dir = "."
+	}
 	pkg := opts.pkg
+	if pkg == "" {
+		pkg = f.Generate.Package
+	}
 	if pkg == "" {
 		var err error
 		if pkg, err = packageName(opts.dir); err != nil {

@@ -38,8 +38,9 @@ const generateUsage = `usage: flaggen generate [-o DIR] [-pkg NAME] [-check] [FI
 
 Generate validates FILE and writes the Go package it declares into DIR as
 flags_gen.go. FILE defaults to the nearest flags.toml in the current
-directory or its parents. With -check it writes nothing and exits 1 if
-the files in DIR are stale or missing.
+directory or its parents. DIR defaults to the dir of FILE's [generate]
+table (relative to FILE), else the current directory. With -check it
+writes nothing and exits 1 if the files in DIR are stale or missing.
 
 Flags:
 `

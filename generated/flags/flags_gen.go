@@ -41,6 +41,13 @@ const source = `# flags.toml — the feature flags of flaggen's own examples and
 # go generate ./generated/... turns this file into the typed package
 # generated/flags; the README documents every key.
 
+# Where the package generated from this file lives: flaggen generate (and
+# go generate ./generated/...) writes generated/flags/flags_gen.go from
+# anywhere in the module.
+[generate]
+dir = "generated/flags"
+package = "flags"
+
 # A three-way ranking experiment. Employees always see variant_a; everyone
 # else is split 50/25/25 by user id.
 [flags.search]

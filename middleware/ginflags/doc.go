@@ -1,0 +1,75 @@
+// Package ginflags is flaggen's middleware for gin: it gives each request
+// an evaluator, as package [middleware] does for net/http, so that gin
+// handlers call the generated accessors. It is the only flaggen package that
+// imports gin.
+//
+// # Usage
+//
+//	r := gin.New()
+//	r.Use(ginflags.New(flags.Set, middleware.Options{
+//		Subject:   middleware.HeaderSubject(middleware.Headers{}),
+//		Anonymous: &middleware.AnonymousCookie{},
+//		Exposure:  middleware.SlogExposure(nil),
+//	}))
+//	r.GET("/search", func(c *gin.Context) {
+//		if flags.NewSearch(c.Request.Context()).IsVariantA() {
+//			// ranking experiment, variant A
+//		}
+//	})
+//
+// The middleware builds the request's evaluator with
+// [middleware.Evaluators.For] (subject, visitor cookie, overrides), makes
+// it the request's context (c.Request = c.Request.WithContext(ev)), and
+// stores it in c.Keys under [runtime.EvaluatorKey]. So a handler may pass
+// the accessors either context:
+//
+//   - c.Request.Context(), the evaluator itself (unless later middleware
+//     wrapped it): the cheapest lookup, and the one to pass on to code that
+//     is not gin's;
+//   - c, the *gin.Context: with engine.ContextWithFallback, c.Value asks
+//     the request's context; without it, c.Value answers only string keys,
+//     from c.Keys, where the runtime finds the evaluator under
+//     [runtime.EvaluatorKey].
+//
+// Both give the same evaluator, so a flag is evaluated, and its exposure
+// reported, once per request whichever way it is asked. Middleware that
+// runs later and wraps c.Request's context (tracing, for instance) keeps
+// the evaluator reachable: the runtime looks through wrapping contexts.
+//
+// # The override endpoint
+//
+// [middleware.Evaluators.Admin] serves net/http; mount it with gin.WrapH.
+// Build one [middleware.Evaluators] and give it to both the middleware
+// ([FromEvaluators]) and the endpoint, so that the cookies the endpoint
+// sets are the ones the middleware reads:
+//
+//	evs := middleware.NewEvaluators(flags.Set, opts)
+//	r := gin.New()
+//	r.Any("/_flags/*path", gin.WrapH(evs.Admin(middleware.AdminOptions{
+//		Authorize: func(r *http.Request) bool { … },
+//	})))
+//	site := r.Group("/", ginflags.FromEvaluators(evs))
+//	site.GET("/search", search)
+//
+// The endpoint builds the caller's evaluator itself, so mount it outside
+// the middleware, as here: behind it, a first-time anonymous visitor would
+// be given two visitor ids in one response.
+//
+// # Goroutines
+//
+// gin reuses *gin.Context values: once a handler returns, its c belongs to
+// another request. A goroutine that outlives the handler must not be handed
+// c. Hand it c.Request.Context(), which keeps the request's evaluator (and
+// so the variants the request saw), or c.Copy(), which keeps c.Keys and
+// c.Request:
+//
+//	ctx := c.Request.Context()
+//	go func() {
+//		if flags.NewCheckout(ctx).Enabled() { … }
+//	}()
+//
+// Either way the goroutine gets the variants its request got; note that
+// the request context is canceled when the request ends, so work that must
+// go on afterwards should use context.WithoutCancel(ctx), which keeps its
+// values, the evaluator among them.
+package ginflags

@@ -1,0 +1,33 @@
+package ginflags
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/flaggen/flaggen/middleware"
+	"github.com/flaggen/flaggen/runtime"
+)
+
+// New returns gin middleware that gives each request its evaluator for
+// set, as [middleware.New] does for net/http. After it, handlers call the
+// generated accessors with c.Request.Context() or with c itself.
+func New(set *runtime.Set, opts middleware.Options) gin.HandlerFunc {
+	return FromEvaluators(middleware.NewEvaluators(set, opts))
+}
+
+// FromEvaluators returns gin middleware that gives each request the
+// evaluator e builds for it. Use it instead of [New] to share one
+// [middleware.Evaluators] between the middleware and the override
+// endpoint ([middleware.Evaluators.Admin]).
+func FromEvaluators(e *middleware.Evaluators) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ev := e.For(c.Writer, c.Request)
+		// The evaluator is a context.Context wrapping the request's: it
+		// becomes the request's context, which c.Request.Context() returns
+		// and, with engine.ContextWithFallback, c.Value consults.
+		c.Request = c.Request.WithContext(ev)
+		// Without ContextWithFallback, c.Value answers only string keys,
+		// from c.Keys; the runtime looks there under EvaluatorKey.
+		c.Set(runtime.EvaluatorKey, ev)
+		c.Next()
+	}
+}
