@@ -60,8 +60,11 @@ type Evaluators struct {
 	set     *runtime.Set
 	opts    Options
 	runtime *runtime.Options
+	// secrets are the non-empty Overrides.Secrets: a MAC keyed with an
+	// empty secret is one anyone can compute.
+	secrets [][]byte
 	// overrideCookie is the override cookie's name, or "" when signed
-	// overrides are off.
+	// overrides are off (there are no secrets).
 	overrideCookie string
 	visitorCookie  string
 	visitorMaxAge  time.Duration
@@ -70,7 +73,12 @@ type Evaluators struct {
 // NewEvaluators returns the evaluator builder for set.
 func NewEvaluators(set *runtime.Set, opts Options) *Evaluators {
 	e := &Evaluators{set: set, opts: opts, runtime: &runtime.Options{Exposure: opts.Exposure, Clock: opts.Clock}}
-	if len(opts.Overrides.Secrets) > 0 {
+	for _, s := range opts.Overrides.Secrets {
+		if len(s) > 0 {
+			e.secrets = append(e.secrets, s)
+		}
+	}
+	if len(e.secrets) > 0 {
 		e.overrideCookie = opts.Overrides.cookieName()
 	}
 	if a := opts.Anonymous; a != nil {
@@ -124,7 +132,7 @@ func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request) {
 	var problem error
 	if e.overrideCookie != "" {
 		if v, ok := cookieValue(r.Header["Cookie"], e.overrideCookie); ok {
-			pairs, err := decodeOverrides(e.opts.Overrides.Secrets, e.overrideCookie, v, time.Now())
+			pairs, err := decodeOverrides(e.secrets, e.overrideCookie, v, time.Now())
 			problem = err
 			if err == nil {
 				problem = apply(ev, pairs)
@@ -189,8 +197,9 @@ func (e *Evaluators) visitor(w http.ResponseWriter, r *http.Request) string {
 }
 
 // validVisitorID reports whether v is an id visitor could have minted: 32
-// lowercase hex digits. Anything else is replaced, so that a visitor
-// cannot choose a bucket by writing the cookie.
+// lowercase hex digits. Anything else is replaced, so that no other kind
+// of value reaches bucketing; the id is not signed, so a visitor can still
+// write another such id and land in another bucket.
 func validVisitorID(v string) bool {
 	if len(v) != 32 {
 		return false

@@ -14,14 +14,14 @@ import (
 )
 
 // Overrides configures signed browser overrides: a cookie, set from the
-// [Admin] endpoint, that maps flags to variants for one browser. The zero
-// value turns them off.
+// [Evaluators.Admin] endpoint, that maps flags to variants for one
+// browser. The zero value turns them off.
 type Overrides struct {
 	// Secrets sign and verify the cookie with HMAC-SHA256. The first signs;
 	// any verifies, so a secret can be rotated out: put the new one first
-	// and drop the old one once cookies signed with it have expired. With
-	// no secrets, override cookies are ignored and cannot be set. Use at
-	// least 32 random bytes.
+	// and drop the old one once cookies signed with it have expired. Empty
+	// secrets are ignored; with no others, override cookies are ignored and
+	// cannot be set. Use at least 32 random bytes.
 	Secrets [][]byte
 	// Cookie is the cookie's name; "" means "flaggen_overrides".
 	Cookie string

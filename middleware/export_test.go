@@ -1,0 +1,23 @@
+package middleware
+
+import (
+	"encoding/base64"
+	"time"
+)
+
+// SignOverrides returns an override cookie value for name that maps
+// flags to variants (kv alternates them), signed with secret and
+// expiring at exp, as the override endpoint would set it.
+func SignOverrides(secret []byte, name string, exp time.Time, kv ...string) string {
+	var pairs []pair
+	for i := 0; i+1 < len(kv); i += 2 {
+		pairs = append(pairs, pair{kv[i], kv[i+1]})
+	}
+	return encodeOverrides(secret, name, pairs, exp)
+}
+
+// SignPayload returns payload followed by a valid signature of it, for
+// cookies whose signed part is malformed.
+func SignPayload(secret []byte, name, payload string) string {
+	return payload + "." + base64.RawURLEncoding.EncodeToString(mac(secret, name, payload))
+}

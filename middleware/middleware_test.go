@@ -1,0 +1,347 @@
+package middleware_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flaggen/flaggen/generated/flags"
+	"github.com/flaggen/flaggen/middleware"
+	"github.com/flaggen/flaggen/runtime"
+)
+
+func TestZeroOptions(t *testing.T) {
+	h := middleware.New(flags.Set, middleware.Options{})(flagsHandler)
+	got, res := serve(t, h, request("/", "X-User-ID: 1", "X-User-Groups: employees"))
+	if got.Subject != "" {
+		t.Errorf("subject: got %q, want none (no Subject extractor)", got.Subject)
+	}
+	want := map[string]string{"search": "control", "new_checkout": "off", "holiday": "off", "my_new_feature": "NOT_VISIBLE"}
+	for key, v := range want {
+		if got.Variant[key] != v {
+			t.Errorf("%s: got %q, want the default %q", key, got.Variant[key], v)
+		}
+	}
+	if c := res.Header.Values("Set-Cookie"); len(c) != 0 {
+		t.Errorf("Set-Cookie: got %q, want none", c)
+	}
+}
+
+func TestHeaderSubject(t *testing.T) {
+	tests := []struct {
+		name       string
+		headers    middleware.Headers
+		header     []string
+		wantID     string
+		wantGroups []string
+	}{
+		{"none", middleware.Headers{}, nil, "", nil},
+		{"id", middleware.Headers{}, []string{"X-User-ID: 42"}, "42", nil},
+		{"id trimmed", middleware.Headers{}, []string{"X-User-ID:  42 "}, "42", nil},
+		{"groups with spaces", middleware.Headers{}, []string{"X-User-ID: 7", "X-User-Groups: beta , employees,, staff "}, "7", []string{"beta", "employees", "staff"}},
+		{"groups on several lines", middleware.Headers{}, []string{"X-User-Groups: beta, staff", "X-User-Groups: employees"}, "", []string{"beta", "staff", "employees"}},
+		{"first id line wins", middleware.Headers{}, []string{"X-User-ID: 1", "X-User-ID: 2"}, "1", nil},
+		{"custom names", middleware.Headers{ID: "x-auth-user", Groups: "X-Auth-Teams"}, []string{"X-Auth-User: ann", "X-Auth-Teams: beta", "X-User-ID: 9", "X-User-Groups: employees"}, "ann", []string{"beta"}},
+		{"custom names ignore defaults", middleware.Headers{ID: "X-Auth-User"}, []string{"X-User-ID: 9", "X-User-Groups: employees"}, "", []string{"employees"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := middleware.HeaderSubject(tt.headers)(request("/", tt.header...))
+			if s.ID != tt.wantID {
+				t.Errorf("id: got %q, want %q", s.ID, tt.wantID)
+			}
+			if !slices.Equal(s.Groups, tt.wantGroups) {
+				t.Errorf("groups: got %q, want %q", s.Groups, tt.wantGroups)
+			}
+		})
+	}
+}
+
+func TestTargeting(t *testing.T) {
+	h := middleware.New(flags.Set, middleware.Options{
+		Subject: middleware.HeaderSubject(middleware.Headers{}),
+		Clock:   fixedClock,
+	})(flagsHandler)
+	tests := []struct {
+		name      string
+		header    []string
+		key       string
+		want, why string
+	}{
+		{"user 1 sees my_new_feature", []string{"X-User-ID: 1"}, "my_new_feature", "VISIBLE", "user override"},
+		{"user 3 sees my_new_feature", []string{"X-User-ID: 3"}, "my_new_feature", "VISIBLE", "user override"},
+		{"user 4 does not", []string{"X-User-ID: 4"}, "my_new_feature", "NOT_VISIBLE", "default"},
+		{"employees get variant_a", []string{"X-User-ID: 9999", "X-User-Groups: staff, employees"}, "search", "variant_a", "rule 1"},
+		{"employees without an id", []string{"X-User-Groups: employees"}, "search", "variant_a", "rule 1"},
+		{"beta gets the new checkout", []string{"X-User-ID: 5", "X-User-Groups: beta"}, "new_checkout", "on", "rule 1"},
+		{"no subject gets the default", nil, "search", "control", "default"},
+		{"holiday is off at 0%", []string{"X-User-ID: 1"}, "holiday", "off", "rollout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := serve(t, h, request("/", tt.header...))
+			if got.Variant[tt.key] != tt.want || got.Reason[tt.key] != tt.why {
+				t.Errorf("%s: got %s (%s), want %s (%s)", tt.key, got.Variant[tt.key], got.Reason[tt.key], tt.want, tt.why)
+			}
+		})
+	}
+}
+
+// TestGeneratedAccessors checks that the typed accessors find the
+// middleware's evaluator.
+func TestGeneratedAccessors(t *testing.T) {
+	var got []bool
+	h := middleware.New(flags.Set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got = []bool{flags.NewSearch(r.Context()).IsVariantA(), flags.NewMyNewFeature(r.Context()).IsVisible()}
+		}))
+	h.ServeHTTP(httptest.NewRecorder(), request("/", "X-User-ID: 2", "X-User-Groups: employees"))
+	if want := []bool{true, true}; !slices.Equal(got, want) {
+		t.Errorf("search IsVariantA, my_new_feature IsVisible: got %v, want %v", got, want)
+	}
+}
+
+var visitorID = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+func TestAnonymousCookie(t *testing.T) {
+	opts := func(trust bool) middleware.Options {
+		return middleware.Options{
+			Subject:    middleware.HeaderSubject(middleware.Headers{}),
+			Anonymous:  &middleware.AnonymousCookie{},
+			TrustProxy: trust,
+		}
+	}
+	tests := []struct {
+		name       string
+		opts       middleware.Options
+		url        string
+		header     []string
+		wantCookie bool
+		wantSecure bool
+	}{
+		{"first visit", opts(false), "http://example.com/", nil, true, false},
+		{"over TLS", opts(false), "https://example.com/", nil, true, true},
+		{"behind a trusted TLS proxy", opts(true), "http://example.com/", []string{"X-Forwarded-Proto: https"}, true, true},
+		{"forwarded proto not trusted", opts(false), "http://example.com/", []string{"X-Forwarded-Proto: https"}, true, false},
+		{"trusted proxy, plain http", opts(true), "http://example.com/", []string{"X-Forwarded-Proto: http"}, true, false},
+		{"logged-in user needs none", opts(false), "http://example.com/", []string{"X-User-ID: 42"}, false, false},
+		{"forged non-hex value", opts(false), "http://example.com/", []string{"Cookie: flaggen_visitor=zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}, true, false},
+		{"forged short value", opts(false), "http://example.com/", []string{"Cookie: flaggen_visitor=1"}, true, false},
+		{"forged upper-case hex", opts(false), "http://example.com/", []string{"Cookie: flaggen_visitor=0123456789ABCDEF0123456789ABCDEF"}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, tt.url, nil)
+			for _, h := range tt.header {
+				k, v, _ := strings.Cut(h, ":")
+				req.Header.Add(k, strings.TrimSpace(v))
+			}
+			got, res := serve(t, middleware.New(flags.Set, tt.opts)(flagsHandler), req)
+			c := cookieNamed(res, "flaggen_visitor")
+			if (c != nil) != tt.wantCookie {
+				t.Fatalf("visitor cookie set: got %v, want %v", c != nil, tt.wantCookie)
+			}
+			if c == nil {
+				return
+			}
+			if !visitorID.MatchString(c.Value) {
+				t.Errorf("visitor id: got %q, want 32 lowercase hex digits", c.Value)
+			}
+			if got.Subject != c.Value {
+				t.Errorf("subject: got %q, want the new visitor id %q", got.Subject, c.Value)
+			}
+			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+				t.Errorf("cookie: got HttpOnly=%v SameSite=%v Path=%q, want HttpOnly, Lax, /", c.HttpOnly, c.SameSite, c.Path)
+			}
+			if c.Secure != tt.wantSecure {
+				t.Errorf("Secure: got %v, want %v", c.Secure, tt.wantSecure)
+			}
+			if want := 400 * 24 * 60 * 60; c.MaxAge != want {
+				t.Errorf("MaxAge: got %d, want %d", c.MaxAge, want)
+			}
+		})
+	}
+}
+
+func TestAnonymousCookieOverTLSServer(t *testing.T) {
+	srv := httptest.NewTLSServer(middleware.New(flags.Set, middleware.Options{Anonymous: &middleware.AnonymousCookie{}})(flagsHandler))
+	defer srv.Close()
+	res, err := srv.Client().Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	c := cookieNamed(res, "flaggen_visitor")
+	if c == nil || !c.Secure {
+		t.Fatalf("visitor cookie over TLS: got %v, want a Secure cookie", c)
+	}
+}
+
+func TestAnonymousCookieKeepsBucket(t *testing.T) {
+	h := middleware.New(flags.Set, middleware.Options{
+		Anonymous: &middleware.AnonymousCookie{Name: "visitor", MaxAge: time.Hour},
+	})(flagsHandler)
+	first, res := serve(t, h, request("/"))
+	c := cookieNamed(res, "visitor")
+	if c == nil {
+		t.Fatal("first visit: got no visitor cookie, want one")
+	}
+	if c.MaxAge != 3600 {
+		t.Errorf("MaxAge: got %d, want 3600", c.MaxAge)
+	}
+	for range 3 {
+		again, res := serve(t, h, request("/", "Cookie: other=1; visitor="+c.Value+"; more=2"))
+		if len(res.Cookies()) != 0 {
+			t.Errorf("second visit: got Set-Cookie %v, want none", res.Cookies())
+		}
+		if again.Subject != first.Subject {
+			t.Errorf("subject: got %q, want %q", again.Subject, first.Subject)
+		}
+		if again.Variant["search"] != first.Variant["search"] || again.Reason["search"] != "rollout" {
+			t.Errorf("search: got %s (%s), want %s (rollout)", again.Variant["search"], again.Reason["search"], first.Variant["search"])
+		}
+	}
+}
+
+// TestAnonymousBuckets checks that visitors are spread over the split:
+// the visitor id is what the rollout buckets.
+func TestAnonymousBuckets(t *testing.T) {
+	h := middleware.New(flags.Set, middleware.Options{Anonymous: &middleware.AnonymousCookie{}})(flagsHandler)
+	seen := map[string]int{}
+	for range 200 {
+		got, _ := serve(t, h, request("/"))
+		seen[got.Variant["search"]]++
+	}
+	for _, v := range []string{"control", "variant_a", "variant_b"} {
+		if seen[v] == 0 {
+			t.Errorf("200 visitors: got none in %s, want some (%v)", v, seen)
+		}
+	}
+}
+
+func TestExposureOncePerRequest(t *testing.T) {
+	var x exposures
+	h := middleware.New(flags.Set, middleware.Options{
+		Subject:  middleware.HeaderSubject(middleware.Headers{}),
+		Exposure: x.hook,
+		Clock:    fixedClock,
+	})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range 3 {
+			flags.NewSearch(r.Context())
+			flags.NewCheckout(r.Context()).Enabled()
+			flags.Set.Lookup(r.Context(), "search")
+		}
+	}))
+	for _, id := range []string{"1", "2"} {
+		h.ServeHTTP(httptest.NewRecorder(), request("/", "X-User-ID: "+id, "X-User-Groups: employees"))
+		got := x.take()
+		var keys []string
+		for _, e := range got {
+			keys = append(keys, e.Flag)
+			if e.Subject != id {
+				t.Errorf("exposure of %s: got subject %q, want %q", e.Flag, e.Subject, id)
+			}
+		}
+		if want := []string{"search", "new_checkout"}; !slices.Equal(keys, want) {
+			t.Errorf("request for %s: got exposures of %q, want %q", id, keys, want)
+		}
+		if len(got) > 0 && (got[0].Variant != "variant_a" || got[0].Reason.String() != "rule 1") {
+			t.Errorf("search exposure: got %s (%s), want variant_a (rule 1)", got[0].Variant, got[0].Reason)
+		}
+	}
+}
+
+func TestSlogExposure(t *testing.T) {
+	var buf bytes.Buffer
+	l := slog.New(slog.NewJSONHandler(&buf, nil))
+	h := middleware.New(flags.Set, middleware.Options{
+		Subject:  middleware.HeaderSubject(middleware.Headers{}),
+		Exposure: middleware.SlogExposure(l),
+	})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range 3 {
+			flags.NewMyNewFeature(r.Context())
+			flags.NewSearch(r.Context())
+		}
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), request("/", "X-User-ID: 1", "X-User-Groups: employees"))
+	type line struct{ Level, Msg, Flag, Variant, Reason, Subject string }
+	var got []line
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var v struct {
+			Level, Msg                     string
+			Flag, Variant, Reason, Subject string
+		}
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatalf("log line %q: %v", l, err)
+		}
+		got = append(got, line(v))
+	}
+	want := []line{
+		{"INFO", "flag exposure", "my_new_feature", "VISIBLE", "user override", "1"},
+		{"INFO", "flag exposure", "search", "variant_a", "rule 1", "1"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("log: got %+v, want %+v", got, want)
+	}
+}
+
+func TestFuncMap(t *testing.T) {
+	page := template.Must(template.New("page").Funcs(middleware.FuncMap(flags.Set)).Parse(
+		`{{if ff .Ctx "my_new_feature" "VISIBLE"}}visible{{else}}hidden{{end}} {{flag .Ctx "search"}} [{{flag .Ctx "no_such_flag"}}]`))
+	tests := []struct {
+		name   string
+		header []string
+		want   string
+	}{
+		{"user 1, employee", []string{"X-User-ID: 1", "X-User-Groups: employees"}, "visible variant_a []"},
+		{"user 4", []string{"X-User-ID: 4", "X-User-Groups: staff"}, "hidden "},
+		{"nobody", nil, "hidden control []"},
+	}
+	mw := middleware.New(flags.Set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if err := page.Execute(w, struct{ Ctx context.Context }{r.Context()}); err != nil {
+					t.Error(err)
+				}
+			})).ServeHTTP(rec, request("/", tt.header...))
+			if got := rec.Body.String(); !strings.HasPrefix(got, tt.want) {
+				t.Errorf("page: got %q, want it to start %q", got, tt.want)
+			}
+		})
+	}
+	t.Run("no middleware", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := page.Execute(&buf, struct{ Ctx context.Context }{context.Background()}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := buf.String(), "hidden control []"; got != want {
+			t.Errorf("page: got %q, want %q", got, want)
+		}
+	})
+}
+
+// TestEvaluatorsFor checks the building block the gin adapter uses.
+func TestEvaluatorsFor(t *testing.T) {
+	evs := middleware.NewEvaluators(flags.Set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})
+	req := request("/", "X-User-ID: 2")
+	ev := evs.For(httptest.NewRecorder(), req)
+	if got := ev.Subject().ID; got != "2" {
+		t.Errorf("subject: got %q, want 2", got)
+	}
+	if got := flags.NewMyNewFeature(ev).Variant(); got != flags.MyNewFeatureVisible {
+		t.Errorf("my_new_feature: got %v, want VISIBLE", got)
+	}
+	var _ context.Context = ev
+	var _ *runtime.Evaluator = ev
+}
