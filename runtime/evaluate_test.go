@@ -469,8 +469,8 @@ func TestOverrideRefusesUnknown(t *testing.T) {
 			t.Errorf("Override(%q, %q) accepted", c[0], c[1])
 		}
 	}
-	if len(ev.forced) != 0 {
-		t.Errorf("refused overrides were recorded: %v", ev.forced)
+	if ev.rare != nil && len(ev.rare.forced) != 0 {
+		t.Errorf("refused overrides were recorded: %v", ev.rare.forced)
 	}
 }
 
@@ -595,6 +595,26 @@ split = { y = 100 }
 		_, err := Compile(parse(src), schema)
 		if err == nil || !strings.HasPrefix(err.Error(), "live.toml:1:1: flag \"kept\"") || !strings.Contains(err.Error(), "regenerate") {
 			t.Errorf("Compile(%q) error = %v, want a positioned error saying to regenerate", src, err)
+		}
+	}
+}
+
+// TestMemoSizes exercises every memo size class, and the fallback.
+func TestMemoSizes(t *testing.T) {
+	for _, n := range []int{1, 4, 5, 16, 17, 64, 65, 130} {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "[flags.f%d]%srollout = 100\n", i, meta)
+		}
+		s := mustSet(t, b.String())
+		ev := s.NewEvaluator(context.Background(), Subject{ID: "u"}, nil)
+		if len(ev.memo) != n {
+			t.Fatalf("%d flags: memo has %d slots", n, len(ev.memo))
+		}
+		for i := range n {
+			if v := s.Variant(ev, i); v != 1 {
+				t.Fatalf("%d flags: flag %d = %d, want 1", n, i, v)
+			}
 		}
 	}
 }

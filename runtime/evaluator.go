@@ -110,10 +110,6 @@ type Options struct {
 	Clock func() time.Time
 }
 
-// inlineMemo is how many flags an evaluator memoises without a second
-// allocation.
-const inlineMemo = 64
-
 // memo slot layout: bit 31 set once evaluated; bits 0–7 the variant;
 // 8–15 the reason kind; 16–30 the rule number.
 const evaluated = 1 << 31
@@ -143,15 +139,67 @@ type Evaluator struct {
 	snap    *Snapshot
 	subject Subject
 	opts    *Options
-	// forced holds test-forced variants and request overrides; set before
-	// the evaluator is shared, read-only after.
+	// rare holds what few requests need; nil for most.
+	rare *rare
+	// memo has a slot per flag of snap (see pack); it usually points into
+	// the same allocation as the evaluator (see allocEvaluator).
+	memo []atomic.Uint32
+	// now caches the clock, in Unix nanoseconds; 0 until first read.
+	now atomic.Int64
+}
+
+// rare is the part of an evaluator that most requests do without, kept
+// out of line so that the evaluator every request allocates stays small.
+// It is set before the evaluator is shared, and read-only after.
+type rare struct {
+	// forced holds test-forced variants and request overrides.
 	forced []forced
 	// inert evaluators serve defaults: they stand in for a missing one.
 	inert bool
-	// now caches the clock, in Unix nanoseconds; 0 until first read.
-	now  atomic.Int64
-	memo [inlineMemo]atomic.Uint32
-	more []atomic.Uint32 // memo for flags numbered inlineMemo and up
+}
+
+// extra returns ev's rare part, creating it.
+func (ev *Evaluator) extra() *rare {
+	if ev.rare == nil {
+		ev.rare = new(rare)
+	}
+	return ev.rare
+}
+
+// Evaluators with their memo in the same allocation, by size class: one
+// allocation per request, no bigger than the flag set needs.
+type (
+	evaluator4 struct {
+		Evaluator
+		m [4]atomic.Uint32
+	}
+	evaluator16 struct {
+		Evaluator
+		m [16]atomic.Uint32
+	}
+	evaluator64 struct {
+		Evaluator
+		m [64]atomic.Uint32
+	}
+)
+
+// allocEvaluator returns a zero evaluator whose memo has n slots.
+func allocEvaluator(n int) *Evaluator {
+	switch {
+	case n <= 4:
+		e := new(evaluator4)
+		e.memo = e.m[:n]
+		return &e.Evaluator
+	case n <= 16:
+		e := new(evaluator16)
+		e.memo = e.m[:n]
+		return &e.Evaluator
+	case n <= 64:
+		e := new(evaluator64)
+		e.memo = e.m[:n]
+		return &e.Evaluator
+	}
+	return &Evaluator{memo: make([]atomic.Uint32, n)}
 }
 
 type forced struct {
@@ -196,16 +244,14 @@ func (ev *Evaluator) Override(key, variant string) bool {
 	if v < 0 {
 		return false
 	}
-	ev.forced = append(ev.forced, forced{flag: i, variant: v})
+	x := ev.extra()
+	x.forced = append(x.forced, forced{flag: i, variant: v})
 	return true
 }
 
 // slot returns the memo slot of flag number i.
 func (ev *Evaluator) slot(i int) *atomic.Uint32 {
-	if i < inlineMemo {
-		return &ev.memo[i]
-	}
-	return &ev.more[i-inlineMemo]
+	return &ev.memo[i]
 }
 
 // variant returns the variant of flag number i, evaluating it on first use.
@@ -273,22 +319,27 @@ func (ev *Evaluator) evaluate(i int) (int, Reason) {
 	if f.fixed >= 0 {
 		return f.fixed, Reason{Kind: ReasonRemoved}
 	}
-	// The newest entry wins: an inner WithX beats an outer one.
-	for j := len(ev.forced) - 1; j >= 0; j-- {
-		if o := ev.forced[j]; o.flag == i && o.test {
-			return o.variant, Reason{Kind: ReasonForced}
+	if x := ev.rare; x != nil {
+		// The newest entry wins: an inner WithX beats an outer one.
+		for j := len(x.forced) - 1; j >= 0; j-- {
+			if o := x.forced[j]; o.flag == i && o.test {
+				return o.variant, Reason{Kind: ReasonForced}
+			}
 		}
-	}
-	if ev.inert {
-		return def, Reason{Kind: ReasonDefault}
+		if x.inert {
+			return def, Reason{Kind: ReasonDefault}
+		}
+		if f.killed {
+			return def, Reason{Kind: ReasonKilled}
+		}
+		for j := len(x.forced) - 1; j >= 0; j-- {
+			if o := x.forced[j]; o.flag == i && !o.test {
+				return o.variant, Reason{Kind: ReasonOverride}
+			}
+		}
 	}
 	if f.killed {
 		return def, Reason{Kind: ReasonKilled}
-	}
-	for j := len(ev.forced) - 1; j >= 0; j-- {
-		if o := ev.forced[j]; o.flag == i && !o.test {
-			return o.variant, Reason{Kind: ReasonOverride}
-		}
 	}
 	if f.users != nil && ev.subject.ID != "" {
 		if v, ok := f.users[ev.subject.ID]; ok {

@@ -88,10 +88,8 @@ func (s *Set) NewEvaluator(parent context.Context, subject Subject, opts *Option
 }
 
 func (s *Set) newEvaluator(parent context.Context, snap *Snapshot, subject Subject, opts *Options) *Evaluator {
-	ev := &Evaluator{Context: parent, set: s, snap: snap, subject: subject, opts: opts}
-	if n := len(snap.flags); n > inlineMemo {
-		ev.more = make([]atomic.Uint32, n-inlineMemo)
-	}
+	ev := allocEvaluator(len(snap.flags))
+	ev.Context, ev.set, ev.snap, ev.subject, ev.opts = parent, s, snap, subject, opts
 	return ev
 }
 
@@ -162,7 +160,7 @@ func (s *Set) FromContext(ctx context.Context) *Evaluator {
 		ctx = context.Background()
 	}
 	ev := s.NewEvaluator(ctx, Subject{}, nil)
-	ev.inert = true
+	ev.extra().inert = true
 	s.warnMissing("")
 	return ev
 }
@@ -188,13 +186,17 @@ func (s *Set) Force(ctx context.Context, flag, variant int) context.Context {
 	var ev *Evaluator
 	if parent := s.find(ctx); parent != nil {
 		ev = s.newEvaluator(ctx, parent.snap, parent.subject, parent.opts)
-		ev.inert = parent.inert
-		ev.forced = append(ev.forced, parent.forced...)
+		if parent.rare != nil {
+			x := ev.extra()
+			x.inert = parent.rare.inert
+			x.forced = append(x.forced, parent.rare.forced...)
+		}
 	} else {
 		// Like a context without an evaluator, but for the forced flag.
 		ev = s.NewEvaluator(ctx, Subject{}, nil)
-		ev.inert = true
+		ev.extra().inert = true
 	}
-	ev.forced = append(ev.forced, forced{flag: flag, variant: variant, test: true})
+	x := ev.extra()
+	x.forced = append(x.forced, forced{flag: flag, variant: variant, test: true})
 	return ev
 }
