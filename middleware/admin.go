@@ -68,9 +68,9 @@ type admin struct {
 // an unknown flag or variant is a 400; with no [Overrides.Secrets] to sign
 // the cookie, a POST is a 501. Answers are never cached.
 //
-// The endpoint builds the caller's evaluator itself: mount it beside
-// [Evaluators.Handler], not behind it, or a bad override cookie is
-// reported twice and a new visitor is given two ids.
+// It may be mounted behind [Evaluators.Handler] or beside it: it builds
+// the caller's evaluator as the middleware does, keeping the subject the
+// middleware found when there is one.
 func (e *Evaluators) Admin(opts AdminOptions) http.Handler {
 	quiet := &runtime.Options{}
 	if e.runtime != nil {
@@ -101,7 +101,7 @@ func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *admin) get(w http.ResponseWriter, r *http.Request) {
-	ev := a.e.build(w, r, a.quiet)
+	ev := a.e.rebuild(w, r, a.quiet)
 	if r.Method == http.MethodHead {
 		w.WriteHeader(http.StatusOK)
 		return
@@ -212,7 +212,7 @@ func (a *admin) post(w http.ResponseWriter, r *http.Request) {
 		verified[p.flag] = p.variant
 	}
 	http.SetCookie(w, cookie)
-	st := a.state(e.build(w, next, a.quiet), verified)
+	st := a.state(e.rebuild(w, next, a.quiet), verified)
 	writeJSON(w, http.StatusOK, st)
 }
 

@@ -472,3 +472,43 @@ func TestAdminEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminBehindMiddleware: mounted behind the middleware, the endpoint
+// keeps the visitor id the middleware minted (one cookie, not two) and
+// does not report a bad override cookie a second time.
+func TestAdminBehindMiddleware(t *testing.T) {
+	var log errorLog
+	var x exposures
+	opts := adminOptions(&log, &x)
+	opts.Anonymous = &middleware.AnonymousCookie{}
+	evs := middleware.NewEvaluators(flags.Set, opts)
+	h := evs.Handler(evs.Admin(middleware.AdminOptions{Authorize: staff}))
+
+	req := httptest.NewRequest(http.MethodGet, "/_flags/", nil)
+	req.Header.Set("X-Staff", "yes")
+	req.AddCookie(&http.Cookie{Name: cookieName, Value: "v1.tampered"})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := rec.Result()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET behind the middleware: status %d, body %s", res.StatusCode, rec.Body)
+	}
+	var visitors []string
+	for _, c := range res.Cookies() {
+		if c.Name == "flaggen_visitor" {
+			visitors = append(visitors, c.Value)
+		}
+	}
+	var st struct {
+		Subject string `json:"subject"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(visitors) != 1 || st.Subject != visitors[0] {
+		t.Errorf("got visitor cookies %v and subject %q, want one cookie holding the subject", visitors, st.Subject)
+	}
+	if errs := log.take(); len(errs) != 1 {
+		t.Errorf("bad override cookie reported %d times, want once: %v", len(errs), errs)
+	}
+}

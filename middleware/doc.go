@@ -99,8 +99,9 @@
 // default logger at level Warn when it is nil). Branch on them with
 // [errors.Is].
 //
-// Mount the endpoint beside the application, behind your own
-// authorisation check; it builds the caller's evaluator itself, so it
+// Mount the endpoint behind your own authorisation check, beside the
+// application or behind the middleware: it builds the caller's evaluator
+// as the middleware does (keeping the subject the middleware found), so it
 // needs no middleware in front of it:
 //
 //	evs := middleware.NewEvaluators(flags.Set, middleware.Options{

@@ -122,13 +122,27 @@ func (e *Evaluators) build(w http.ResponseWriter, r *http.Request, opts *runtime
 		subject.ID = e.visitor(w, r)
 	}
 	ev := e.set.NewEvaluator(r.Context(), subject, opts)
-	e.applyOverrides(ev, r)
+	e.applyOverrides(ev, r, true)
+	return ev
+}
+
+// rebuild is build for a request that may already have been through the
+// middleware (the override endpoint mounted behind it): then it keeps the
+// subject, so that a new visitor is not given a second id, and does not
+// report the request's override problems again.
+func (e *Evaluators) rebuild(w http.ResponseWriter, r *http.Request, opts *runtime.Options) *runtime.Evaluator {
+	prev, ok := e.set.Evaluator(r.Context())
+	if !ok {
+		return e.build(w, r, opts)
+	}
+	ev := e.set.NewEvaluator(r.Context(), prev.Subject(), opts)
+	e.applyOverrides(ev, r, false)
 	return ev
 }
 
 // applyOverrides gives ev the request's verified overrides, and reports
-// the first problem with them.
-func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request) {
+// the problems with them, once, when report is set.
+func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request, report bool) {
 	var problem error
 	if e.overrideCookie != "" {
 		if v, ok := cookieValue(r.Header["Cookie"], e.overrideCookie); ok {
@@ -148,7 +162,7 @@ func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request) {
 			problem = errors.Join(problem, err)
 		}
 	}
-	if problem != nil {
+	if problem != nil && report {
 		e.report(r, problem)
 	}
 }

@@ -110,6 +110,13 @@ func (s *Set) Variant(ctx context.Context, flag int) int {
 	return ev.variant(flag)
 }
 
+// Evaluator returns the evaluator for s in ctx, if there is one: for
+// example, to tell whether a request has already been through middleware.
+func (s *Set) Evaluator(ctx context.Context) (*Evaluator, bool) {
+	ev := s.find(ctx)
+	return ev, ev != nil
+}
+
 // find returns the nearest evaluator for s in ctx, or nil.
 func (s *Set) find(ctx context.Context) *Evaluator {
 	if ctx == nil {
