@@ -1182,6 +1182,25 @@ func TestParseRepoFlags(t *testing.T) {
 		t.Errorf("Name = %q, Source of %d bytes; want flags.toml and the file", f.Name, len(f.Source))
 	}
 
+	// atPos is where the n-th occurrence of needle starts, plus off bytes:
+	// the file is the repository's own and may change, so positions are
+	// found in its text rather than written down.
+	atPos := func(needle string, n, off int) Pos {
+		i := -1
+		for range n + 1 {
+			j := strings.Index(string(src[i+1:]), needle)
+			if j < 0 {
+				t.Fatalf("%q occurs fewer than %d times in flags.toml", needle, n+1)
+			}
+			i += j + 1
+		}
+		i += off
+		line := 1 + strings.Count(string(src[:i]), "\n")
+		return Pos{"flags.toml", line, i - strings.LastIndex(string(src[:i]), "\n")}
+	}
+	at := func(needle string, n, off int) string { return atPos(needle, n, off).String() }
+	stage := func(n int) int { return atPos("[[flags.new_checkout.schedule]]", n, 0).Line }
+
 	var keys, goNames []string
 	for _, fl := range f.Flags {
 		keys = append(keys, fl.Key)
@@ -1210,14 +1229,14 @@ func TestParseRepoFlags(t *testing.T) {
 		variantsGo  []string
 		description string
 	}{
-		{search, "flags.toml:8:1", "search-team", Date{2027, 3, 31}, false, 0,
+		{search, at("[flags.search]", 0, 0), "search-team", Date{2027, 3, 31}, false, 0,
 			[]string{"control", "variant_a", "variant_b"}, []string{"Control", "VariantA", "VariantB"},
 			"Ranking experiment for search results."},
-		{checkout, "flags.toml:23:1", "payments", Date{2027, 2, 26}, true, 0,
+		{checkout, at("[flags.new_checkout]", 0, 0), "payments", Date{2027, 2, 26}, true, 0,
 			[]string{"off", "on"}, []string{"Off", "On"}, "New checkout flow replacing the legacy form."},
-		{holiday, "flags.toml:55:1", "calendar-team", Date{2027, 12, 31}, true, 0,
+		{holiday, at("[flags.holiday]", 0, 0), "calendar-team", Date{2027, 12, 31}, true, 0,
 			[]string{"off", "on"}, []string{"Off", "On"}, "Serve the special-day answer from the calendar API."},
-		{feature, "flags.toml:62:1", "web-team", Date{2027, 6, 30}, false, 1,
+		{feature, at("[flags.my_new_feature]", 0, 0), "web-team", Date{2027, 6, 30}, false, 1,
 			[]string{"VISIBLE", "NOT_VISIBLE"}, []string{"Visible", "NotVisible"},
 			"The new feature, shown to the team before launch."},
 	} {
@@ -1245,8 +1264,8 @@ func TestParseRepoFlags(t *testing.T) {
 				fl.Key, fl.Enabled, fl.Killed, fl.Salt, fl.BucketBy, fl.Deprecated, fl.Removed)
 		}
 	}
-	if p := feature.Variants[1].Pos.String(); p != "flags.toml:66:24" {
-		t.Errorf("variant NOT_VISIBLE at %s, want flags.toml:66:24", p)
+	if p, want := feature.Variants[1].Pos.String(), at(`"NOT_VISIBLE"]`, 0, 0); p != want {
+		t.Errorf("variant NOT_VISIBLE at %s, want %s", p, want)
 	}
 
 	// search: a 50/25/25 split, employees get variant_a.
@@ -1257,7 +1276,7 @@ func TestParseRepoFlags(t *testing.T) {
 		t.Fatalf("search has %d rules, want 1", len(search.Rules))
 	}
 	r := search.Rules[0]
-	if r.Pos.String() != "flags.toml:16:1" || !reflect.DeepEqual(r.Groups, []string{"employees"}) ||
+	if r.Pos.String() != at("[[flags.search.rules]]", 0, 0) || !reflect.DeepEqual(r.Groups, []string{"employees"}) ||
 		r.Users != nil || r.When != nil || r.Serve != search.VariantIndex("variant_a") || r.Split != nil {
 		t.Errorf("search rule %+v, want employees served variant_a", r)
 	}
@@ -1274,11 +1293,11 @@ func TestParseRepoFlags(t *testing.T) {
 		start   string
 		percent Percent
 	}{
-		{33, "2026-11-02T09:00:00Z", 100},
-		{37, "2026-11-09T09:00:00Z", 500},
-		{41, "2026-11-16T09:00:00Z", 2500},
-		{45, "2026-11-30T09:00:00Z", 5000},
-		{49, "2026-12-14T09:00:00Z", Whole},
+		{stage(0), "2026-11-02T09:00:00Z", 100},
+		{stage(1), "2026-11-09T09:00:00Z", 500},
+		{stage(2), "2026-11-16T09:00:00Z", 2500},
+		{stage(3), "2026-11-30T09:00:00Z", 5000},
+		{stage(4), "2026-12-14T09:00:00Z", Whole},
 	}
 	if len(checkout.Schedule) != len(wantStages) {
 		t.Fatalf("new_checkout has %d stages, want %d", len(checkout.Schedule), len(wantStages))
@@ -1297,7 +1316,7 @@ func TestParseRepoFlags(t *testing.T) {
 	}
 
 	// my_new_feature: users 1, 2 and 3 see VISIBLE.
-	wantOverrides := []*Override{{Pos: Pos{"flags.toml", 70, 1}, Variant: 0, Users: []string{"1", "2", "3"}}}
+	wantOverrides := []*Override{{Pos: atPos("VISIBLE = [", 0, 0), Variant: 0, Users: []string{"1", "2", "3"}}}
 	if !reflect.DeepEqual(feature.Overrides, wantOverrides) {
 		t.Errorf("overrides %+v, want %+v", feature.Overrides[0], wantOverrides[0])
 	}
