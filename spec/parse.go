@@ -978,6 +978,18 @@ func (p *parser) removed(path []string, fl *Flag, v any) *Removal {
 	return r
 }
 
+// CheckNames reports every clash among the Go identifiers the generator
+// emits for f: those of each flag (G, NewG, WithG; for a flag with
+// variants also GVariant, AllGVariants, ParseGVariant and one constant a
+// variant) and the package's Set. [Parse] runs it; a File built by other
+// means is checked with it before code is generated from it.
+func CheckNames(f *File) ErrorList {
+	p := &parser{name: f.Name}
+	p.checkNames(f)
+	p.errs.Sort()
+	return p.errs
+}
+
 // checkNames reports every clash among the Go identifiers the generator
 // will emit for f, at the later of the two declarations.
 func (p *parser) checkNames(f *File) {

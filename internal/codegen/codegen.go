@@ -596,15 +596,7 @@ func escapePercent(s string) string { return strings.ReplaceAll(s, "%", "%%") }
 // better messages; this check keeps Generate from writing code that does
 // not compile when it is given a File that did not come from spec.Parse.
 func checkIdents(f *spec.File) error {
-	taken := map[string]string{"Set": "the flag set"}
 	var errs []error
-	claim := func(ident, owner string, pos spec.Pos) {
-		if taken[ident] != "" {
-			errs = append(errs, fmt.Errorf("%s: %s: Go name %s clashes with %s; set go_name", pos, owner, ident, taken[ident]))
-			return
-		}
-		taken[ident] = owner
-	}
 	for _, fl := range f.Flags {
 		owner := fmt.Sprintf("flag %q", fl.Key)
 		if len(fl.Variants) == 0 {
@@ -619,33 +611,20 @@ func checkIdents(f *spec.File) error {
 		}
 		if !token.IsExported(fl.GoName) || !token.IsIdentifier(fl.GoName) {
 			errs = append(errs, fmt.Errorf("%s: %s: Go name %q is not an exported Go identifier", fl.Pos, owner, fl.GoName))
-			continue
 		}
-		claim(fl.GoName, owner, fl.Pos)
-		claim("New"+fl.GoName, owner, fl.Pos)
-		claim("With"+fl.GoName, owner, fl.Pos)
-		if fl.Bool {
-			if len(fl.Variants) != 2 || fl.VariantIndex(spec.Off) < 0 || fl.VariantIndex(spec.On) < 0 {
-				errs = append(errs, fmt.Errorf("%s: boolean %s must have the variants off and on", fl.Pos, owner))
-			}
-			continue
+		if fl.Bool && (len(fl.Variants) != 2 || fl.VariantIndex(spec.Off) != 0 || fl.VariantIndex(spec.On) != 1) {
+			errs = append(errs, fmt.Errorf("%s: boolean %s must have the variants off and on, in that order", fl.Pos, owner))
 		}
-		claim(fl.GoName+"Variant", owner, fl.Pos)
-		claim("All"+fl.GoName+"Variants", owner, fl.Pos)
-		claim("Parse"+fl.GoName+"Variant", owner, fl.Pos)
-		methods := map[string]bool{}
 		for _, v := range fl.Variants {
-			vowner := fmt.Sprintf("flag %q variant %q", fl.Key, v.Name)
-			if !token.IsExported(v.GoName) || !token.IsIdentifier(v.GoName) {
-				errs = append(errs, fmt.Errorf("%s: %s: Go name %q is not an exported Go identifier", v.Pos, vowner, v.GoName))
-				continue
+			if !fl.Bool && (!token.IsExported(v.GoName) || !token.IsIdentifier(v.GoName)) {
+				errs = append(errs, fmt.Errorf("%s: %s variant %q: Go name %q is not an exported Go identifier", v.Pos, owner, v.Name, v.GoName))
 			}
-			if methods[v.GoName] {
-				errs = append(errs, fmt.Errorf("%s: %s: Go name %s is taken by another variant", v.Pos, vowner, v.GoName))
-				continue
-			}
-			methods[v.GoName] = true
-			claim(fl.GoName+v.GoName, vowner, v.Pos)
+		}
+	}
+	if len(errs) == 0 {
+		// Clashes among the identifiers, as the validator reports them.
+		for _, e := range spec.CheckNames(f) {
+			errs = append(errs, e)
 		}
 	}
 	if len(errs) > 0 {

@@ -234,7 +234,7 @@ func TestGenerateClash(t *testing.T) {
 		t.Fatal("got no error, want clashes")
 	}
 	for _, want := range []string{"SearchVariant", "Set"} {
-		if !strings.Contains(err.Error(), "Go name "+want+" clashes") {
+		if !strings.Contains(err.Error(), "Go name "+want+" of ") || !strings.Contains(err.Error(), " clashes with "+want+" of ") {
 			t.Errorf("error %q does not report the clash of %s", err, want)
 		}
 	}
