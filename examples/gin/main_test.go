@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/flaggen/flaggen/examples/internal/app"
 	"github.com/flaggen/flaggen/generated/flags"
 	"github.com/flaggen/flaggen/middleware"
 	"github.com/flaggen/flaggen/runtime"
@@ -68,6 +69,7 @@ func (b *browser) do(method, target string, form url.Values) *http.Response {
 	w := httptest.NewRecorder()
 	b.h.ServeHTTP(w, req)
 	resp := w.Result()
+	resp.Request = req // for decode's messages
 	b.jar.SetCookies(site, resp.Cookies())
 	return resp
 }
@@ -123,8 +125,16 @@ func setCookie(resp *http.Response, name string) *http.Cookie {
 	return nil
 }
 
+// testConfig is a server that logs to t and signs with a fixed secret.
+func testConfig(t *testing.T) app.Config {
+	return app.Config{
+		Secret: []byte("test secret, test secret, test secret"),
+		Log:    slog.New(slog.NewTextHandler(t.Output(), nil)),
+	}
+}
+
 func testRouter(t *testing.T) http.Handler {
-	return newRouter(config{Secrets: [][]byte{[]byte("test secret, test secret, test secret")}, Log: t.Output()})
+	return newRouter(app.NewServer(testConfig(t)))
 }
 
 // bucketed returns the variants a subject gets without overrides, as the
@@ -193,7 +203,36 @@ func TestRoutes(t *testing.T) {
 			if !strings.Contains(string(body), tt.want) {
 				t.Errorf("GET %s: got %s, want it to contain %s", tt.path, body, tt.want)
 			}
+			if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+				t.Errorf("GET %s: got Cache-Control %q, want no-store", tt.path, got)
+			}
+			wantType := "application/json"
+			if tt.path == "/feature" {
+				wantType = "text/html"
+			}
+			if got := resp.Header.Get("Content-Type"); !strings.HasPrefix(got, wantType) {
+				t.Errorf("GET %s: got Content-Type %q, want %s", tt.path, got, wantType)
+			}
 		})
+	}
+}
+
+func TestRoutesMethodsAndPaths(t *testing.T) {
+	h := testRouter(t)
+	tests := []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodGet, "/nowhere", http.StatusNotFound},
+		{http.MethodPost, "/", http.StatusMethodNotAllowed},
+		{http.MethodPost, "/checkout", http.StatusMethodNotAllowed},
+		{http.MethodDelete, "/_flags/", http.StatusMethodNotAllowed},
+	}
+	for _, tt := range tests {
+		b := newBrowser(t, h, http.Header{"X-User-Id": {"1"}, "X-User-Groups": {"developers"}})
+		if resp := b.do(tt.method, tt.path, nil); resp.StatusCode != tt.want {
+			t.Errorf("%s %s: got status %d, want %d", tt.method, tt.path, resp.StatusCode, tt.want)
+		}
 	}
 }
 
@@ -376,50 +415,14 @@ func TestAdminVisitor(t *testing.T) {
 
 func TestDevHeader(t *testing.T) {
 	for _, on := range []bool{false, true} {
-		h := newRouter(config{DevHeader: on, Log: t.Output()})
+		cfg := testConfig(t)
+		cfg.DevHeader = on
+		h := newRouter(app.NewServer(cfg))
 		b := newBrowser(t, h, http.Header{"X-User-Id": {"4"}, middleware.OverrideHeader: {"holiday=on"}})
 		var today map[string]any
 		b.getJSON("/calendar/api/v1.0/whatistoday", &today)
 		if got := today["holiday"]; got != on {
 			t.Errorf("DevHeader=%v: got holiday %v, want %v", on, got, on)
-		}
-	}
-}
-
-func TestLoadConfig(t *testing.T) {
-	tests := []struct {
-		env        map[string]string
-		wantAddr   string
-		wantSecret string // "" means a random one
-		wantHeader bool
-		wantErr    bool
-	}{
-		{env: nil, wantAddr: ":8080"},
-		{env: map[string]string{"PORT": "9090", "FLAGGEN_SECRET": "s3cret"}, wantAddr: ":9090", wantSecret: "s3cret"},
-		{env: map[string]string{"FLAGGEN_DEV_HEADER": "1"}, wantAddr: ":8080", wantHeader: true},
-		{env: map[string]string{"FLAGGEN_DEV_HEADER": "0"}, wantAddr: ":8080"},
-		{env: map[string]string{"FLAGGEN_DEV_HEADER": "yes"}, wantErr: true},
-	}
-	log := slog.New(slog.NewTextHandler(t.Output(), nil))
-	for _, tt := range tests {
-		cfg, addr, err := loadConfig(func(k string) string { return tt.env[k] }, log)
-		if (err != nil) != tt.wantErr {
-			t.Errorf("%v: got error %v, want error %v", tt.env, err, tt.wantErr)
-		}
-		if err != nil {
-			continue
-		}
-		if addr != tt.wantAddr {
-			t.Errorf("%v: got addr %q, want %q", tt.env, addr, tt.wantAddr)
-		}
-		if cfg.DevHeader != tt.wantHeader {
-			t.Errorf("%v: got DevHeader %v, want %v", tt.env, cfg.DevHeader, tt.wantHeader)
-		}
-		if len(cfg.Secrets) != 1 {
-			t.Fatalf("%v: got %d secrets, want 1", tt.env, len(cfg.Secrets))
-		}
-		if got := string(cfg.Secrets[0]); tt.wantSecret != "" && got != tt.wantSecret || tt.wantSecret == "" && len(got) != 32 {
-			t.Errorf("%v: got secret %q, want %q (or 32 random bytes)", tt.env, got, tt.wantSecret)
 		}
 	}
 }

@@ -1,8 +1,8 @@
 // Command nethttp is flaggen's net/http example: a small server whose
 // handlers read typed feature flags (flags.NewSearch(ctx),
 // flags.NewCheckout(ctx), …) generated from the repository's flags.toml,
-// evaluated per request by flaggen's net/http middleware (the handler
-// [middleware.New] returns) in front of a plain http.ServeMux.
+// evaluated per request by flaggen's net/http middleware
+// ([middleware.Evaluators.Handler]) in front of a plain http.ServeMux.
 //
 // It shows:
 //
@@ -20,7 +20,16 @@
 //     variant and the reason, by [middleware.SlogExposure] on stderr;
 //   - the override endpoint at /_flags/ ([middleware.Evaluators.Admin]),
 //     which sets a signed cookie that pins a flag's variant for one
-//     browser.
+//     browser. It is routed by the same mux as the app, behind the
+//     middleware, and keeps the subject (and visitor id) the middleware
+//     found.
+//
+// Flag-dependent answers differ by user and by cookie, so every one is
+// sent with Cache-Control: no-store.
+//
+// Everything but the routes is shared with the gin example, in
+// examples/internal/app: the settings, the middleware's options, the
+// endpoint's Authorize rule and the run loop.
 //
 // # Running
 //
@@ -28,14 +37,17 @@
 //
 //	go run ./examples/nethttp
 //
-// The server listens on :8080, or on :$PORT if PORT is set. Other
+// The server listens on :8080, or on :$PORT if PORT is set, until
+// SIGINT or SIGTERM, then gives requests in flight 10 seconds. Other
 // settings, all optional:
 //
 //	FLAGGEN_SECRET=…        signs override cookies (use 32+ random bytes);
 //	                        without it a random secret is made at start,
 //	                        so overrides reset when the server restarts
 //	FLAGGEN_DEV_HEADER=1    honours the unsigned X-Flaggen-Override
-//	                        header; never in production
+//	                        header; never in production. 0 (or unset)
+//	                        leaves it off; any other value stops the
+//	                        server at start
 //
 // # Trying it
 //
@@ -76,107 +88,35 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"slices"
-	"syscall"
-	"time"
 
 	"github.com/flaggen/flaggen/examples/internal/app"
-	"github.com/flaggen/flaggen/generated/flags"
-	"github.com/flaggen/flaggen/middleware"
 )
 
-// config is what the server is built from; main fills it from the
-// environment.
-type config struct {
-	// addr is the address to listen on, e.g. ":8080".
-	addr string
-	// secret signs override cookies; nil means a random per-process
-	// secret, so overrides do not survive a restart.
-	secret []byte
-	// devHeader honours the unsigned X-Flaggen-Override header.
-	devHeader bool
-	// log receives exposures, ignored overrides and the server's own
-	// messages; nil means slog.Default().
-	log *slog.Logger
-	// clock is the time schedules are judged at; nil means time.Now.
-	clock func() time.Time
-}
+func main() { app.Main(newHandler) }
 
-// configFromEnv reads the server's settings from getenv.
-func configFromEnv(getenv func(string) string, log *slog.Logger) config {
-	cfg := config{addr: ":8080", devHeader: getenv("FLAGGEN_DEV_HEADER") == "1", log: log}
-	if p := getenv("PORT"); p != "" {
-		cfg.addr = ":" + p
-	}
-	if s := getenv("FLAGGEN_SECRET"); s != "" {
-		cfg.secret = []byte(s)
-	}
-	return cfg
-}
-
-// newServer returns the example's handler: the app's routes behind the
-// flag middleware, and the override endpoint at /_flags/.
-func newServer(cfg config) http.Handler {
-	log := cfg.log
-	if log == nil {
-		log = slog.Default()
-	}
-	secret := cfg.secret
-	if len(secret) == 0 {
-		secret = make([]byte, 32)
-		rand.Read(secret)
-		log.Info("FLAGGEN_SECRET is not set: override cookies are signed with a random secret and reset when the server restarts")
-	} else if len(secret) < 32 {
-		log.Warn("FLAGGEN_SECRET is shorter than 32 bytes; use a longer random secret")
-	}
-	if cfg.devHeader {
-		log.Warn("FLAGGEN_DEV_HEADER=1: the unsigned " + middleware.OverrideHeader + " header is honoured; never enable it where visitors can reach the server")
-	}
-
-	subject := middleware.HeaderSubject(middleware.Headers{})
-	// One Evaluators serves both the middleware and the override endpoint,
-	// so that both see the same subject, cookies and secrets.
-	ev := middleware.NewEvaluators(flags.Set, middleware.Options{
-		Subject:   subject,
-		Anonymous: &middleware.AnonymousCookie{},
-		Overrides: middleware.Overrides{
-			Secrets: [][]byte{secret},
-			Header:  cfg.devHeader,
-		},
-		Exposure: middleware.SlogExposure(log),
-		Clock:    cfg.clock,
-		Error: func(r *http.Request, err error) {
-			log.Warn("ignored flag overrides", "err", err, "path", r.URL.Path)
-		},
+// newHandler returns the example's handler: the app's routes and the
+// override endpoint on one mux, behind the flag middleware.
+func newHandler(s *app.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, s.Log, app.Variants(r.Context()))
 	})
-
-	routes := http.NewServeMux()
-	routes.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, log, app.Variants(r.Context()))
+	mux.HandleFunc("GET /calendar/api/v1.0/whatistoday", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, s.Log, app.Today(r.Context()))
 	})
-	routes.HandleFunc("GET /calendar/api/v1.0/whatistoday", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, log, app.Today(r.Context()))
+	mux.HandleFunc("GET /checkout", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, s.Log, app.Checkout(r.Context()))
 	})
-	routes.HandleFunc("GET /checkout", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, log, app.Checkout(r.Context()))
+	mux.HandleFunc("GET /search", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, s.Log, app.Search(r.Context(), r.URL.Query().Get("q")))
 	})
-	routes.HandleFunc("GET /search", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, log, app.Search(r.Context(), r.URL.Query().Get("q")))
-	})
-	routes.HandleFunc("GET /feature", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /feature", func(w http.ResponseWriter, r *http.Request) {
 		var buf bytes.Buffer
 		if err := app.FeaturePage(r.Context(), &buf); err != nil {
-			log.Error("render /feature", "err", err)
+			s.Log.Error("render /feature", "err", err)
 			http.Error(w, "internal server error", http.StatusInternalServerError)
 			return
 		}
@@ -184,23 +124,10 @@ func newServer(cfg config) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write(buf.Bytes())
 	})
-
-	mux := http.NewServeMux()
-	// The endpoint builds the caller's evaluator itself, from the same
-	// Evaluators, so it sits outside the middleware.
-	mux.Handle("/_flags/", ev.Admin(middleware.AdminOptions{
-		// Authorize trusts X-User-Groups exactly as HeaderSubject does: it
-		// is only safe behind an authenticating proxy that sets the header
-		// itself and strips it from clients' requests. Otherwise anyone
-		// can send X-User-Groups: developers and override flags.
-		Authorize: func(r *http.Request) bool {
-			return slices.ContainsFunc(subject(r).Groups, func(g string) bool {
-				return g == "employees" || g == "developers"
-			})
-		},
-	}))
-	mux.Handle("/", ev.Handler(routes))
-	return mux
+	// The endpoint may sit behind the middleware, as here, or beside it:
+	// either way it builds the caller's evaluator from the same Evaluators.
+	mux.Handle("/_flags/", s.Admin)
+	return s.Evaluators.Handler(mux)
 }
 
 // writeJSON writes v as the JSON response. Flag-dependent answers differ
@@ -215,68 +142,4 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(append(b, '\n'))
-}
-
-func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, configFromEnv(os.Getenv, log)); err != nil {
-		log.Error("server failed", "err", err)
-		stop()
-		os.Exit(1)
-	}
-}
-
-// run serves cfg until ctx is done, then shuts the server down, giving
-// requests in flight up to 10 seconds to finish.
-func run(ctx context.Context, cfg config) error {
-	if cfg.log == nil {
-		cfg.log = slog.Default()
-	}
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{
-		Handler:           newServer(cfg),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(cfg.log.Handler(), slog.LevelWarn),
-	}
-	cfg.log.Info("listening", "url", "http://"+displayAddr(ln.Addr())+"/")
-
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	cfg.log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-// displayAddr names a listening address the way a browser would reach it:
-// localhost:8080 for the wildcard address [::]:8080.
-func displayAddr(a net.Addr) string {
-	host, port, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "localhost"
-	}
-	return net.JoinHostPort(host, port)
 }

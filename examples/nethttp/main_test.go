@@ -9,19 +9,27 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flaggen/flaggen/examples/internal/app"
 )
 
 // testConfig is a quiet server with a fixed secret and clock.
-func testConfig() config {
-	return config{
-		secret: []byte("0123456789abcdef0123456789abcdef"),
-		log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		clock:  func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) },
+func testConfig() app.Config {
+	return app.Config{
+		Secret: []byte("0123456789abcdef0123456789abcdef"),
+		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Clock:  func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) },
 	}
+}
+
+// newServer returns the example's handler for cfg, as main builds it.
+func newServer(cfg app.Config) http.Handler {
+	return newHandler(app.NewServer(cfg))
 }
 
 // browser sends requests to a handler and keeps the cookies it is given,
@@ -72,6 +80,7 @@ func (b *browser) do(h http.Handler, method, path string, hdr http.Header, form 
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	resp := rec.Result()
+	resp.Request = req // for decode's messages
 	if b != nil {
 		b.jar.SetCookies(req.URL, resp.Cookies())
 	}
@@ -181,9 +190,10 @@ func TestRoutesMethodsAndPaths(t *testing.T) {
 		{"POST", "/", http.StatusMethodNotAllowed},
 		{"POST", "/checkout", http.StatusMethodNotAllowed},
 		{"HEAD", "/checkout", http.StatusOK},
+		{"DELETE", "/_flags/", http.StatusMethodNotAllowed},
 	}
 	for _, tt := range tests {
-		resp := (*browser)(nil).do(h, tt.method, tt.path, header("X-User-ID", "1"), nil)
+		resp := (*browser)(nil).do(h, tt.method, tt.path, header("X-User-ID", "1", "X-User-Groups", "developers"), nil)
 		if resp.StatusCode != tt.want {
 			t.Errorf("%s %s: got status %d, want %d", tt.method, tt.path, resp.StatusCode, tt.want)
 		}
@@ -357,10 +367,34 @@ func TestOverrideCookieNeedsTheSecret(t *testing.T) {
 	// A server with another secret, as after a restart without
 	// FLAGGEN_SECRET, ignores the cookie.
 	other := testConfig()
-	other.secret = []byte("another secret, another server..")
+	other.Secret = []byte("another secret, another server..")
 	b.h = newServer(other)
 	if got := b.variants(header("X-User-ID", id))["search"]; got != "control" {
 		t.Errorf("cookie signed with another secret: search got %q, want control", got)
+	}
+}
+
+// TestOverrideEndpointVisitor checks that an anonymous developer (groups
+// but no user id) gets one visitor id from the override endpoint, which
+// sits behind the middleware, and keeps it.
+func TestOverrideEndpointVisitor(t *testing.T) {
+	b := newBrowser(t, newServer(testConfig()))
+	dev := header("X-User-Groups", "developers")
+	type state struct {
+		Subject string `json:"subject"`
+	}
+	resp := b.post("/_flags/", dev, url.Values{"flag": {"search"}, "variant": {"variant_b"}})
+	posted := decode[state](t, resp)
+	visitors := slices.DeleteFunc(resp.Cookies(), func(c *http.Cookie) bool { return c.Name != "flaggen_visitor" })
+	if len(visitors) != 1 || visitors[0].Value != posted.Subject {
+		t.Fatalf("POST /_flags/ as subject %q: set visitor cookies %v, want one, with that id", posted.Subject, visitors)
+	}
+	// The browser keeps its visitor id, and the override with it.
+	if got := b.variants(nil)["search"]; got != "variant_b" {
+		t.Errorf("GET / after the override: got search %q, want variant_b", got)
+	}
+	if got := decode[state](t, b.get("/_flags/", dev)); got.Subject != posted.Subject {
+		t.Errorf("GET /_flags/: got subject %q, want %q", got.Subject, posted.Subject)
 	}
 }
 
@@ -416,30 +450,12 @@ func TestDevHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		cfg := testConfig()
-		cfg.devHeader = tt.devHeader
+		cfg.DevHeader = tt.devHeader
 		b := newBrowser(t, newServer(cfg))
 		got := b.variants(req)
 		if got["my_new_feature"] != tt.wantFeature || got["holiday"] != tt.wantHoliday {
 			t.Errorf("devHeader=%v: got my_new_feature=%s holiday=%s, want %s and %s",
 				tt.devHeader, got["my_new_feature"], got["holiday"], tt.wantFeature, tt.wantHoliday)
-		}
-	}
-}
-
-func TestConfigFromEnv(t *testing.T) {
-	tests := []struct {
-		env  map[string]string
-		want config
-	}{
-		{nil, config{addr: ":8080"}},
-		{map[string]string{"PORT": "9090", "FLAGGEN_SECRET": "s3cret", "FLAGGEN_DEV_HEADER": "1"},
-			config{addr: ":9090", secret: []byte("s3cret"), devHeader: true}},
-		{map[string]string{"FLAGGEN_DEV_HEADER": "true"}, config{addr: ":8080"}},
-	}
-	for _, tt := range tests {
-		got := configFromEnv(func(k string) string { return tt.env[k] }, nil)
-		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("env %v: got %+v, want %+v", tt.env, got, tt.want)
 		}
 	}
 }

@@ -45,15 +45,15 @@
 //
 //	evs := middleware.NewEvaluators(flags.Set, opts)
 //	r := gin.New()
+//	r.Use(ginflags.FromEvaluators(evs))
 //	r.Any("/_flags/*path", gin.WrapH(evs.Admin(middleware.AdminOptions{
 //		Authorize: func(r *http.Request) bool { … },
 //	})))
-//	site := r.Group("/", ginflags.FromEvaluators(evs))
-//	site.GET("/search", search)
+//	r.GET("/search", search)
 //
-// The endpoint builds the caller's evaluator itself, so mount it outside
-// the middleware, as here: behind it, a first-time anonymous visitor would
-// be given two visitor ids in one response.
+// The endpoint may sit behind the middleware, as here, or beside it: it
+// builds the caller's evaluator as the middleware does, keeping the
+// subject the middleware found.
 //
 // # Goroutines
 //

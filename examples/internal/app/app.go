@@ -1,6 +1,9 @@
-// Package app holds the seed scenarios that the example servers serve, as
-// plain functions of the request context, so that the net/http and gin
-// examples differ only in their wiring.
+// Package app holds what the net/http and gin example servers share, so
+// that they differ only in their framework's wiring: the seed scenarios
+// they serve, as plain functions of the request context (this file), and
+// the server around them (server.go): its settings from the environment
+// ([ConfigFromEnv]), its flag evaluation and override endpoint
+// ([NewServer]), and its run loop with graceful shutdown ([Main], [Run]).
 package app
 
 import (

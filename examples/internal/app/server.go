@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"slices"
+	"syscall"
+	"time"
+
+	"github.com/flaggen/flaggen/generated/flags"
+	"github.com/flaggen/flaggen/middleware"
+)
+
+// Config is what an example server is built from; [ConfigFromEnv] fills
+// it from the environment. The zero value works: it listens on a random
+// port, signs override cookies with a random secret and logs with slog's
+// default logger.
+type Config struct {
+	// Addr is the address to listen on, e.g. ":8080".
+	Addr string
+	// Secret signs override cookies; empty means a random per-process
+	// secret, so that overrides do not survive a restart.
+	Secret []byte
+	// DevHeader honours the unsigned X-Flaggen-Override header.
+	DevHeader bool
+	// Log receives exposures, ignored overrides, the handlers' errors and
+	// the server's own messages; nil means slog.Default().
+	Log *slog.Logger
+	// Clock is the time schedules are judged at; nil means time.Now.
+	Clock func() time.Time
+}
+
+// ConfigFromEnv reads the settings of an example server from getenv:
+//
+//	PORT                port to listen on; default 8080
+//	FLAGGEN_SECRET      secret that signs override cookies; default none
+//	                    (a random one per process)
+//	FLAGGEN_DEV_HEADER  "1" honours the unsigned override header, "0" or
+//	                    unset does not; anything else is an error
+//
+// Log and Clock are left nil.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	cfg := Config{Addr: ":8080"}
+	if p := getenv("PORT"); p != "" {
+		cfg.Addr = ":" + p
+	}
+	if s := getenv("FLAGGEN_SECRET"); s != "" {
+		cfg.Secret = []byte(s)
+	}
+	switch v := getenv("FLAGGEN_DEV_HEADER"); v {
+	case "", "0":
+	case "1":
+		cfg.DevHeader = true
+	default:
+		return Config{}, fmt.Errorf(`FLAGGEN_DEV_HEADER must be "1" (on) or "0" (off), not %q`, v)
+	}
+	return cfg, nil
+}
+
+// Server is what an example's routes are wired to. Its framework's
+// middleware gives each request the evaluator Evaluators builds, and
+// Admin serves /_flags/, beside that middleware or behind it.
+type Server struct {
+	// Evaluators builds each request's evaluator, for the middleware.
+	Evaluators *middleware.Evaluators
+	// Admin is the override endpoint, open to the groups employees and
+	// developers.
+	Admin http.Handler
+	// Log is for the handlers' own errors.
+	Log *slog.Logger
+}
+
+// subject says who a request is for: the X-User-ID and X-User-Groups
+// headers, trusted as an authenticating proxy would set them.
+var subject = middleware.HeaderSubject(middleware.Headers{})
+
+// NewServer returns the flag evaluation that cfg describes: requests'
+// subjects from the X-User-ID and X-User-Groups headers, falling back to
+// the flaggen_visitor cookie; override cookies signed with cfg.Secret;
+// exposures and ignored overrides logged to cfg.Log.
+func NewServer(cfg Config) *Server {
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.DevHeader {
+		log.Warn("FLAGGEN_DEV_HEADER=1: the unsigned " + middleware.OverrideHeader + " header is honoured; never enable it where visitors can reach the server")
+	}
+	// One Evaluators serves both the middleware and the override endpoint,
+	// so that both see the same subject, cookies and secrets.
+	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
+		Subject:   subject,
+		Anonymous: &middleware.AnonymousCookie{},
+		Overrides: middleware.Overrides{
+			Secrets: [][]byte{signingSecret(cfg.Secret, log)},
+			Header:  cfg.DevHeader,
+		},
+		Exposure: middleware.SlogExposure(log),
+		Clock:    cfg.Clock,
+		Error: func(r *http.Request, err error) {
+			log.Warn("ignored flag overrides", "err", err, "path", r.URL.Path)
+		},
+	})
+	return &Server{
+		Evaluators: evs,
+		Admin:      evs.Admin(middleware.AdminOptions{Authorize: mayOverride}),
+		Log:        log,
+	}
+}
+
+// signingSecret returns secret, or a random one when it is empty, and
+// says what is wrong with it.
+func signingSecret(secret []byte, log *slog.Logger) []byte {
+	switch {
+	case len(secret) == 0:
+		secret = make([]byte, 32)
+		rand.Read(secret)
+		log.Info("FLAGGEN_SECRET is not set: override cookies are signed with a random secret and reset when the server restarts")
+	case len(secret) < 32:
+		log.Warn("FLAGGEN_SECRET is shorter than 32 bytes; use a longer random secret")
+	}
+	return secret
+}
+
+// mayOverride is the override endpoint's Authorize rule: members of the
+// groups employees and developers may use it.
+//
+// It trusts X-User-Groups exactly as [subject] does: it is only safe behind
+// an authenticating proxy that sets the header itself and strips it from
+// clients' requests. Otherwise anyone can send X-User-Groups: developers
+// and override flags.
+func mayOverride(r *http.Request) bool {
+	return slices.ContainsFunc(subject(r).Groups, func(g string) bool {
+		return g == "employees" || g == "developers"
+	})
+}
+
+// Main runs an example server: it reads [Config] from the environment,
+// builds the handler with newHandler, and serves it until SIGINT or
+// SIGTERM. It exits with status 1 if the server fails.
+func Main(newHandler func(*Server) http.Handler) {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// Once the first signal starts the shutdown, a second one kills the
+	// process at once.
+	context.AfterFunc(ctx, stop)
+	cfg, err := ConfigFromEnv(os.Getenv)
+	if err == nil {
+		cfg.Log = log
+		err = Run(ctx, cfg, newHandler(NewServer(cfg)))
+	}
+	if err != nil {
+		log.Error("server failed", "err", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// Run serves h on cfg.Addr until ctx is done, then shuts the server down,
+// giving requests in flight up to 10 seconds to finish.
+func Run(ctx context.Context, cfg Config, h http.Handler) error {
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, ln, h, log)
+}
+
+// serve is [Run] on a listener.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "url", "http://"+displayAddr(ln.Addr())+"/")
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// displayAddr names a listening address the way a browser would reach it:
+// localhost:8080 for the wildcard address [::]:8080.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,230 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// logTo returns a logger that writes text lines to buf.
+func logTo(buf *bytes.Buffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(buf, nil))
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want Config
+	}{
+		{nil, Config{Addr: ":8080"}},
+		{map[string]string{"PORT": "9090", "FLAGGEN_SECRET": "s3cret", "FLAGGEN_DEV_HEADER": "1"},
+			Config{Addr: ":9090", Secret: []byte("s3cret"), DevHeader: true}},
+		{map[string]string{"PORT": "9090", "FLAGGEN_SECRET": "s3cret"},
+			Config{Addr: ":9090", Secret: []byte("s3cret")}},
+		{map[string]string{"FLAGGEN_DEV_HEADER": "1"}, Config{Addr: ":8080", DevHeader: true}},
+		{map[string]string{"FLAGGEN_DEV_HEADER": "0"}, Config{Addr: ":8080"}},
+		{map[string]string{"FLAGGEN_DEV_HEADER": ""}, Config{Addr: ":8080"}},
+	}
+	for _, tt := range tests {
+		got, err := ConfigFromEnv(func(k string) string { return tt.env[k] })
+		if err != nil {
+			t.Errorf("env %v: got error %v, want none", tt.env, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("env %v: got %+v, want %+v", tt.env, got, tt.want)
+		}
+	}
+}
+
+func TestConfigFromEnvBadDevHeader(t *testing.T) {
+	for _, v := range []string{"true", "yes", "on", "2", " 1", "1 "} {
+		env := map[string]string{"PORT": "9090", "FLAGGEN_DEV_HEADER": v}
+		_, err := ConfigFromEnv(func(k string) string { return env[k] })
+		if err == nil {
+			t.Errorf("FLAGGEN_DEV_HEADER=%q: got no error, want one", v)
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, "FLAGGEN_DEV_HEADER") || !strings.Contains(msg, `"`+v+`"`) {
+			t.Errorf("FLAGGEN_DEV_HEADER=%q: got error %q, want it to name the variable and the value", v, msg)
+		}
+	}
+}
+
+func TestSigningSecret(t *testing.T) {
+	var logs bytes.Buffer
+	a, b := signingSecret(nil, logTo(&logs)), signingSecret([]byte{}, logTo(&logs))
+	if len(a) != 32 || len(b) != 32 || bytes.Equal(a, b) {
+		t.Errorf("no secret: got %x and %x, want two different random 32-byte secrets", a, b)
+	}
+	if n := strings.Count(logs.String(), "FLAGGEN_SECRET is not set"); n != 2 {
+		t.Errorf("no secret: logged %q, want the random-secret notice twice", logs.String())
+	}
+
+	tests := []struct {
+		secret   string
+		wantWarn bool
+	}{
+		{"s3cret", true},
+		{strings.Repeat("x", 31), true},
+		{strings.Repeat("x", 32), false},
+		{strings.Repeat("x", 64), false},
+	}
+	for _, tt := range tests {
+		logs.Reset()
+		if got := signingSecret([]byte(tt.secret), logTo(&logs)); string(got) != tt.secret {
+			t.Errorf("secret %q: got %q, want it unchanged", tt.secret, got)
+		}
+		if got := strings.Contains(logs.String(), "level=WARN") && strings.Contains(logs.String(), "shorter than 32 bytes"); got != tt.wantWarn {
+			t.Errorf("secret of %d bytes: logged %q, want the short-secret warning %v", len(tt.secret), logs.String(), tt.wantWarn)
+		}
+	}
+}
+
+func TestNewServerWarnsOfTheDevHeader(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		var logs bytes.Buffer
+		NewServer(Config{Secret: []byte(strings.Repeat("x", 32)), DevHeader: on, Log: logTo(&logs)})
+		if got := strings.Contains(logs.String(), "level=WARN") && strings.Contains(logs.String(), "X-Flaggen-Override"); got != on {
+			t.Errorf("DevHeader=%v: logged %q, want the dev-header warning %v", on, logs.String(), on)
+		}
+	}
+}
+
+func TestMayOverride(t *testing.T) {
+	tests := []struct {
+		header http.Header
+		want   bool
+	}{
+		{nil, false},
+		{http.Header{"X-User-Id": {"1"}}, false},
+		{http.Header{"X-User-Id": {"1"}, "X-User-Groups": {"beta, staff"}}, false},
+		{http.Header{"X-User-Groups": {"Developers"}}, false},
+		{http.Header{"X-User-Groups": {"developer"}}, false},
+		{http.Header{"X-User-Groups": {"developers"}}, true},
+		{http.Header{"X-User-Groups": {"employees"}}, true},
+		{http.Header{"X-User-Id": {"4"}, "X-User-Groups": {"beta, employees"}}, true},
+		{http.Header{"X-User-Groups": {"beta", "developers"}}, true},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(http.MethodGet, "/_flags/", nil)
+		r.Header = tt.header
+		if r.Header == nil {
+			r.Header = http.Header{}
+		}
+		if got := mayOverride(r); got != tt.want {
+			t.Errorf("headers %v: got %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
+
+// TestServe serves a request, then shuts down gracefully when the context
+// is canceled, letting a request in flight finish.
+func TestServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	release := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			close(started)
+			<-release
+		}
+		io.WriteString(w, "ok")
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, h, logTo(&logs)) }()
+
+	url := "http://" + ln.Addr().String()
+	get := func(path string) (string, error) {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return string(b), err
+	}
+	if body, err := get("/"); err != nil || body != "ok" {
+		t.Fatalf("GET /: got %q, %v; want ok", body, err)
+	}
+
+	slow := make(chan string, 1)
+	go func() {
+		body, err := get("/slow")
+		if err != nil {
+			body = err.Error()
+		}
+		slow <- body
+	}()
+	<-started
+	cancel()
+	select {
+	case err := <-done:
+		t.Fatalf("serve returned %v with a request in flight", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if body := <-slow; body != "ok" {
+		t.Errorf("GET /slow during shutdown: got %q, want ok", body)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve: got %v, want nil after a graceful shutdown", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not return after shutdown")
+	}
+	for _, want := range []string{"listening url=http://" + ln.Addr().String() + "/", "shutting down"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("serve logged %q, want %q", logs.String(), want)
+		}
+	}
+	if _, err := get("/"); err == nil {
+		t.Error("GET / after shutdown: got an answer, want an error")
+	}
+}
+
+func TestRunListenError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cfg := Config{Addr: ln.Addr().String(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := Run(context.Background(), cfg, http.NotFoundHandler()); err == nil {
+		t.Errorf("Run on %s, already in use: got no error, want one", cfg.Addr)
+	}
+}
+
+func TestDisplayAddr(t *testing.T) {
+	tests := []struct{ addr, want string }{
+		{"[::]:8080", "localhost:8080"},
+		{"0.0.0.0:8080", "localhost:8080"},
+		{"127.0.0.1:9090", "127.0.0.1:9090"},
+		{"[::1]:9090", "[::1]:9090"},
+	}
+	for _, tt := range tests {
+		a, err := net.ResolveTCPAddr("tcp", tt.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := displayAddr(a); got != tt.want {
+			t.Errorf("displayAddr(%s): got %s, want %s", tt.addr, got, tt.want)
+		}
+	}
+}
