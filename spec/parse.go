@@ -533,6 +533,10 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 			p.errorf(p.valuePos(vpath...), "flag %q lists %s: list at least two, or delete variants for a boolean flag", fl.Key, listed)
 			return
 		}
+		if len(names) > MaxVariants {
+			p.errorf(p.valuePos(vpath...), "flag %q lists %d variants: a flag may have at most %d; split it into several flags", fl.Key, len(names), MaxVariants)
+			return
+		}
 		// Set fl.Variants only if every name is good: the checks below index
 		// it freely.
 		var vs []*Variant

@@ -612,6 +612,17 @@ var parseErrorCases = []parseErrorCase{
 		},
 	},
 	{
+		name: "too many variants",
+		src: boolFlagTOML("f", func() string {
+			names := make([]string, 256)
+			for i := range names {
+				names[i] = fmt.Sprintf("%q", fmt.Sprintf("v%d", i))
+			}
+			return "variants = [" + strings.Join(names, ", ") + "]"
+		}(), `default = "v0"`),
+		want: []string{`flags.toml:5:12: flag "f" lists 256 variants: a flag may have at most 255; split it into several flags`},
+	},
+	{
 		name: "empty schedule",
 		src:  boolFlagTOML("f", "schedule = []"),
 		want: []string{`flags.toml:5:12: schedule has no stages: add [[flags.f.schedule]] tables with start and percent, or delete it`},

@@ -37,6 +37,10 @@ func (f *File) Flag(key string) *Flag {
 	return nil
 }
 
+// MaxVariants is the most variants a flag may have (the runtime keeps a
+// variant in a byte).
+const MaxVariants = 255
+
 // Boolean flags have exactly these two variants, in this order.
 const (
 	Off = "off"
