@@ -19,6 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/flaggen/flaggen/internal/semver"
+	"github.com/flaggen/flaggen/internal/suggest"
 )
 
 // Load reads and parses the flags.toml at path. Positions in errors name
@@ -237,7 +238,7 @@ func (p *parser) keys(path []string, tbl map[string]any, what string, allowed ..
 			continue
 		}
 		msg := fmt.Sprintf("unknown key %q in %s", k, what)
-		if s := suggest(k, allowed); s != "" {
+		if s := suggest.Closest(k, allowed); s != "" {
 			msg += fmt.Sprintf(": did you mean %q?", s)
 		} else {
 			msg += fmt.Sprintf(": the keys are %s", strings.Join(allowed, ", "))
@@ -617,7 +618,7 @@ func (p *parser) unknownVariant(path []string, fl *Flag, name string, atKey bool
 		names[i] = v.Name
 	}
 	msg := fmt.Sprintf("%q is not a variant of flag %q", name, fl.Key)
-	if s := suggest(name, names); s != "" {
+	if s := suggest.Closest(name, names); s != "" {
 		msg += fmt.Sprintf(": did you mean %q?", s)
 	} else {
 		msg += ": write one of " + strings.Join(names, ", ")
@@ -836,7 +837,7 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 	c.Op = Op(op)
 	if !slices.Contains(Ops, c.Op) {
 		msg := fmt.Sprintf("unknown operator %q", op)
-		if s := suggest(op, opNames()); s != "" {
+		if s := suggest.Closest(op, opNames()); s != "" {
 			msg += fmt.Sprintf(": did you mean %q?", s)
 		} else {
 			msg += ": use one of " + strings.Join(opNames(), ", ")
