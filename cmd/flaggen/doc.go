@@ -17,6 +17,7 @@
 //
 //	flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
 //	flaggen check [FILE]
+//	flaggen vet [-config FILE] [-now DATE] [-json] [-fix] [-allow-unused KEYS] [packages]
 //	flaggen help [COMMAND]
 //
 // FILE is the flags.toml to read. It defaults to the nearest file named
@@ -65,6 +66,56 @@
 //
 // Check validates FILE and prints nothing when it is valid.
 //
+// # vet
+//
+// Vet loads the packages (default ./...), with their tests, and runs the
+// flaggen analyzer (package [github.com/flaggen/flaggen/analyzer]) on
+// them, as go vet -vettool would, plus two checks that need the whole
+// program or the flags.toml file, which go vet cannot give an analyzer:
+//
+//   - unused: a flag declared in a generated flag package of the module
+//     that no loaded package refers to (reported at its flags.toml line);
+//   - stale: a generated flag package that flaggen generate, run on the
+//     flags.toml named in its "// source:" header, would change.
+//
+// It prints one finding per line, sorted by position, to standard output:
+//
+//	app/search.go:48:7: flag "search" was removed on 2026-10-01 (owner search-team); this reference always gets variant_a: delete it (removed)
+//	flags.toml:62:1: flag "holiday" is declared but no loaded package refers to it (owner calendar-team) (unused)
+//	generated/flags/flags_gen.go:1:1: generated code is stale: run flaggen generate (stale)
+//
+// The category in parentheses is one of removed, expired, settled,
+// deprecated and unknown (from the analyzer), unused, stale, or config (a
+// flags.toml that does not validate; its errors are listed).
+//
+// The flags:
+//
+//	-now DATE
+//		check expiry and schedules as of DATE (YYYY-MM-DD) instead of
+//		today. CI should pin it, so that a build does not start failing
+//		on the day a flag expires: flaggen vet -now 2026-12-01 ./...
+//	-config FILE
+//		compare each generated flag package with FILE instead of the
+//		flags.toml its header names.
+//	-json
+//		print a JSON array of {"posn", "message", "category", "fixes"}
+//		objects instead of lines; fixes holds the suggested edits as
+//		{"message", "edits": [{"filename", "start", "end", "new"}]},
+//		with byte offsets.
+//	-fix
+//		apply the first suggested fix of each finding (removed, expired
+//		with a final variant, settled), then report the findings left.
+//		Generated files are never edited; a fix that overlaps another is
+//		left for the next run.
+//	-allow-unused KEYS
+//		do not report the flags with these comma-separated keys as
+//		unused: for a flag that only non-Go code uses, such as an
+//		html/template calling ff or flag from middleware.FuncMap.
+//
+// The same analyzer runs under go vet and go fix through the flaggen-vet
+// command ([github.com/flaggen/flaggen/cmd/flaggen-vet]); there its flag is
+// spelled -flaggen.now.
+//
 // # Errors and exit status
 //
 // Every problem in FILE is printed to standard error, one per line, as
@@ -73,6 +124,7 @@
 //
 // with the file named as it was given (or found, relative to the current
 // directory). Flaggen exits 0 on success, 1 when FILE has errors, when
-// -check finds stale output or when it cannot read or write a file, and 2
-// on a usage error.
+// -check finds stale output, when vet finds something or when it cannot
+// read or write a file, 2 on a usage error, and 3 when vet cannot load or
+// type-check the packages (its errors are printed to standard error).
 package main

@@ -18,8 +18,9 @@ func main() {
 // Exit statuses.
 const (
 	exitOK    = 0
-	exitFail  = 1 // invalid flags.toml, stale output, I/O errors
+	exitFail  = 1 // invalid flags.toml, stale output, I/O errors, vet findings
 	exitUsage = 2
+	exitLoad  = 3 // vet: the packages do not load or type-check
 )
 
 const usage = `flaggen turns a flags.toml into a Go package of typed feature flags.
@@ -28,10 +29,11 @@ Usage:
 
 	flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
 	flaggen check [FILE]
+	flaggen vet [-config FILE] [-now DATE] [-json] [-fix] [-allow-unused KEYS] [packages]
 	flaggen help [COMMAND]
 
 FILE defaults to the nearest flags.toml in the current directory or its
-parents. Run 'flaggen help generate' or 'flaggen help check' for more.
+parents. Run 'flaggen help COMMAND' for more on generate, check or vet.
 `
 
 const generateUsage = `usage: flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
@@ -64,6 +66,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runGenerate(rest, stdout, stderr)
 	case "check":
 		return runCheck(rest, stdout, stderr)
+	case "vet":
+		return runVet(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	default:
@@ -87,6 +91,9 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 	case "check":
 		fmt.Fprint(stdout, checkUsage)
+	case "vet":
+		fs, _ := vetFlags(stdout)
+		fs.Usage()
 	default:
 		fmt.Fprintf(stderr, "flaggen help: unknown command %q\nRun 'flaggen help' for usage.\n", args[0])
 		return exitUsage

@@ -1,0 +1,507 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/flaggen/flaggen/analyzer"
+	"github.com/flaggen/flaggen/internal/codegen"
+	"github.com/flaggen/flaggen/spec"
+)
+
+// Categories of the findings flaggen vet adds to the analyzer's.
+const (
+	categoryUnused = "unused" // a declared flag that no loaded package refers to
+	categoryStale  = "stale"  // generated code that its flags.toml would not generate
+	categoryConfig = "config" // a flags.toml that does not parse or validate
+)
+
+const vetUsage = `usage: flaggen vet [-config FILE] [-now DATE] [-json] [-fix] [-allow-unused KEYS] [packages]
+
+Vet loads the packages (default ./...) with their tests and reports code
+that refers to removed, expired, settled, deprecated or unknown flags,
+flags that no loaded package refers to (unused), and generated flag
+packages that their flags.toml would no longer generate (stale). It
+prints one finding per line, sorted, as
+
+	file:line:col: message (category)
+
+and exits 0 when there is none, 1 when there is one, 2 on a usage error
+and 3 when the packages cannot be loaded or type-checked.
+
+Flags:
+`
+
+// vetOptions are the flags of flaggen vet.
+type vetOptions struct {
+	config      string // -config
+	now         string // -now
+	json        bool   // -json
+	fix         bool   // -fix
+	allowUnused string // -allow-unused
+}
+
+// vetFlags returns the flag set of flaggen vet, writing its messages to
+// out, and the options it sets.
+func vetFlags(out io.Writer) (*flag.FlagSet, *vetOptions) {
+	opts := &vetOptions{}
+	fs := flag.NewFlagSet("vet", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&opts.config, "config", "", "compare generated flag packages with `FILE` instead of the flags.toml named in their header")
+	fs.StringVar(&opts.now, "now", "", "check expiry as of `DATE` (YYYY-MM-DD) instead of today; pin it in CI")
+	fs.BoolVar(&opts.json, "json", false, "print the findings as a JSON array")
+	fs.BoolVar(&opts.fix, "fix", false, "apply each finding's first suggested fix, then report the findings left")
+	fs.StringVar(&opts.allowUnused, "allow-unused", "", "do not report the flags with these comma-separated `KEYS` as unused (for flags that only templates or other non-Go code use)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), vetUsage)
+		fs.PrintDefaults()
+	}
+	return fs, opts
+}
+
+// loadMode is what flaggen vet loads: syntax and types for every package,
+// dependencies included, as the checker needs to compute facts.
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedDeps | packages.NeedTypes | packages.NeedTypesSizes |
+	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
+
+// runVet runs flaggen vet: it loads the packages, runs the analyzer on
+// them and their dependencies, adds the whole-program checks, applies the
+// fixes with -fix, and prints the findings left to stdout.
+func runVet(args []string, stdout, stderr io.Writer) int {
+	fs, opts := vetFlags(stderr)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if opts.now != "" {
+		if _, err := time.Parse(time.DateOnly, opts.now); err != nil {
+			fmt.Fprintf(stderr, "flaggen vet: -now %q is not a date: write YYYY-MM-DD, e.g. -now 2026-12-01\n", opts.now)
+			return exitUsage
+		}
+	}
+	if err := setNow(opts.now); err != nil {
+		fmt.Fprintf(stderr, "flaggen vet: -now: %v\n", err)
+		return exitUsage
+	}
+	patterns := fs.Args()
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "flaggen: %v\n", err)
+		return exitLoad
+	}
+	pkgs, err := packages.Load(&packages.Config{Mode: loadMode, Tests: true}, patterns...)
+	if err != nil {
+		fmt.Fprintf(stderr, "flaggen vet: %v\n", err)
+		return exitLoad
+	}
+	if n := printLoadErrors(stderr, pkgs); n > 0 {
+		fmt.Fprintf(stderr, "flaggen vet: %d %s loading the packages; fix them first\n", n, plural(n, "error", "errors"))
+		return exitLoad
+	}
+	if len(pkgs) == 0 {
+		fmt.Fprintf(stderr, "flaggen vet: no packages match %s\n", strings.Join(patterns, " "))
+		return exitLoad
+	}
+	graph, err := checker.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, pkgs, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "flaggen vet: %v\n", err)
+		return exitLoad
+	}
+	code := exitOK
+	for act := range graph.All() {
+		if act.Err != nil {
+			fmt.Fprintf(stderr, "flaggen vet: %s: %v\n", act.Package.PkgPath, act.Err)
+			code = exitLoad
+		}
+	}
+	if code != exitOK {
+		return code
+	}
+
+	v := &vetter{config: opts.config, allowUnused: map[string]bool{}}
+	for key := range strings.SplitSeq(opts.allowUnused, ",") {
+		if key = strings.TrimSpace(key); key != "" {
+			v.allowUnused[key] = true
+		}
+	}
+	v.collect(graph)
+	v.wholeProgram(graph)
+	findings := v.sorted()
+	if opts.fix {
+		var fixed int
+		if findings, fixed, err = applyFixes(findings, importNames(pkgs), stderr); err != nil {
+			fmt.Fprintf(stderr, "flaggen vet: %v\n", err)
+			code = exitFail
+		}
+		if fixed > 0 {
+			fmt.Fprintf(stderr, "flaggen vet: fixed %d %s\n", fixed, plural(fixed, "finding", "findings"))
+		}
+	}
+	if err := printFindings(stdout, wd, findings, opts.json); err != nil {
+		fmt.Fprintf(stderr, "flaggen: %v\n", err)
+		return exitFail
+	}
+	if len(findings) > 0 {
+		code = exitFail
+	}
+	return code
+}
+
+// printLoadErrors prints the errors of pkgs and their dependencies, each
+// once, and returns how many there were.
+func printLoadErrors(w io.Writer, pkgs []*packages.Package) int {
+	seen := map[string]bool{}
+	packages.Visit(pkgs, nil, func(pkg *packages.Package) {
+		for _, err := range pkg.Errors {
+			if msg := err.Error(); !seen[msg] {
+				seen[msg] = true
+				fmt.Fprintln(w, msg)
+			}
+		}
+	})
+	return len(seen)
+}
+
+// importNames returns the package name of each loaded package, by path.
+func importNames(pkgs []*packages.Package) map[string]string {
+	names := map[string]string{}
+	packages.Visit(pkgs, nil, func(pkg *packages.Package) { names[pkg.PkgPath] = pkg.Name })
+	return names
+}
+
+// setNow sets the analyzer's -now flag to now, or back to its default when
+// now is "", so that one process can run vet more than once.
+func setNow(now string) error {
+	fl := analyzer.Analyzer.Flags.Lookup("now")
+	if fl == nil {
+		return errors.New("the analyzer has no -now flag")
+	}
+	if now == "" {
+		now = fl.DefValue
+	}
+	return fl.Value.Set(now)
+}
+
+// A finding is one line of flaggen vet's report.
+type finding struct {
+	posn     token.Position // Filename is absolute, or as the driver knows it
+	message  string
+	category string
+	fixes    []fix // the analyzer's suggested fixes, resolved to file offsets
+}
+
+// A fix is a suggested fix whose edits are resolved to byte offsets.
+type fix struct {
+	Message string `json:"message"`
+	Edits   []edit `json:"edits"`
+}
+
+// An edit replaces the bytes [Start, End) of File with New.
+type edit struct {
+	File  string `json:"filename"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	New   string `json:"new"`
+}
+
+// vetter gathers the findings of one flaggen vet run.
+type vetter struct {
+	config      string          // -config
+	allowUnused map[string]bool // -allow-unused
+	findings    []finding
+	seen        map[string]bool // "posn\x00category\x00message" of each finding, for files checked twice (p and p [p.test])
+}
+
+func (v *vetter) add(f finding) {
+	key := f.posn.String() + "\x00" + f.category + "\x00" + f.message
+	if v.seen == nil {
+		v.seen = map[string]bool{}
+	}
+	if v.seen[key] {
+		return
+	}
+	v.seen[key] = true
+	v.findings = append(v.findings, f)
+}
+
+// collect adds the diagnostics of the root actions of graph.
+func (v *vetter) collect(graph *checker.Graph) {
+	for _, act := range graph.Roots {
+		fset := act.Package.Fset
+		for _, d := range act.Diagnostics {
+			f := finding{posn: fset.Position(d.Pos), message: d.Message, category: d.Category}
+			for _, sf := range d.SuggestedFixes {
+				fx := fix{Message: sf.Message}
+				for _, e := range sf.TextEdits {
+					end := e.End
+					if !end.IsValid() {
+						end = e.Pos
+					}
+					start, stop := fset.Position(e.Pos), fset.Position(end)
+					fx.Edits = append(fx.Edits, edit{File: start.Filename, Start: start.Offset, End: stop.Offset, New: string(e.NewText)})
+				}
+				f.fixes = append(f.fixes, fx)
+			}
+			v.add(f)
+		}
+	}
+}
+
+// sorted returns the findings sorted by file, line, column, category and
+// message.
+func (v *vetter) sorted() []finding {
+	out := slices.Clone(v.findings)
+	slices.SortFunc(out, func(a, b finding) int {
+		if c := strings.Compare(a.posn.Filename, b.posn.Filename); c != 0 {
+			return c
+		}
+		if c := a.posn.Line - b.posn.Line; c != 0 {
+			return c
+		}
+		if c := a.posn.Column - b.posn.Column; c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.category, b.category); c != 0 {
+			return c
+		}
+		return strings.Compare(a.message, b.message)
+	})
+	return out
+}
+
+// flagPackage is a generated flag package of the main module(s) found in
+// the loaded graph.
+type flagPackage struct {
+	pkg   *packages.Package
+	flags analyzer.PackageFlags
+}
+
+// wholeProgram adds the checks that need every loaded package at once:
+// unused flags and stale generated code.
+func (v *vetter) wholeProgram(graph *checker.Graph) {
+	var flagPkgs []*flagPackage
+	byPath := map[string]*flagPackage{}
+	refs := map[string]bool{} // keys of the flags some package refers to
+	for act := range graph.All() {
+		if act.Analyzer != analyzer.Analyzer || act.Package.Types == nil {
+			continue
+		}
+		pkg := act.Package
+		var pf analyzer.PackageFlags
+		if act.PackageFact(pkg.Types, &pf) && inMainModule(pkg) {
+			// A package with tests appears twice, as p and p [p.test];
+			// keep the plain one when there is one.
+			if prev, ok := byPath[pkg.PkgPath]; !ok {
+				fp := &flagPackage{pkg: pkg, flags: pf}
+				byPath[pkg.PkgPath] = fp
+				flagPkgs = append(flagPkgs, fp)
+			} else if pkg.ID == pkg.PkgPath {
+				prev.pkg, prev.flags = pkg, pf
+			}
+		}
+		// References are keyed by flag key alone: a reference to a key
+		// counts for every generated package that declares it.
+		var r analyzer.References
+		if act.PackageFact(pkg.Types, &r) {
+			for _, k := range r.Keys {
+				refs[k] = true
+			}
+		}
+	}
+	slices.SortFunc(flagPkgs, func(a, b *flagPackage) int { return strings.Compare(a.pkg.PkgPath, b.pkg.PkgPath) })
+	for _, fp := range flagPkgs {
+		file, fileName := generatedFile(fp.pkg)
+		src := v.checkStale(fp, fileName)
+		v.checkUnused(fp, file, src, refs)
+	}
+}
+
+// inMainModule reports whether pkg belongs to a module being worked on, as
+// opposed to a dependency, whose flags are not ours to judge.
+func inMainModule(pkg *packages.Package) bool {
+	return pkg.Module == nil || pkg.Module.Main
+}
+
+// generatedFile returns the file of pkg that flaggen generated, and its
+// name, or nil and "".
+func generatedFile(pkg *packages.Package) (*ast.File, string) {
+	for _, f := range pkg.Syntax {
+		if !ast.IsGenerated(f) || len(f.Comments) == 0 ||
+			!strings.Contains(f.Comments[0].Text(), "Code generated by flaggen.") {
+			continue
+		}
+		return f, pkg.Fset.File(f.FileStart).Name()
+	}
+	return nil, ""
+}
+
+// checkStale reports the generated file of fp if codegen, run on its
+// flags.toml, would write something else. It returns the parsed flags.toml,
+// or nil if it cannot be read or is invalid (which it reports too).
+func (v *vetter) checkStale(fp *flagPackage, fileName string) *spec.File {
+	if fileName == "" {
+		return nil
+	}
+	at := token.Position{Filename: fileName, Line: 1, Column: 1}
+	file := v.config
+	if file == "" {
+		if fp.flags.Source == "" {
+			v.add(finding{posn: at, category: categoryStale,
+				message: "generated code names no source flags.toml: run flaggen generate, or pass -config FILE"})
+			return nil
+		}
+		file = filepath.Join(filepath.Dir(fileName), filepath.FromSlash(fp.flags.Source))
+	}
+	src, err := os.ReadFile(file)
+	if err != nil {
+		v.add(finding{posn: at, category: categoryStale,
+			message: fmt.Sprintf("cannot read the flags.toml it was generated from: %v; pass -config FILE", err)})
+		return nil
+	}
+	f, err := spec.Parse(file, src)
+	if err != nil {
+		var list spec.ErrorList
+		if !errors.As(err, &list) {
+			v.add(finding{posn: at, category: categoryConfig, message: err.Error()})
+			return nil
+		}
+		for _, e := range list {
+			v.add(finding{posn: tomlPos(e.Pos), category: categoryConfig, message: e.Msg})
+		}
+		return nil
+	}
+	if v.config != "" && fp.flags.Source != "" {
+		// Compare contents: the generated code names the file it was
+		// generated from, which -config may call otherwise.
+		f.Name = path.Base(fp.flags.Source)
+	}
+	files, err := codegen.Generate(f, codegen.Options{Package: fp.pkg.Name, Source: fp.flags.Source})
+	if err != nil {
+		v.add(finding{posn: at, category: categoryConfig, message: err.Error()})
+		return f
+	}
+	old, err := os.ReadFile(fileName)
+	if err != nil || !bytes.Equal(old, files[codegen.FileName]) {
+		v.add(finding{posn: at, category: categoryStale, message: "generated code is stale: run flaggen generate"})
+	}
+	return f
+}
+
+// checkUnused reports each flag of fp that no loaded package refers to, at
+// its declaration in flags.toml (src), or else at its accessor in the
+// generated file.
+func (v *vetter) checkUnused(fp *flagPackage, file *ast.File, src *spec.File, refs map[string]bool) {
+	for _, fl := range fp.flags.Flags {
+		if refs[fl.Key] || v.allowUnused[fl.Key] {
+			continue
+		}
+		var posn token.Position
+		if src != nil {
+			if sf := src.Flag(fl.Key); sf != nil && sf.Pos.IsValid() {
+				posn = tomlPos(sf.Pos)
+			}
+		}
+		if !posn.IsValid() {
+			posn = accessorPos(fp.pkg, file, "New"+fl.GoName)
+		}
+		var msg string
+		if fl.Removed != "" {
+			msg = fmt.Sprintf("flag %q was removed on %s and no loaded package refers to it: delete it from flags.toml", fl.Key, fl.Removed)
+		} else {
+			msg = fmt.Sprintf("flag %q is declared but no loaded package refers to it (owner %s)", fl.Key, fl.Owner)
+		}
+		v.add(finding{posn: posn, category: categoryUnused, message: msg})
+	}
+}
+
+// accessorPos returns the position of the function name in file, or of
+// file's package clause when file declares no such function.
+func accessorPos(pkg *packages.Package, file *ast.File, name string) token.Position {
+	if file == nil {
+		return token.Position{}
+	}
+	for _, d := range file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == name {
+			return pkg.Fset.Position(fd.Name.Pos())
+		}
+	}
+	return pkg.Fset.Position(file.Package)
+}
+
+// tomlPos converts a flags.toml position.
+func tomlPos(p spec.Pos) token.Position {
+	name := p.Filename
+	if abs, err := filepath.Abs(name); err == nil {
+		name = abs
+	}
+	return token.Position{Filename: name, Line: p.Line, Column: p.Col}
+}
+
+// relName returns name relative to the directory wd when it lies inside
+// it, else name.
+func relName(wd, name string) string {
+	if rel, err := filepath.Rel(wd, name); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return name
+}
+
+// printFindings prints findings as text lines or as a JSON array, naming
+// files relative to wd.
+func printFindings(w io.Writer, wd string, findings []finding, asJSON bool) error {
+	posn := func(p token.Position) string {
+		p.Filename = relName(wd, p.Filename)
+		return p.String()
+	}
+	if !asJSON {
+		var buf bytes.Buffer
+		for _, f := range findings {
+			fmt.Fprintf(&buf, "%s: %s (%s)\n", posn(f.posn), f.message, f.category)
+		}
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	type jsonFinding struct {
+		Posn     string `json:"posn"`
+		Message  string `json:"message"`
+		Category string `json:"category"`
+		Fixes    []fix  `json:"fixes,omitempty"`
+	}
+	out := make([]jsonFinding, 0, len(findings))
+	for _, f := range findings {
+		out = append(out, jsonFinding{posn(f.posn), f.message, f.category, f.fixes})
+	}
+	data, err := json.MarshalIndent(out, "", "\t")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
