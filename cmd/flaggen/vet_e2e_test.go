@@ -29,28 +29,27 @@ const e2eModule = "example.com/flagapp"
 const e2eNow = "2027-03-01"
 
 // appTest is a test added to the copy's examples/internal/app. It refers
-// to the search flag in a test file, so the fixes reach test files too,
-// and it checks that the ranking the fixed Search serves is variant_a's.
+// to the new_checkout flag in a test file, so the fixes reach test files
+// too, and it checks that the flow the fixed Checkout serves is the one
+// the flag says.
 const appTest = `package app_test
 
 import (
 	"context"
-	"slices"
 	"testing"
 
 	"example.com/flagapp/examples/internal/app"
 	"example.com/flagapp/generated/flags"
 )
 
-func TestSearchRanking(t *testing.T) {
+func TestCheckoutFlow(t *testing.T) {
 	ctx := context.Background()
-	got := app.Search(ctx, "ap")["results"].([]string)
-	want := []string{"apple", "apricot", "grape", "grapefruit"} // control: alphabetical
-	if flags.NewSearch(ctx).IsVariantA() {
-		want = []string{"apple", "grape", "apricot", "grapefruit"} // variant_a: shortest first
+	want := "legacy"
+	if flags.NewCheckout(ctx).Enabled() {
+		want = "new"
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("Search(ap) = %v, want %v", got, want)
+	if got := app.Checkout(ctx)["checkout"]; got != want {
+		t.Errorf("Checkout()[checkout] = %v, want %v", got, want)
 	}
 }
 `
@@ -104,25 +103,26 @@ func TestVetEndToEnd(t *testing.T) {
 		t.Errorf("flaggen vet -now %s: %d findings, want %d:\n%+v", e2eNow, len(fv), len(checkout)+1, fv)
 	}
 
-	// 2. Mark search removed and regenerate: both drivers list every
-	// reference, and the copy still builds. The if statement of the test
-	// file has a fix; the analyzer decides which other shapes do.
-	removeSearch(t, dir)
+	// 2. Mark new_checkout removed, serving on, and regenerate: both
+	// drivers list every reference, and the copy still builds and passes
+	// its tests. The if statements of the app and of the test file have
+	// fixes; the analyzer decides which other shapes do.
+	removeCheckout(t, dir)
 	if r := runIn(t, dir, "generate"); r.code != exitOK {
 		t.Fatalf("flaggen generate in the copy: %+v", r)
 	}
 	goCmd(t, dir, "build", "./...")
-	search := refLines(t, dir, "flags.NewSearch(")
-	if len(search) < 2 {
-		t.Fatalf("the copy calls flags.NewSearch at %q; want the app and its test", search)
+	removed := refLines(t, dir, "flags.NewCheckout(")
+	if len(removed) < 2 {
+		t.Fatalf("the copy calls flags.NewCheckout at %q; want the app and its test", removed)
 	}
 	got = goVet(t, dir, tool, nowFlag)
-	if lines := linesOf(got, `"search"`); !containsAll(lines, search) {
-		t.Errorf("go vet after removing search: reports at %q, want one at each call %q\nall: %q", lines, search, got)
+	if lines := linesOf(got, `"new_checkout"`); !containsAll(lines, removed) {
+		t.Errorf("go vet after removing new_checkout: reports at %q, want one at each call %q\nall: %q", lines, removed, got)
 	}
 	fv = vetJSON(t, flaggen, dir, "-now", e2eNow)
-	if lines := jsonLines(fv, "removed"); !containsAll(lines, search) {
-		t.Errorf("flaggen vet after removing search: removed findings at %q, want one at each call %q", lines, search)
+	if lines := jsonLines(fv, "removed"); !containsAll(lines, removed) {
+		t.Errorf("flaggen vet after removing new_checkout: removed findings at %q, want one at each call %q", lines, removed)
 	}
 	fixable, unfixable := map[string]bool{}, map[string]bool{}
 	for _, f := range fv {
@@ -136,12 +136,13 @@ func TestVetEndToEnd(t *testing.T) {
 			t.Logf("no fix offered for %s: %s", f.Posn, f.Message)
 		}
 	}
-	if testLine := refLines(t, dir, "if flags.NewSearch(ctx).IsVariantA() {"); len(testLine) != 1 || !fixable[testLine[0]] {
-		t.Errorf("flaggen vet offers no fix for the if statement at %q; fixable: %v", testLine, fixable)
+	for _, stmt := range []string{"if flags.NewCheckout(ctx).Enabled() {"} {
+		if lines := refLines(t, dir, stmt); len(lines) != 2 || !fixable[lines[0]] || !fixable[lines[1]] {
+			t.Errorf("flaggen vet offers no fix for the if statements at %q; fixable: %v", lines, fixable)
+		}
 	}
-	failedBefore := failingTests(t, dir)
-	if failedBefore[e2eModule+"/examples/internal/app.TestSearchRanking"] {
-		t.Errorf("TestSearchRanking fails in the copy before the fixes")
+	if failed := failingTests(t, dir); len(failed) > 0 {
+		t.Errorf("tests fail in the copy before the fixes: %v", failed)
 	}
 
 	// 3. flags.toml edited without regenerating: flaggen vet says the
@@ -160,11 +161,8 @@ func TestVetEndToEnd(t *testing.T) {
 
 	// 4. Apply the fixes, once with go vet -fix and once with flaggen vet
 	// -fix, each on its own copy. Every finding that had a fix is gone and
-	// only those without one are left; the copy builds, and no test fails
-	// that did not fail before the fixes. (Removing search ends the
-	// ranking experiment, so the examples' tests that assert that users
-	// are split between its variants fail before any fix, as they would in
-	// a real removal until someone updates them.)
+	// only those without one are left; the copy builds, vets and passes
+	// its tests.
 	goVetDir, flaggenDir := filepath.Join(tmp, "govet"), filepath.Join(tmp, "flaggenvet")
 	copyTree(t, dir, goVetDir)
 	copyTree(t, dir, flaggenDir)
@@ -184,18 +182,16 @@ func TestVetEndToEnd(t *testing.T) {
 					t.Errorf("%s: after the fixes: %s: %s (fixes: %d); want only the findings that had no fix", name, f.Posn, f.Message, len(f.Fixes))
 				}
 			case categoryUnused:
-				removedUnused = removedUnused || strings.Contains(f.Message, `flag "search" was removed on 2026-10-01 and no loaded package refers to it`)
+				removedUnused = removedUnused || strings.Contains(f.Message, `flag "new_checkout" was removed on 2026-10-01 and no loaded package refers to it`)
 			}
 		}
 		if left == 0 && !removedUnused {
-			t.Errorf("%s: no reference to search is left, but flaggen vet does not say so", name)
+			t.Errorf("%s: no reference to new_checkout is left, but flaggen vet does not say so", name)
 		}
 		goCmd(t, d, "build", "./...")
 		goCmd(t, d, "vet", "./...")
-		for test := range failingTests(t, d) {
-			if !failedBefore[test] {
-				t.Errorf("%s: %s fails after the fixes, not before", name, test)
-			}
+		if failed := failingTests(t, d); len(failed) > 0 {
+			t.Errorf("%s: tests fail after the fixes: %v", name, failed)
 		}
 	}
 	for _, name := range []string{"examples/internal/app/app.go", "examples/internal/app/app_test.go"} {
@@ -380,19 +376,20 @@ func copyTree(t *testing.T, src, dst string) {
 	}
 }
 
-// removeSearch marks the search flag removed in dir's flags.toml.
-func removeSearch(t *testing.T, dir string) {
+// removeCheckout marks the new_checkout flag removed, serving on, in
+// dir's flags.toml.
+func removeCheckout(t *testing.T, dir string) {
 	t.Helper()
 	path := filepath.Join(dir, "flags.toml")
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const split = "split = { control = 50, variant_a = 25, variant_b = 25 }\n"
-	if !bytes.Contains(src, []byte("[flags.search]\n")) || bytes.Count(src, []byte(split)) != 1 {
-		t.Fatal("flags.toml no longer has the search flag with its split; update the test")
+	const key = "[flags.new_checkout]\n"
+	if bytes.Count(src, []byte(key)) != 1 {
+		t.Fatal("flags.toml no longer has the new_checkout flag; update the test")
 	}
-	src = bytes.Replace(src, []byte(split), []byte(split+`removed = { date = 2026-10-01, serve = "variant_a" }`+"\n"), 1)
+	src = bytes.Replace(src, []byte(key), []byte(key+`removed = { date = 2026-10-01, serve = "on" }`+"\n"), 1)
 	if err := os.WriteFile(path, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
