@@ -41,6 +41,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/flaggen/flaggen/runtime"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -299,9 +300,12 @@ func (g *generator) schema(f *jen.File) {
 	f.Comment("// schema describes the flags, in declaration order; a flag's index is")
 	f.Comment("// its number. The flaggen analyzer reads it, so it stays a plain")
 	f.Comment("// composite literal of string literals.")
-	flags := make([]jen.Code, len(g.spec.Flags))
-	for i, fl := range g.spec.Flags {
-		flags[i] = jen.Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, flagInfo(fl)...)
+	// runtime.SchemaOf is the one place that says what a flag's FlagInfo
+	// holds; the literal spells out its result.
+	infos := runtime.SchemaOf(g.spec).Flags
+	flags := make([]jen.Code, len(infos))
+	for i, info := range infos {
+		flags[i] = jen.Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, flagInfo(info)...)
 	}
 	f.Var().Id("schema").Op("=").Op("&").Qual(runtimePath, "Schema").Custom(
 		jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true},
@@ -312,38 +316,34 @@ func (g *generator) schema(f *jen.File) {
 	f.Line()
 }
 
-// flagInfo returns the fields of fl's runtime.FlagInfo, leaving out those
-// that are empty.
-func flagInfo(fl *spec.Flag) []jen.Code {
+// flagInfo returns the fields of a runtime.FlagInfo literal for info,
+// leaving out those that are empty.
+func flagInfo(info runtime.FlagInfo) []jen.Code {
 	var fields []jen.Code
 	str := func(name, value string) {
 		if value != "" {
 			fields = append(fields, jen.Id(name).Op(":").Lit(value))
 		}
 	}
-	str("Key", fl.Key)
-	str("GoName", fl.GoName)
-	if fl.Bool {
+	str("Key", info.Key)
+	str("GoName", info.GoName)
+	if info.Bool {
 		fields = append(fields, jen.Id("Bool").Op(":").True())
 	}
-	names := make([]jen.Code, len(fl.Variants))
-	for i, v := range fl.Variants {
-		names[i] = jen.Lit(v.Name)
+	names := make([]jen.Code, len(info.Variants))
+	for i, v := range info.Variants {
+		names[i] = jen.Lit(v)
 	}
 	fields = append(fields, jen.Id("Variants").Op(":").Index().String().Values(names...))
-	str("Default", variantName(fl, fl.Default))
-	str("Description", fl.Description)
-	str("Owner", fl.Owner)
-	str("Expires", fl.Expires.String())
-	str("Deprecated", fl.Deprecated)
-	if r := fl.Removed; r != nil {
-		str("Removed", r.Date.String())
-		str("Final", variantName(fl, r.Variant))
-	}
-	if v, since, ok := fl.Settled(); ok {
-		str("Settled", variantName(fl, v))
-		str("SettledSince", since.String())
-	}
+	str("Default", info.Default)
+	str("Description", info.Description)
+	str("Owner", info.Owner)
+	str("Expires", info.Expires)
+	str("Deprecated", info.Deprecated)
+	str("Removed", info.Removed)
+	str("Final", info.Final)
+	str("Settled", info.Settled)
+	str("SettledSince", info.SettledSince)
 	return fields
 }
 
