@@ -19,6 +19,7 @@ import (
 
 	"github.com/flaggen/flaggen/analyzer"
 	"github.com/flaggen/flaggen/internal/codegen"
+	"github.com/flaggen/flaggen/runtime"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -178,25 +179,7 @@ func TestGeneratedPackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want []analyzer.FlagInfo
-	for _, fl := range f.Flags {
-		info := analyzer.FlagInfo{
-			Key: fl.Key, GoName: fl.GoName, Owner: fl.Owner, Expires: fl.Expires.String(),
-			Deprecated: fl.Deprecated, Bool: fl.Bool, Default: fl.Variants[fl.Default].Name,
-		}
-		for _, v := range fl.Variants {
-			info.Variants = append(info.Variants, v.Name)
-		}
-		if fl.Removed != nil {
-			info.Removed = fl.Removed.Date.String()
-			info.Final = fl.Variants[fl.Removed.Variant].Name
-		}
-		if v, since, ok := fl.Settled(); ok {
-			info.Settled = fl.Variants[v].Name
-			info.SettledSince = since.String()
-		}
-		want = append(want, info)
-	}
+	want := runtime.SchemaOf(f).Flags
 	if !reflect.DeepEqual(got.Flags, want) {
 		t.Errorf("PackageFlags.Flags:\ngot  %+v\nwant %+v", got.Flags, want)
 	}

@@ -108,9 +108,8 @@
 // and which declares var schema = &runtime.Schema{…} (runtime being
 // github.com/flaggen/flaggen/runtime, under any import name). Each
 // runtime.FlagInfo element of the literal gives a flag's Key, GoName,
-// Variants, Default, Owner, Expires, Deprecated, Removed, Final, Settled
-// and SettledSince, each a string constant, and Bool; other fields are
-// skipped. A schema that cannot be read this way is an error of the
+// Variants, Default, Description, Owner, Expires, Deprecated, Removed,
+// Final, Settled and SettledSince, each a string constant, and Bool. A schema that cannot be read this way is an error of the
 // analysis of that package. The header's "// source: PATH" line names
 // the flags.toml the package was generated from.
 //

@@ -138,6 +138,8 @@ func readFlag(pass *analysis.Pass, lit *ast.CompositeLit) (FlagInfo, error) {
 			err = str(&info.GoName)
 		case "Owner":
 			err = str(&info.Owner)
+		case "Description":
+			err = str(&info.Description)
 		case "Expires":
 			err = str(&info.Expires)
 		case "Deprecated":
