@@ -16,8 +16,14 @@ import (
 
 // AdminOptions configure the override endpoint.
 type AdminOptions struct {
-	// Authorize says whether a request may use the endpoint; nil denies every request (403).
+	// Authorize says whether a request may use the endpoint; nil denies
+	// every request (403).
 	Authorize func(*http.Request) bool
+	// TrustedOrigins are origins, such as "https://admin.example.com",
+	// whose cross-origin POSTs are accepted: a dashboard served from
+	// another host, or a proxy that rewrites Host. Each must be
+	// scheme://host[:port]; Admin panics on one that is not.
+	TrustedOrigins []string
 }
 
 // maxAdminBody bounds the form a POST to the override endpoint may send.
@@ -77,7 +83,13 @@ func (e *Evaluators) Admin(opts AdminOptions) http.Handler {
 		*quiet = *e.runtime
 	}
 	quiet.Exposure = nil
-	return &admin{e: e, authorize: opts.Authorize, quiet: quiet, csrf: http.NewCrossOriginProtection()}
+	csrf := http.NewCrossOriginProtection()
+	for _, o := range opts.TrustedOrigins {
+		if err := csrf.AddTrustedOrigin(o); err != nil {
+			panic(fmt.Sprintf("middleware: AdminOptions.TrustedOrigins: %v", err))
+		}
+	}
+	return &admin{e: e, authorize: opts.Authorize, quiet: quiet, csrf: csrf}
 }
 
 func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {

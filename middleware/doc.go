@@ -82,7 +82,8 @@
 //     X-Forwarded-Proto).
 //   - Only requests that [AdminOptions.Authorize] accepts may use the
 //     endpoint; with no Authorize, it refuses everyone. Cross-site POSTs
-//     are refused by [http.CrossOriginProtection], and GET never changes
+//     are refused by [http.CrossOriginProtection], but for the origins
+//     listed in [AdminOptions.TrustedOrigins], and GET never changes
 //     anything.
 //   - The unsigned [OverrideHeader] (X-Flaggen-Override:
 //     search=variant_a) is for tests and local development, off unless
@@ -94,9 +95,10 @@
 // ([ErrOverrideMalformed]), forged or retired-secret
 // ([ErrOverrideSignature]) or expired ([ErrOverrideExpired]) cookie, a
 // pair naming a flag or variant the snapshot lacks ([ErrOverrideUnknown];
-// the cookie's other pairs still apply), and a malformed header. Each
-// request's problems are reported once, joined, to [Options.Error] (slog's
-// default logger at level Warn when it is nil). Branch on them with
+// the cookie's other pairs still apply), and a malformed header
+// ([ErrOverrideHeader]). Each request's problems are reported once,
+// joined, to [Options.Error] (slog's default logger at level Warn when it
+// is nil). Branch on them with
 // [errors.Is].
 //
 // Mount the endpoint behind your own authorisation check, beside the

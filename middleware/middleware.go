@@ -277,10 +277,11 @@ func cmpOr(s, def string) string {
 // SlogExposure returns an exposure hook that logs each exposure, once per
 // request per flag, at level Info.
 func SlogExposure(l *slog.Logger) func(context.Context, runtime.Exposure) {
-	if l == nil {
-		l = slog.Default()
-	}
 	return func(ctx context.Context, e runtime.Exposure) {
+		l := l
+		if l == nil {
+			l = slog.Default() // as it is now, not when the hook was made
+		}
 		l.LogAttrs(ctx, slog.LevelInfo, "flag exposure",
 			slog.String("flag", e.Flag),
 			slog.String("variant", e.Variant),

@@ -351,3 +351,17 @@ func TestEvaluatorsFor(t *testing.T) {
 	var _ context.Context = ev
 	var _ *runtime.Evaluator = ev
 }
+
+// TestSlogExposureDefaultLogger: SlogExposure(nil) logs to slog's default
+// logger as it is when the exposure happens, not when the hook was made.
+func TestSlogExposureDefaultLogger(t *testing.T) {
+	hook := middleware.SlogExposure(nil)
+	var buf bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	defer slog.SetDefault(old)
+	hook(context.Background(), runtime.Exposure{Flag: "search", Variant: "control", Subject: "7"})
+	if got := buf.String(); !strings.Contains(got, "flag exposure") || !strings.Contains(got, "flag=search") {
+		t.Errorf("default logger got %q, want the exposure", got)
+	}
+}

@@ -66,6 +66,7 @@ var (
 	ErrOverrideExpired   = errors.New("override cookie has expired")
 	ErrOverrideTooLarge  = errors.New("override cookie is too large")
 	ErrOverrideUnknown   = errors.New("override names an unknown flag or variant")
+	ErrOverrideHeader    = errors.New("override header is malformed")
 )
 
 // pair is one override: flag key → variant name.
@@ -159,7 +160,7 @@ func parseOverrideHeader(h string) ([]pair, error) {
 		k, v, ok := strings.Cut(item, "=")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if !ok || k == "" || v == "" {
-			return nil, fmt.Errorf("%s: %q is not flag=variant", OverrideHeader, item)
+			return nil, fmt.Errorf("%w: %s: %q is not flag=variant", ErrOverrideHeader, OverrideHeader, item)
 		}
 		pairs = append(pairs, pair{k, v})
 	}
