@@ -1608,3 +1608,31 @@ func TestGenerateTable(t *testing.T) {
 		t.Errorf("Generate = %+v, want %+v", f.Generate, want)
 	}
 }
+
+// TestREADMEExamples keeps the README honest: every TOML block in it that
+// declares flags must parse.
+func TestREADMEExamples(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := 0
+	for rest := string(readme); ; {
+		_, after, ok := strings.Cut(rest, "```toml\n")
+		if !ok {
+			break
+		}
+		block, tail, _ := strings.Cut(after, "```")
+		rest = tail
+		if !strings.Contains(block, "[flags.") {
+			continue
+		}
+		blocks++
+		if _, err := Parse("README.md", []byte(block)); err != nil {
+			t.Errorf("README example %d does not parse:\n%v\n%s", blocks, err, block)
+		}
+	}
+	if blocks == 0 {
+		t.Error("the README has no TOML example declaring flags")
+	}
+}
