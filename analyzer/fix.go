@@ -634,8 +634,7 @@ func boolConst(info *types.Info, e ast.Expr) (bool, bool) {
 // something else.
 func breaksOut(stmts []ast.Stmt) bool {
 	found := false
-	var visit func(n ast.Node) bool
-	visit = func(n ast.Node) bool {
+	visit := func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.BranchStmt:
 			if (n.Tok == token.BREAK && n.Label == nil) || n.Tok == token.FALLTHROUGH {

@@ -243,7 +243,7 @@ func TestExposureOncePerRequest(t *testing.T) {
 	})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for range 3 {
 			flags.NewSearch(r.Context())
-			flags.NewCheckout(r.Context()).Enabled()
+			_ = flags.NewCheckout(r.Context()).Enabled()
 			flags.Set.Lookup(r.Context(), "search")
 		}
 	}))

@@ -400,7 +400,7 @@ func TestFindThroughWrappersAndOtherSets(t *testing.T) {
 	a := mustSet(t, "[flags.x]"+meta+"rollout = 100\n")
 	b := mustSet(t, "[flags.y]"+meta+"rollout = 100\n")
 	ctx := a.NewEvaluator(context.Background(), Subject{ID: "1"}, nil)
-	ctx2 := b.NewEvaluator(context.WithValue(ctx, struct{}{}, 1), Subject{ID: "1"}, nil)
+	ctx2 := b.NewEvaluator(context.WithValue(ctx, otherKey{}, 1), Subject{ID: "1"}, nil)
 	wrapped, cancel := context.WithCancel(ctx2)
 	defer cancel()
 	if v := a.Variant(wrapped, 0); v != 1 {
@@ -415,6 +415,9 @@ func TestFindThroughWrappersAndOtherSets(t *testing.T) {
 		t.Errorf("through EvaluatorKey: %d, want 1", v)
 	}
 }
+
+// otherKey is an unrelated context key.
+type otherKey struct{}
 
 // stringKeyContext answers only string keys, as *gin.Context does without
 // ContextWithFallback.
