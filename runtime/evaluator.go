@@ -158,6 +158,21 @@ type rare struct {
 	inert bool
 }
 
+// forcedVariant returns the variant forced for flag number flag by a test
+// (test) or by a request override (!test). The newest entry wins: an
+// inner WithX beats an outer one. x may be nil.
+func (x *rare) forcedVariant(flag int, test bool) (int, bool) {
+	if x == nil {
+		return 0, false
+	}
+	for j := len(x.forced) - 1; j >= 0; j-- {
+		if o := x.forced[j]; o.flag == flag && o.test == test {
+			return o.variant, true
+		}
+	}
+	return 0, false
+}
+
 // extra returns ev's rare part, creating it.
 func (ev *Evaluator) extra() *rare {
 	if ev.rare == nil {
@@ -319,27 +334,18 @@ func (ev *Evaluator) evaluate(i int) (int, Reason) {
 	if f.fixed >= 0 {
 		return f.fixed, Reason{Kind: ReasonRemoved}
 	}
-	if x := ev.rare; x != nil {
-		// The newest entry wins: an inner WithX beats an outer one.
-		for j := len(x.forced) - 1; j >= 0; j-- {
-			if o := x.forced[j]; o.flag == i && o.test {
-				return o.variant, Reason{Kind: ReasonForced}
-			}
-		}
-		if x.inert {
-			return def, Reason{Kind: ReasonDefault}
-		}
-		if f.killed {
-			return def, Reason{Kind: ReasonKilled}
-		}
-		for j := len(x.forced) - 1; j >= 0; j-- {
-			if o := x.forced[j]; o.flag == i && !o.test {
-				return o.variant, Reason{Kind: ReasonOverride}
-			}
-		}
+	x := ev.rare
+	if v, ok := x.forcedVariant(i, true); ok {
+		return v, Reason{Kind: ReasonForced}
+	}
+	if x != nil && x.inert {
+		return def, Reason{Kind: ReasonDefault}
 	}
 	if f.killed {
 		return def, Reason{Kind: ReasonKilled}
+	}
+	if v, ok := x.forcedVariant(i, false); ok {
+		return v, Reason{Kind: ReasonOverride}
 	}
 	if f.users != nil && ev.subject.ID != "" {
 		if v, ok := f.users[ev.subject.ID]; ok {
