@@ -309,16 +309,7 @@ func (c *checker) checkLookup(file *ast.File, call *ast.CallExpr) {
 // setFlags returns the flags of the generated package whose Set the
 // expression names, or nil.
 func (c *checker) setFlags(x ast.Expr) *PackageFlags {
-	var id *ast.Ident
-	switch x := ast.Unparen(x).(type) {
-	case *ast.Ident:
-		id = x
-	case *ast.SelectorExpr:
-		id = x.Sel
-	default:
-		return nil
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	v, ok := c.pass.TypesInfo.Uses[nameOf(x)].(*types.Var)
 	if !ok || v.Name() != "Set" || v.Pkg() == nil || v.Parent() != v.Pkg().Scope() {
 		return nil
 	}

@@ -365,17 +365,20 @@ func exportMethods(pass *analysis.Pass, info *FlagInfo, t types.Type) {
 
 // constOf returns the named constant e refers to.
 func constOf(info *types.Info, e ast.Expr) (*types.Const, bool) {
-	var id *ast.Ident
+	c, ok := info.Uses[nameOf(e)].(*types.Const)
+	return c, ok
+}
+
+// nameOf returns the identifier that names what e refers to: e itself, or
+// the selected name of pkg.Name or x.Name; nil for other expressions.
+func nameOf(e ast.Expr) *ast.Ident {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
-		id = e
+		return e
 	case *ast.SelectorExpr:
-		id = e.Sel
-	default:
-		return nil, false
+		return e.Sel
 	}
-	c, ok := info.Uses[id].(*types.Const)
-	return c, ok
+	return nil
 }
 
 // isFieldOfRecv reports whether e selects a field of a method's receiver.
