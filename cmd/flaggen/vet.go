@@ -481,12 +481,6 @@ func printFindings(w io.Writer, wd string, findings []finding, asJSON bool) erro
 		_, err := w.Write(buf.Bytes())
 		return err
 	}
-	type jsonFinding struct {
-		Posn     string `json:"posn"`
-		Message  string `json:"message"`
-		Category string `json:"category"`
-		Fixes    []fix  `json:"fixes,omitempty"`
-	}
 	out := make([]jsonFinding, 0, len(findings))
 	for _, f := range findings {
 		out = append(out, jsonFinding{posn(f.posn), f.message, f.category, f.fixes})
@@ -497,6 +491,14 @@ func printFindings(w io.Writer, wd string, findings []finding, asJSON bool) erro
 	}
 	_, err = w.Write(append(data, '\n'))
 	return err
+}
+
+// jsonFinding is one element of flaggen vet -json's output.
+type jsonFinding struct {
+	Posn     string `json:"posn"`
+	Message  string `json:"message"`
+	Category string `json:"category"`
+	Fixes    []fix  `json:"fixes,omitempty"`
 }
 
 func plural(n int, one, many string) string {

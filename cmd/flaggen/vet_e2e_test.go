@@ -499,14 +499,6 @@ func messagesOf(lines []vetLine, s string) []string {
 	return out
 }
 
-// jsonFinding is one element of flaggen vet -json's output.
-type jsonFinding struct {
-	Posn     string `json:"posn"`
-	Message  string `json:"message"`
-	Category string `json:"category"`
-	Fixes    []fix  `json:"fixes"`
-}
-
 // vetJSON runs flaggen vet -json args in dir with the flaggen command
 // and returns its findings.
 func vetJSON(t *testing.T, flaggen, dir string, args ...string) []jsonFinding {
