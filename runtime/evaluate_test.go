@@ -17,11 +17,7 @@ func mustSet(t testing.TB, src string) *Set {
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	s, err := NewSet(SchemaOf(f), src)
-	if err != nil {
-		t.Fatalf("NewSet: %v", err)
-	}
-	return s
+	return NewSet(SchemaOf(f))
 }
 
 const meta = `
@@ -552,72 +548,31 @@ func TestStoreRejectsForeignSnapshot(t *testing.T) {
 	}
 }
 
-func TestCompileAgainstSchema(t *testing.T) {
-	schema := &Schema{Name: "flags.toml", Flags: []FlagInfo{
-		{Key: "kept", Variants: []string{"x", "y", "z"}, Default: "x"},
-		{Key: "gone", Variants: []string{"a", "b"}, Default: "b"},
-	}}
-	parse := func(src string) *spec.File {
-		f, err := spec.Parse("live.toml", []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	// Variants reordered in the file keep the schema's numbers; a flag the
-	// file lacks serves the schema default; an extra flag is found by key.
-	snap, err := Compile(parse(`
-[flags.kept]`+meta+`
-variants = ["z", "y", "x"]
-default = "z"
-split = { y = 100 }
-[flags.extra]`+meta+"rollout = 100\n"), schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &Set{schema: schema}
-	s.current.Store(snap)
-	ev := s.NewEvaluator(context.Background(), Subject{ID: "1"}, nil)
-	if v := s.Variant(ev, 0); v != 1 {
-		t.Errorf("kept: variant %d, want 1 (y in the schema's order)", v)
-	}
-	if v, r, _ := ev.Explain("gone"); v != "b" || r.Kind != ReasonDefault {
-		t.Errorf("gone: %s (%s), want b (default)", v, r)
-	}
-	if v := ev.Lookup("extra"); v != "on" {
-		t.Errorf("extra: %q, want on", v)
-	}
-	if got := fmt.Sprint(snap.Keys()); got != "[kept gone extra]" {
-		t.Errorf("Keys() = %s", got)
-	}
-	// Changed variants or kind are refused, with the flag's position.
-	for _, src := range []string{
-		"[flags.kept]" + meta + "variants = [\"x\", \"y\"]\ndefault = \"x\"\n",
-		"[flags.kept]" + meta,
-	} {
-		_, err := Compile(parse(src), schema)
-		if err == nil || !strings.HasPrefix(err.Error(), "live.toml:1:1: flag \"kept\"") || !strings.Contains(err.Error(), "regenerate") {
-			t.Errorf("Compile(%q) error = %v, want a positioned error saying to regenerate", src, err)
-		}
-	}
-}
-
-// TestMemoSizes exercises every memo size class, and the fallback.
+// TestMemoSizes exercises every memo size class, and the hash table of
+// large sets with chained tables.
 func TestMemoSizes(t *testing.T) {
-	for _, n := range []int{1, 4, 5, 16, 17, 64, 65, 130} {
+	for _, n := range []int{1, 4, 5, 16, 17, 64, 65, 130, 1000} {
 		var b strings.Builder
 		for i := range n {
 			fmt.Fprintf(&b, "[flags.f%d]%srollout = 100\n", i, meta)
 		}
 		s := mustSet(t, b.String())
-		ev := s.NewEvaluator(context.Background(), Subject{ID: "u"}, nil)
-		if len(ev.memo) != n {
-			t.Fatalf("%d flags: memo has %d slots", n, len(ev.memo))
+		var exposed []string
+		ev := s.NewEvaluator(context.Background(), Subject{ID: "u"}, &Options{
+			Exposure: func(_ context.Context, e Exposure) { exposed = append(exposed, e.Flag) },
+		})
+		if direct := n <= directMax; direct != (ev.table == nil) || direct && len(ev.memo) != n {
+			t.Fatalf("%d flags: memo has %d slots, table %v", n, len(ev.memo), ev.table != nil)
 		}
-		for i := range n {
-			if v := s.Variant(ev, i); v != 1 {
-				t.Fatalf("%d flags: flag %d = %d, want 1", n, i, v)
+		for round := range 2 {
+			for i := range n {
+				if v := s.Variant(ev, i); v != 1 {
+					t.Fatalf("%d flags, round %d: flag %d = %d, want 1", n, round, i, v)
+				}
 			}
+		}
+		if len(exposed) != n {
+			t.Fatalf("%d flags: %d exposures, want one per flag", n, len(exposed))
 		}
 	}
 }

@@ -110,16 +110,20 @@ type Options struct {
 	Clock func() time.Time
 }
 
-// memo slot layout: bit 31 set once evaluated; bits 0–7 the variant;
-// 8–15 the reason kind; 16–30 the rule number.
-const evaluated = 1 << 31
+// memo state layout: bit 31 set once evaluated; bits 0–7 the variant;
+// 8–11 the reason kind; 12–30 the rule number, or ruleOverflow when it
+// does not fit (Explain then evaluates again to find it).
+const (
+	evaluated    = 1 << 31
+	ruleOverflow = 1<<19 - 1
+)
 
 func pack(variant int, r Reason) uint32 {
-	return evaluated | uint32(variant)&0xff | uint32(r.Kind)<<8 | uint32(r.Rule&0x7fff)<<16
+	return evaluated | uint32(variant)&0xff | uint32(r.Kind)&0xf<<8 | uint32(min(r.Rule, ruleOverflow))<<12
 }
 
 func unpack(st uint32) (variant int, r Reason) {
-	return int(st & 0xff), Reason{Kind: ReasonKind(st >> 8 & 0xff), Rule: int(st >> 16 & 0x7fff)}
+	return int(st & 0xff), Reason{Kind: ReasonKind(st >> 8 & 0xf), Rule: int(st >> 12 & ruleOverflow)}
 }
 
 // An Evaluator decides the variants one request sees. It is the request's
@@ -141,9 +145,11 @@ type Evaluator struct {
 	opts    *Options
 	// rare holds what few requests need; nil for most.
 	rare *rare
-	// memo has a slot per flag of snap (see pack); it usually points into
-	// the same allocation as the evaluator (see allocEvaluator).
-	memo []atomic.Uint32
+	// memo has a slot per flag of snap (see pack) when the set is small;
+	// otherwise table holds the flags read. Either lives in the same
+	// allocation as the evaluator (see allocEvaluator).
+	memo  []atomic.Uint32
+	table *memoTable
 	// now caches the clock, in Unix nanoseconds; 0 until first read.
 	now atomic.Int64
 }
@@ -179,42 +185,6 @@ func (ev *Evaluator) extra() *rare {
 		ev.rare = new(rare)
 	}
 	return ev.rare
-}
-
-// Evaluators with their memo in the same allocation, by size class: one
-// allocation per request, no bigger than the flag set needs.
-type (
-	evaluator4 struct {
-		Evaluator
-		m [4]atomic.Uint32
-	}
-	evaluator16 struct {
-		Evaluator
-		m [16]atomic.Uint32
-	}
-	evaluator64 struct {
-		Evaluator
-		m [64]atomic.Uint32
-	}
-)
-
-// allocEvaluator returns a zero evaluator whose memo has n slots.
-func allocEvaluator(n int) *Evaluator {
-	switch {
-	case n <= 4:
-		e := new(evaluator4)
-		e.memo = e.m[:n]
-		return &e.Evaluator
-	case n <= 16:
-		e := new(evaluator16)
-		e.memo = e.m[:n]
-		return &e.Evaluator
-	case n <= 64:
-		e := new(evaluator64)
-		e.memo = e.m[:n]
-		return &e.Evaluator
-	}
-	return &Evaluator{memo: make([]atomic.Uint32, n)}
 }
 
 type forced struct {
@@ -264,14 +234,9 @@ func (ev *Evaluator) Override(key, variant string) bool {
 	return true
 }
 
-// slot returns the memo slot of flag number i.
-func (ev *Evaluator) slot(i int) *atomic.Uint32 {
-	return &ev.memo[i]
-}
-
 // variant returns the variant of flag number i, evaluating it on first use.
 func (ev *Evaluator) variant(i int) int {
-	if st := ev.slot(i).Load(); st != 0 {
+	if st := ev.load(i); st != 0 {
 		return int(st & 0xff)
 	}
 	v, _ := ev.evaluateOnce(i)
@@ -286,12 +251,17 @@ func (ev *Evaluator) Explain(key string) (variant string, r Reason, ok bool) {
 	if !ok {
 		return "", Reason{}, false
 	}
-	st := ev.slot(i).Load()
+	st := ev.load(i)
 	if st == 0 {
 		ev.evaluateOnce(i)
-		st = ev.slot(i).Load()
+		st = ev.load(i)
 	}
 	v, r := unpack(st)
+	if r.Kind == ReasonRule && r.Rule == ruleOverflow {
+		// Too large for the memo: evaluation is deterministic for the
+		// evaluator (its clock is read once), so ask it again.
+		_, r = ev.evaluate(i)
+	}
 	return ev.snap.flags[i].variants[v], r, true
 }
 
@@ -314,9 +284,8 @@ func (ev *Evaluator) Is(key, variant string) bool {
 // goroutine recorded it first, that result wins and is returned.
 func (ev *Evaluator) evaluateOnce(i int) (int, Reason) {
 	v, r := ev.evaluate(i)
-	slot := ev.slot(i)
-	if !slot.CompareAndSwap(0, pack(v, r)) {
-		return unpack(slot.Load())
+	if !ev.record(i, pack(v, r)) {
+		return unpack(ev.load(i))
 	}
 	if ev.opts != nil && ev.opts.Exposure != nil {
 		f := &ev.snap.flags[i]

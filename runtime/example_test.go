@@ -31,10 +31,7 @@ variant_b = ["42"]
 	if err != nil {
 		panic(err)
 	}
-	set, err := runtime.NewSet(runtime.SchemaOf(f), src)
-	if err != nil {
-		panic(err)
-	}
+	set := runtime.NewSet(runtime.SchemaOf(f))
 	for _, subject := range []runtime.Subject{
 		{ID: "42"},
 		{ID: "7", Groups: []string{"employees"}},

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -22,30 +23,16 @@ type Set struct {
 	warned atomic.Bool
 }
 
-// NewSet compiles source, the text of the file the schema was generated
-// from, into a set whose embedded and current snapshot it is.
-func NewSet(schema *Schema, source string) (*Set, error) {
-	f, err := spec.Parse(schema.Name, []byte(source))
-	if err != nil {
-		return nil, err
-	}
-	snap, err := Compile(f, schema)
-	if err != nil {
-		return nil, err
-	}
+// NewSet returns a set whose compiled-in snapshot is built from the
+// declarations schema carries, without parsing: generated code calls it
+// with the schema literal it holds, which the generator validated, so a
+// program starts in time linear in its flags and never fails to. (A
+// hand-edited literal that names a variant the flag lacks serves the
+// flag's default there.)
+func NewSet(schema *Schema) *Set {
+	snap := compileSchema(schema)
 	s := &Set{schema: schema, embedded: snap}
 	s.current.Store(snap)
-	return s, nil
-}
-
-// MustNewSet is like [NewSet] but panics on error. Generated code calls it
-// with the text it embeds, which the generator validated, so it fails only
-// when the generated file was edited by hand.
-func MustNewSet(schema *Schema, source string) *Set {
-	s, err := NewSet(schema, source)
-	if err != nil {
-		panic(fmt.Sprintf("flaggen: the generated flag set does not compile; regenerate it: %v", err))
-	}
 	return s
 }
 
@@ -58,15 +45,43 @@ func (s *Set) Snapshot() *Snapshot { return s.current.Load() }
 // Embedded returns the compiled-in snapshot.
 func (s *Set) Embedded() *Snapshot { return s.embedded }
 
-// Compile validates and compiles a flags.toml for this set, without
-// putting it in force: a live source compiles an update, and stores it
-// only if that succeeds.
+// ErrEmpty is returned (wrapped) by [Set.Compile] for a document that
+// declares no flags.
+var ErrEmpty = errors.New("the document declares no flags")
+
+// Compile validates a flags.toml (with spec.Parse's default limits) and
+// compiles it for this set without putting it in force: a live source
+// compiles an update, and stores it with [Set.Store] only if that
+// succeeds. See [Set.CompileFile] for what takes effect.
 func (s *Set) Compile(name string, src []byte) (*Snapshot, error) {
 	f, err := spec.Parse(name, src)
 	if err != nil {
 		return nil, err
 	}
-	return Compile(f, s.schema)
+	return s.CompileFile(f)
+}
+
+// CompileFile compiles a validated file for this set, as an update of the
+// snapshot in force. Nothing of the set's flags is lost silently:
+//
+//   - a document that declares no flags is refused with [ErrEmpty] (an
+//     emptied or truncated-to-nothing file must not switch every flag back);
+//   - a flag of the generated code that the document does not declare
+//     keeps its compiled-in declaration ([NoticeMissing]);
+//   - a flag whose declaration the generated code cannot serve (another
+//     kind, other variants) keeps the declaration in force now
+//     ([NoticeKept]), while every other flag of the document takes effect,
+//     so that a rolling deploy can mix versions;
+//   - a flag the generated code does not know is compiled for the
+//     string-keyed lookup ([NoticeUnknown]).
+//
+// [Snapshot.Notices] reports each such flag, with its position and why.
+// A document that fails validation is an error, and nothing of it is used.
+func (s *Set) CompileFile(f *spec.File) (*Snapshot, error) {
+	if len(f.Flags) == 0 {
+		return nil, fmt.Errorf("%s: %w: refusing an update that would serve every flag's compiled-in declaration; declare the flags", f.Name, ErrEmpty)
+	}
+	return compileUpdate(f, s.schema, s.current.Load(), s.embedded), nil
 }
 
 // Store puts snap in force for requests that begin from now on; requests
@@ -183,7 +198,8 @@ func (s *Set) Lookup(ctx context.Context, key string) string {
 // flag, whatever the configuration says, kill switch included (a removed
 // flag still serves its final variant). Other flags are served as before:
 // by the evaluator in ctx, or defaults when there is none. The
-// generated WithX test helpers call it. The new evaluator keeps the
+// generated WithX test helpers call it. A variant number the flag does not
+// have forces its default. The new evaluator keeps the
 // subject, snapshot, options and forced variants of the one in ctx, if
 // any, and starts with an empty memo.
 func (s *Set) Force(ctx context.Context, flag, variant int) context.Context {
@@ -202,6 +218,12 @@ func (s *Set) Force(ctx context.Context, flag, variant int) context.Context {
 		// Like a context without an evaluator, but for the forced flag.
 		ev = s.NewEvaluator(ctx, Subject{}, nil)
 		ev.extra().inert = true
+	}
+	if f := &ev.snap.flags[flag]; variant < 0 || variant >= len(f.variants) {
+		// Not a variant of the flag (a conversion such as
+		// SearchVariant(99)): serve the default, as for any value the
+		// code cannot name, rather than a number nothing can print.
+		variant = int(f.def)
 	}
 	x := ev.extra()
 	x.forced = append(x.forced, forced{flag: flag, variant: variant, test: true})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/flaggen/flaggen/internal/semver"
 	"github.com/flaggen/flaggen/spec"
@@ -18,7 +19,11 @@ type Snapshot struct {
 	// declares that the schema lacks (reachable by key only).
 	flags []flag
 	byKey map[string]int
-	file  *spec.File
+	// file is the document the snapshot was compiled from; nil for the
+	// compiled-in snapshot.
+	file *spec.File
+	// notices say what of the document did not take effect as written.
+	notices []Notice
 }
 
 // flag is one compiled flag.
@@ -65,141 +70,266 @@ type condition struct {
 	ver    semver.Version
 }
 
-// Compile compiles a validated file. With a schema (a generated package's),
-// the snapshot numbers flags and variants as the schema does: a flag the
-// file lacks serves the schema's default, and a flag whose kind or
-// variants differ from the schema's is an error, since generated code
-// could not name its variants. Flags the schema lacks are still compiled,
-// for the string-keyed lookup. With a nil schema, flags are numbered in
-// file order.
-func Compile(f *spec.File, schema *Schema) (*Snapshot, error) {
-	if schema == nil {
-		schema = SchemaOf(f)
+// NoticeKind says how a flag of an update did not take effect as written.
+type NoticeKind uint8
+
+const (
+	// NoticeMissing: the update does not declare a flag that the
+	// compiled code does; the flag keeps its compiled-in declaration.
+	NoticeMissing NoticeKind = iota + 1
+	// NoticeKept: the compiled code cannot serve the update's declaration
+	// of the flag (its kind or its variants differ); the flag keeps the
+	// declaration that was in force, and every other flag of the update
+	// takes effect.
+	NoticeKept
+	// NoticeUnknown: the update declares a flag that the compiled code
+	// does not; it is served by key only ([Evaluator.Lookup], templates)
+	// until code generated with it is deployed.
+	NoticeUnknown
+)
+
+var noticeNames = [...]string{NoticeMissing: "missing", NoticeKept: "kept", NoticeUnknown: "unknown"}
+
+func (k NoticeKind) String() string {
+	if int(k) < len(noticeNames) && noticeNames[k] != "" {
+		return noticeNames[k]
 	}
-	s := &Snapshot{schema: schema, file: f, byKey: make(map[string]int)}
-	var errs spec.ErrorList
-	for i := range schema.Flags {
-		info := &schema.Flags[i]
-		fl := f.Flag(info.Key)
-		if fl == nil {
-			s.flags = append(s.flags, absent(info))
-			continue
-		}
-		order, err := variantOrder(info, fl)
-		if err != nil {
-			errs = append(errs, &spec.Error{Pos: fl.Pos, Msg: err.Error()})
-			s.flags = append(s.flags, absent(info))
-			continue
-		}
-		s.flags = append(s.flags, compileFlag(fl, order, info.Variants))
-	}
-	for _, fl := range f.Flags {
-		if schema.index(fl.Key) < 0 {
-			order := make([]int, len(fl.Variants))
-			names := make([]string, len(fl.Variants))
-			for i, v := range fl.Variants {
-				order[i], names[i] = i, v.Name
-			}
-			s.flags = append(s.flags, compileFlag(fl, order, names))
-		}
-	}
-	if len(errs) > 0 {
-		errs.Sort()
-		return nil, errs
-	}
-	for i := range s.flags {
-		s.byKey[s.flags[i].key] = i
-	}
-	return s, nil
+	return fmt.Sprintf("NoticeKind(%d)", k)
 }
 
-// SchemaOf describes the flags of f as generated code would.
+// A Notice reports a flag of an update that did not take effect as the
+// update wrote it, and what is served instead.
+type Notice struct {
+	Flag string
+	Kind NoticeKind
+	// Pos is where the update declares the flag; its Line is 0 for
+	// [NoticeMissing].
+	Pos spec.Pos
+	// Msg says what happened and what to do, without the position.
+	Msg string
+}
+
+// String returns the notice as a log line: "live.toml:12:1: message", or
+// "live.toml: message" without a position.
+func (n Notice) String() string {
+	if p := n.Pos.String(); p != "" {
+		return p + ": " + n.Msg
+	}
+	return n.Msg
+}
+
+// Notices returns what of the document s was compiled from did not take
+// effect as written (see [Set.Compile]), sorted by kind then flag key;
+// nil when everything did.
+func (s *Snapshot) Notices() []Notice { return slices.Clone(s.notices) }
+
+// SchemaOf describes the flags of f as generated code would: metadata and
+// the whole declaration, so that [NewSet] compiles it without parsing.
 func SchemaOf(f *spec.File) *Schema {
-	s := &Schema{Name: f.Name}
+	s := &Schema{Name: f.Name, Flags: make([]FlagInfo, 0, len(f.Flags))}
 	for _, fl := range f.Flags {
-		info := FlagInfo{
-			Key:         fl.Key,
-			GoName:      fl.GoName,
-			Bool:        fl.Bool,
-			Default:     fl.Variants[fl.Default].Name,
-			Description: fl.Description,
-			Owner:       fl.Owner,
-			Expires:     fl.Expires.String(),
-			Deprecated:  fl.Deprecated,
-		}
-		for _, v := range fl.Variants {
-			info.Variants = append(info.Variants, v.Name)
-		}
-		if fl.Removed != nil {
-			info.Removed = fl.Removed.Date.String()
-			info.Final = fl.Variants[fl.Removed.Variant].Name
-		}
-		if v, since, ok := fl.Settled(); ok {
-			info.Settled = fl.Variants[v].Name
-			info.SettledSince = since.String()
-		}
-		s.Flags = append(s.Flags, info)
+		s.Flags = append(s.Flags, flagInfo(fl))
 	}
 	return s
 }
 
-// variantOrder maps fl's variant indexes to the schema's.
-func variantOrder(info *FlagInfo, fl *spec.Flag) ([]int, error) {
-	if info.Bool != fl.Bool {
-		kind := map[bool]string{true: "boolean", false: "multi-variant"}
-		return nil, fmt.Errorf("flag %q is %s here but %s in the generated code: regenerate the package, or keep the flag's kind", fl.Key, kind[fl.Bool], kind[info.Bool])
+// flagInfo describes fl as a FlagInfo.
+func flagInfo(fl *spec.Flag) FlagInfo {
+	name := func(v int) string { return fl.Variants[v].Name }
+	info := FlagInfo{
+		Key:         fl.Key,
+		GoName:      fl.GoName,
+		Bool:        fl.Bool,
+		Variants:    make([]string, len(fl.Variants)),
+		Default:     name(fl.Default),
+		Description: fl.Description,
+		Owner:       fl.Owner,
+		Expires:     fl.Expires.String(),
+		Deprecated:  fl.Deprecated,
+		Disabled:    !fl.Enabled,
+		Killed:      fl.Killed,
+		BucketBy:    fl.BucketBy,
+		Rollout:     partInfos(fl, fl.Rollout),
 	}
-	names := make([]string, len(fl.Variants))
-	order := make([]int, len(fl.Variants))
 	for i, v := range fl.Variants {
-		names[i] = v.Name
-		order[i] = slices.Index(info.Variants, v.Name)
+		info.Variants[i] = v.Name
 	}
-	if len(names) != len(info.Variants) || slices.Contains(order, -1) {
-		return nil, fmt.Errorf("flag %q has variants %s here but %s in the generated code: regenerate the package, or keep the variants", fl.Key, strings.Join(names, ", "), strings.Join(info.Variants, ", "))
-	}
-	return order, nil
-}
-
-// absent compiles a schema flag that the file does not declare: it serves
-// its default (or, removed, its final variant) to everyone.
-func absent(info *FlagInfo) flag {
-	f := flag{key: info.Key, variants: info.Variants, fixed: -1, seed: seed(info.Key)}
-	f.def = uint8(max(0, slices.Index(info.Variants, info.Default)))
-	if info.Removed != "" {
-		f.fixed = slices.Index(info.Variants, info.Final)
-	}
-	return f
-}
-
-// compileFlag compiles fl, numbering variant i of fl as order[i].
-func compileFlag(fl *spec.Flag, order []int, names []string) flag {
-	c := flag{
-		key:      fl.Key,
-		variants: names,
-		def:      uint8(order[fl.Default]),
-		fixed:    -1,
-		killed:   fl.Killed,
-		off:      !fl.Enabled,
-		dist:     compileDist(fl.Rollout, order),
-		seed:     seed(fl.Salt),
-		bucketBy: fl.BucketBy,
+	if fl.Salt != fl.Key {
+		info.Salt = fl.Salt
 	}
 	if fl.Removed != nil {
-		c.fixed = order[fl.Removed.Variant]
+		info.Removed = fl.Removed.Date.String()
+		info.Final = name(fl.Removed.Variant)
+	}
+	if v, since, ok := fl.Settled(); ok {
+		info.Settled = name(v)
+		info.SettledSince = since.String()
+	}
+	for _, st := range fl.Schedule {
+		info.Schedule = append(info.Schedule, StageInfo{Start: st.Start.Format(time.RFC3339Nano), Percent: int(st.Percent)})
+	}
+	for _, r := range fl.Rules {
+		ri := RuleInfo{Users: r.Users, Groups: r.Groups, Split: partInfos(fl, r.Split)}
+		if r.Serve >= 0 {
+			ri.Serve = name(r.Serve)
+		}
+		for _, w := range r.When {
+			ri.When = append(ri.When, ConditionInfo{Attribute: w.Attribute, Op: string(w.Op), Values: w.Values, Number: w.Number})
+		}
+		info.Rules = append(info.Rules, ri)
 	}
 	for _, o := range fl.Overrides {
+		info.Overrides = append(info.Overrides, OverrideInfo{Variant: name(o.Variant), Users: o.Users})
+	}
+	return info
+}
+
+func partInfos(fl *spec.Flag, d spec.Distribution) []PartInfo {
+	if len(d) == 0 {
+		return nil
+	}
+	out := make([]PartInfo, len(d))
+	for i, p := range d {
+		out[i] = PartInfo{Variant: fl.Variants[p.Variant].Name, Upper: int(p.Upper)}
+	}
+	return out
+}
+
+// compileSchema compiles the declarations a schema carries: the
+// compiled-in snapshot. The generator validated them; anything
+// inconsistent (a hand-edited file) is served as the flag's default
+// rather than failing at program start.
+func compileSchema(schema *Schema) *Snapshot {
+	s := &Snapshot{schema: schema, flags: make([]flag, len(schema.Flags))}
+	for i := range schema.Flags {
+		info := &schema.Flags[i]
+		s.flags[i] = compileFlag(info, info.Variants)
+	}
+	s.index()
+	return s
+}
+
+// index builds s.byKey; the first flag of a key wins.
+func (s *Snapshot) index() {
+	s.byKey = make(map[string]int, len(s.flags))
+	for i := range s.flags {
+		if _, dup := s.byKey[s.flags[i].key]; !dup {
+			s.byKey[s.flags[i].key] = i
+		}
+	}
+}
+
+// compileUpdate compiles a validated document against the schema of
+// base's set, as [Set.Compile] documents: a schema flag that f lacks keeps
+// its declaration in embedded, and one whose declaration the code cannot
+// serve keeps its declaration in base. It runs in time linear in the
+// flags of the schema and f.
+func compileUpdate(f *spec.File, schema *Schema, base, embedded *Snapshot) *Snapshot {
+	s := &Snapshot{schema: schema, file: f, flags: make([]flag, len(schema.Flags), len(schema.Flags)+len(f.Flags))}
+	declared := make([]bool, len(schema.Flags))
+	var notices []Notice
+	for _, fl := range f.Flags {
+		info := flagInfo(fl)
+		n := schema.index(fl.Key)
+		if n < 0 {
+			s.flags = append(s.flags, compileFlag(&info, info.Variants))
+			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeUnknown, Pos: fl.Pos,
+				Msg: fmt.Sprintf("flag %q is not in the generated code: it is served by key only (templates, Lookup) until code generated from this file is deployed", fl.Key)})
+			continue
+		}
+		if declared[n] {
+			continue // spec rejects duplicate keys; be safe
+		}
+		declared[n] = true
+		if msg := servable(&schema.Flags[n], &info); msg != "" {
+			s.flags[n] = base.flags[n]
+			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeKept, Pos: fl.Pos, Msg: msg})
+			continue
+		}
+		s.flags[n] = compileFlag(&info, schema.Flags[n].Variants)
+	}
+	for n, ok := range declared {
+		if !ok {
+			key := schema.Flags[n].Key
+			s.flags[n] = embedded.flags[n]
+			notices = append(notices, Notice{Flag: key, Kind: NoticeMissing, Pos: spec.Pos{Filename: f.Name},
+				Msg: fmt.Sprintf("flag %q is not declared here: it keeps its compiled-in declaration (a truncated file? declare it, or remove it from flags.toml and regenerate)", key)})
+		}
+	}
+	slices.SortStableFunc(notices, func(a, b Notice) int {
+		if a.Kind != b.Kind {
+			return int(a.Kind) - int(b.Kind)
+		}
+		return strings.Compare(a.Flag, b.Flag)
+	})
+	s.notices = notices
+	s.index()
+	return s
+}
+
+// servable returns why the generated code, which declares want, cannot
+// serve the declaration got; "" when it can. Variants may be reordered:
+// the code numbers them by name.
+func servable(want, got *FlagInfo) string {
+	if want.Bool != got.Bool {
+		kind := map[bool]string{true: "boolean", false: "multi-variant"}
+		return fmt.Sprintf("flag %q is %s here but %s in the generated code: it keeps the declaration in force; keep the flag's kind, or regenerate and deploy the code first", got.Key, kind[got.Bool], kind[want.Bool])
+	}
+	same := len(want.Variants) == len(got.Variants)
+	for _, v := range got.Variants {
+		same = same && slices.Contains(want.Variants, v)
+	}
+	if !same {
+		return fmt.Sprintf("flag %q has variants %s here but %s in the generated code: it keeps the declaration in force; keep the variants, or regenerate and deploy the code first", got.Key, strings.Join(got.Variants, ", "), strings.Join(want.Variants, ", "))
+	}
+	return ""
+}
+
+// compileFlag compiles info, numbering variants as names (the generated
+// code's order) does. A variant name not in names compiles as the
+// default: a validated declaration has none.
+func compileFlag(info *FlagInfo, names []string) flag {
+	num := func(v string) uint8 {
+		if i := slices.Index(names, v); i >= 0 {
+			return uint8(i)
+		}
+		return uint8(max(0, slices.Index(names, info.Default)))
+	}
+	salt := info.Salt
+	if salt == "" {
+		salt = info.Key
+	}
+	c := flag{
+		key:      info.Key,
+		variants: names,
+		def:      num(info.Default),
+		fixed:    -1,
+		killed:   info.Killed,
+		off:      info.Disabled,
+		dist:     compileDist(info.Rollout, num),
+		seed:     seed(salt),
+		bucketBy: info.BucketBy,
+	}
+	if info.Removed != "" {
+		c.fixed = int(num(info.Final))
+	}
+	for _, o := range info.Overrides {
 		if c.users == nil {
 			c.users = make(map[string]uint8)
 		}
+		v := num(o.Variant)
 		for _, u := range o.Users {
-			c.users[u] = uint8(order[o.Variant])
+			if _, dup := c.users[u]; !dup {
+				c.users[u] = v
+			}
 		}
 	}
-	for _, r := range fl.Rules {
-		cr := rule{groups: r.Groups, serve: -1, split: compileDist(r.Split, order)}
-		if r.Serve >= 0 {
-			cr.serve = order[r.Serve]
+	for _, r := range info.Rules {
+		cr := rule{groups: r.Groups, serve: -1, split: compileDist(r.Split, num)}
+		if r.Serve != "" {
+			cr.serve = int(num(r.Serve))
+		} else if cr.split == nil {
+			cr.serve = int(c.def)
 		}
 		if len(r.Users) > 0 {
 			cr.users = make(map[string]struct{}, len(r.Users))
@@ -208,27 +338,31 @@ func compileFlag(fl *spec.Flag, order []int, names []string) flag {
 			}
 		}
 		for _, w := range r.When {
-			cond := condition{attr: w.Attribute, op: w.Op, values: w.Values, number: w.Number}
-			if w.Op.Semver() {
+			cond := condition{attr: w.Attribute, op: spec.Op(w.Op), values: w.Values, number: w.Number}
+			if cond.op.Semver() && len(w.Values) > 0 {
 				cond.ver, _ = semver.Parse(w.Values[0])
 			}
 			cr.when = append(cr.when, cond)
 		}
 		c.rules = append(c.rules, cr)
 	}
-	for _, st := range fl.Schedule {
-		c.schedule = append(c.schedule, stage{start: st.Start.UnixNano(), upper: uint16(st.Percent)})
+	for _, st := range info.Schedule {
+		t, err := time.Parse(time.RFC3339Nano, st.Start)
+		if err != nil {
+			continue
+		}
+		c.schedule = append(c.schedule, stage{start: t.UnixNano(), upper: uint16(min(max(st.Percent, 0), int(Buckets)))})
 	}
 	return c
 }
 
-func compileDist(d spec.Distribution, order []int) []part {
+func compileDist(d []PartInfo, num func(string) uint8) []part {
 	if len(d) == 0 {
 		return nil
 	}
 	out := make([]part, len(d))
 	for i, p := range d {
-		out[i] = part{upper: uint16(p.Upper), variant: uint8(order[p.Variant])}
+		out[i] = part{upper: uint16(min(max(p.Upper, 0), int(Buckets))), variant: num(p.Variant)}
 	}
 	return out
 }
@@ -236,7 +370,8 @@ func compileDist(d spec.Distribution, order []int) []part {
 // Schema returns the schema s was compiled against.
 func (s *Snapshot) Schema() *Schema { return s.schema }
 
-// File returns the validated file s was compiled from.
+// File returns the validated file s was compiled from, or nil for the
+// compiled-in snapshot, which is built from the schema.
 func (s *Snapshot) File() *spec.File { return s.file }
 
 // Keys returns the keys of every flag in s: the schema's in number order,
