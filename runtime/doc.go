@@ -8,10 +8,30 @@
 // holds the [Schema] the code was generated from and the [Snapshot] in
 // force: a compiled, immutable configuration whose flags are numbered as
 // the generated code numbers them, so an accessor indexes an array rather
-// than looking up a map. The compiled-in snapshot comes from the flags.toml
-// text the generated package embeds; live sources compile updates with
-// [Set.Compile] and put them in force with [Set.Store]. A bad update never
-// gets that far: it fails to compile and the last good snapshot stays.
+// than looking up a map. The compiled-in snapshot is built by [NewSet]
+// from the declarations the generated schema literal carries, without
+// parsing, so a program starts in time linear in its flags and cannot
+// fail to. Live sources compile updates with [Set.Compile] (or
+// [Set.CompileFile], for a document parsed with a source's own limits)
+// and put them in force with [Set.Store]. A bad update never gets that
+// far: it fails to compile and the last good snapshot stays.
+//
+// # Live updates
+//
+// An update is compiled against the generated code, flag by flag, and
+// nothing of the set is lost silently:
+//
+//   - a document that declares no flags is refused ([ErrEmpty]);
+//   - a document that fails validation is refused whole;
+//   - a flag the code declares and the update lacks (a truncated file)
+//     keeps its compiled-in declaration;
+//   - a flag whose declaration the code cannot serve (another kind, other
+//     variants) keeps the declaration in force, while every other flag of
+//     the update takes effect, so a rolling deploy can mix versions;
+//   - a flag the code does not declare is served by key only.
+//
+// Each of the last three is a [Notice] of the compiled snapshot
+// ([Snapshot.Notices]), with the flag's position and what to do.
 //
 // # Evaluators
 //
