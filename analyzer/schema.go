@@ -108,9 +108,10 @@ func readSchema(pass *analysis.Pass, lit *ast.CompositeLit) ([]FlagInfo, error) 
 	return flags, nil
 }
 
-// readFlag reads one runtime.FlagInfo literal. Fields the analyzer does
-// not use (Description) and fields it does not know are skipped, so a
-// newer generator's output still reads.
+// readFlag reads the metadata of one runtime.FlagInfo literal: the fields
+// from Key to SettledSince. The flag's targeting (Rollout, Rules, …),
+// which the analyzer does not use, and fields it does not know are
+// skipped, so a newer generator's output still reads.
 func readFlag(pass *analysis.Pass, lit *ast.CompositeLit) (FlagInfo, error) {
 	var info FlagInfo
 	for _, elt := range lit.Elts {

@@ -26,98 +26,18 @@ import (
 	"github.com/flaggen/flaggen/runtime"
 )
 
-// This file needs a runtime that speaks generated-code version 1;
+// This file needs a runtime that speaks generated-code version 2;
 // a compile error here means the runtime and this file are out of step.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
 // request; live sources swap its snapshot. It is safe for concurrent use.
-var Set = runtime.MustNewSet(schema, source)
+var Set = runtime.NewSet(schema)
 
-// source is flags.toml as it was when this file was generated.
-const source = `# flags.toml — the feature flags of flaggen's own examples and tests.
-#
-# go generate ./generated/... turns this file into the typed package
-# generated/flags; the README documents every key.
-
-# Where the package generated from this file lives: flaggen generate (and
-# go generate ./generated/...) writes generated/flags/flags_gen.go from
-# anywhere in the module.
-[generate]
-dir = "generated/flags"
-package = "flags"
-
-# A three-way ranking experiment. Employees always see variant_a; everyone
-# else is split 50/25/25 by user id.
-[flags.search]
-description = "Ranking experiment for search results."
-owner = "search-team"
-expires = 2027-03-31
-variants = ["control", "variant_a", "variant_b"]
-default = "control"
-split = { control = 50, variant_a = 25, variant_b = 25 }
-
-[[flags.search.rules]]
-groups = ["employees"]
-serve = "variant_a"
-
-# The new checkout flow: on for the beta group at once, then ramped to
-# everyone else on a schedule (1% → 5% → 25% → 50% → 100%). Handlers read
-# flags.NewCheckout(ctx).Enabled().
-[flags.new_checkout]
-go_name = "Checkout"
-description = "New checkout flow replacing the legacy form."
-owner = "payments"
-expires = 2027-02-26
-
-[[flags.new_checkout.rules]]
-groups = ["beta"]
-serve = "on"
-
-[[flags.new_checkout.schedule]]
-start = 2026-11-02T09:00:00Z
-percent = 1
-
-[[flags.new_checkout.schedule]]
-start = 2026-11-09T09:00:00Z
-percent = 5
-
-[[flags.new_checkout.schedule]]
-start = 2026-11-16T09:00:00Z
-percent = 25
-
-[[flags.new_checkout.schedule]]
-start = 2026-11-30T09:00:00Z
-percent = 50
-
-[[flags.new_checkout.schedule]]
-start = 2026-12-14T09:00:00Z
-percent = 100
-
-# The calendar toggle: off by default; an operator flips it on a holiday by
-# setting rollout = 100 (live, without a restart).
-[flags.holiday]
-description = "Serve the special-day answer from the calendar API."
-owner = "calendar-team"
-expires = 2027-12-31
-rollout = 0
-
-# Gatekeeper's example: hidden until launch, visible to users 1, 2 and 3.
-[flags.my_new_feature]
-description = "The new feature, shown to the team before launch."
-owner = "web-team"
-expires = 2027-06-30
-variants = ["VISIBLE", "NOT_VISIBLE"]
-default = "NOT_VISIBLE"
-
-[flags.my_new_feature.overrides]
-VISIBLE = ["1", "2", "3"]
-`
-
-// schema describes the flags, in declaration order; a flag's index is
-// its number. The flaggen analyzer reads it, so it stays a plain
-// composite literal of string literals.
+// schema declares the flags, in declaration order; a flag's index is
+// its number. Set compiles it, and the flaggen analyzer reads it, so
+// it stays a plain composite literal of literals.
 var schema = &runtime.Schema{
 	Name: "flags.toml",
 	Flags: []runtime.FlagInfo{
@@ -129,6 +49,17 @@ var schema = &runtime.Schema{
 			Description: "Ranking experiment for search results.",
 			Owner:       "search-team",
 			Expires:     "2027-03-31",
+			Rollout: []runtime.PartInfo{
+				{Variant: "control", Upper: 5000},
+				{Variant: "variant_a", Upper: 7500},
+				{Variant: "variant_b", Upper: 10000},
+			},
+			Rules: []runtime.RuleInfo{
+				{
+					Groups: []string{"employees"},
+					Serve:  "variant_a",
+				},
+			},
 		},
 		{
 			Key:         "new_checkout",
@@ -139,6 +70,19 @@ var schema = &runtime.Schema{
 			Description: "New checkout flow replacing the legacy form.",
 			Owner:       "payments",
 			Expires:     "2027-02-26",
+			Schedule: []runtime.StageInfo{
+				{Start: "2026-11-02T09:00:00Z", Percent: 100},
+				{Start: "2026-11-09T09:00:00Z", Percent: 500},
+				{Start: "2026-11-16T09:00:00Z", Percent: 2500},
+				{Start: "2026-11-30T09:00:00Z", Percent: 5000},
+				{Start: "2026-12-14T09:00:00Z", Percent: 10000},
+			},
+			Rules: []runtime.RuleInfo{
+				{
+					Groups: []string{"beta"},
+					Serve:  "on",
+				},
+			},
 		},
 		{
 			Key:         "holiday",
@@ -149,6 +93,10 @@ var schema = &runtime.Schema{
 			Description: "Serve the special-day answer from the calendar API.",
 			Owner:       "calendar-team",
 			Expires:     "2027-12-31",
+			Rollout: []runtime.PartInfo{
+				{Variant: "on"},
+				{Variant: "off", Upper: 10000},
+			},
 		},
 		{
 			Key:         "my_new_feature",
@@ -158,6 +106,9 @@ var schema = &runtime.Schema{
 			Description: "The new feature, shown to the team before launch.",
 			Owner:       "web-team",
 			Expires:     "2027-06-30",
+			Overrides: []runtime.OverrideInfo{
+				{Variant: "VISIBLE", Users: []string{"1", "2", "3"}},
+			},
 		},
 	},
 }

@@ -10,10 +10,8 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/txtar"
@@ -241,38 +239,6 @@ func TestGenerateClash(t *testing.T) {
 	}
 }
 
-func TestStringLit(t *testing.T) {
-	for _, s := range []string{
-		"",
-		"a = 1\n",
-		"a = \"`\"\n# x\n",
-		"no newline at end",
-		"crlf\r\nline\r\n",
-		"nul\x00byte\n",
-		"bad utf8 \xff\n",
-		"bom \uFEFF\n",
-		"tab\tok\n* / */ é 世界\n",
-	} {
-		f := jenFile(stringLit(s))
-		got, err := format.Source(f)
-		if err != nil {
-			t.Errorf("stringLit(%q) does not format: %v\n%s", s, err, f)
-			continue
-		}
-		file, err := parser.ParseFile(token.NewFileSet(), "", got, 0)
-		if err != nil {
-			t.Errorf("stringLit(%q) does not parse: %v\n%s", s, err, got)
-			continue
-		}
-		if v := constString(t, file); v != s {
-			t.Errorf("stringLit(%q) means %q", s, v)
-		}
-		if canRaw(s) != (!strings.ContainsAny(s, "`\r\x00\uFEFF") && utf8.ValidString(s)) {
-			t.Errorf("canRaw(%q) = %v", s, canRaw(s))
-		}
-	}
-}
-
 func TestComment(t *testing.T) {
 	got := renderStmt(comment("Summary.", "", "", "line one\r\nline two */ `x` é\x00", "", "", ""))
 	want := "// Summary.\n//\n// line one\n// line two */ `x` é\uFFFD"
@@ -316,43 +282,6 @@ func TestDiff(t *testing.T) {
 
 // isGenerated reports whether file has the standard generated-code header.
 func isGenerated(file *ast.File) bool { return ast.IsGenerated(file) }
-
-// jenFile renders a file declaring const s = code.
-func jenFile(code jen.Code) []byte {
-	f := jen.NewFile("p")
-	f.Const().Id("s").Op("=").Add(code)
-	f.NoFormat = true
-	var buf bytes.Buffer
-	if err := f.Render(&buf); err != nil {
-		return []byte(err.Error())
-	}
-	return buf.Bytes()
-}
-
-// constString evaluates the string constant s declared in file, a sum of
-// string literals.
-func constString(t *testing.T, file *ast.File) string {
-	t.Helper()
-	var eval func(e ast.Expr) string
-	eval = func(e ast.Expr) string {
-		switch e := e.(type) {
-		case *ast.BasicLit:
-			s, err := strconv.Unquote(e.Value)
-			if err != nil {
-				t.Fatalf("unquote %s: %v", e.Value, err)
-			}
-			return s
-		case *ast.BinaryExpr:
-			return eval(e.X) + eval(e.Y)
-		case *ast.ParenExpr:
-			return eval(e.X)
-		}
-		t.Fatalf("unexpected expression %T", e)
-		return ""
-	}
-	spec := file.Decls[0].(*ast.GenDecl).Specs[0].(*ast.ValueSpec)
-	return eval(spec.Values[0])
-}
 
 // renderStmt renders a statement as jennifer does.
 func renderStmt(s *jen.Statement) string { return fmt.Sprintf("%#v", s) }

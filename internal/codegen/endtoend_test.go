@@ -2,12 +2,14 @@ package codegen
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/flaggen/flaggen/runtime"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -131,6 +133,15 @@ off
 `,
 	},
 	{
+		golden: "targeting",
+		main: `
+	ctx := context.Background()
+	fmt.Println(flags.NewSearch(ctx), flags.NewDarkMode(ctx), flags.NewLegacyExport(ctx))
+`,
+		want: `control off off
+`,
+	},
+	{
 		golden: "empty",
 		main: `
 	_ = context.Background()
@@ -178,6 +189,10 @@ func TestEndToEnd(t *testing.T) {
 		"replace github.com/flaggen/flaggen => "+root+"\n")
 	write("go.sum", string(goSum))
 
+	// Each program ends by printing its package's schema, which must be
+	// what runtime.SchemaOf makes of the flags.toml: the literal carries
+	// every declaration into the compiled-in snapshot.
+	schemas := map[string]string{}
 	cases := map[string]*goldenCase{}
 	for _, c := range loadGolden(t) {
 		cases[c.name] = c
@@ -198,10 +213,11 @@ func TestEndToEnd(t *testing.T) {
 		for name, src := range files {
 			write(e.golden+"/flags/"+name, string(src))
 		}
+		schemas[e.golden] = fmt.Sprintf("schema %#v\n", runtime.SchemaOf(f).Flags)
 		write(e.golden+"/main.go", "package main\n\n"+
 			"import (\n\t\"context\"\n\t\"fmt\"\n\n"+
 			"\tflags \"example.com/e2e/"+e.golden+"/flags\"\n)\n\n"+
-			"func main() {"+e.main+"}\n")
+			"func main() {"+e.main+"\tfmt.Printf(\"schema %#v\\n\", flags.Set.Schema().Flags)\n}\n")
 	}
 
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
@@ -225,6 +241,10 @@ func TestEndToEnd(t *testing.T) {
 	for _, e := range endToEnd {
 		t.Run(e.golden, func(t *testing.T) {
 			got := string(run(t, filepath.Join(bin, e.golden)))
+			got, schema, _ := strings.Cut(got, "schema ")
+			if "schema "+schema != schemas[e.golden] {
+				t.Errorf("the compiled schema is not runtime.SchemaOf's:\ngot  %swant %s", "schema "+schema, schemas[e.golden])
+			}
 			if got != e.want {
 				t.Errorf("output differs; diff (-want +got):\n%s", Diff("want", []byte(e.want), "got", []byte(got)))
 			}

@@ -26,46 +26,18 @@ import (
 	"github.com/flaggen/flaggen/runtime"
 )
 
-// This file needs a runtime that speaks generated-code version 1;
+// This file needs a runtime that speaks generated-code version 2;
 // a compile error here means the runtime and this file are out of step.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
 // request; live sources swap its snapshot. It is safe for concurrent use.
-var Set = runtime.MustNewSet(schema, source)
+var Set = runtime.NewSet(schema)
 
-// source is flags.toml as it was when this file was generated.
-const source = `# Flags for runtime's benchmarks (BenchmarkEvaluate).
-
-[flags.rollout]
-description = "A 25% boolean rollout."
-owner = "bench"
-expires = 2099-01-01
-rollout = 25
-
-[flags.variants]
-description = "A 50/25/25 split."
-owner = "bench"
-expires = 2099-01-01
-variants = ["control", "variant_a", "variant_b"]
-default = "control"
-split = { control = 50, variant_a = 25, variant_b = 25 }
-
-[flags.rule]
-description = "A group rule, else a 10% rollout."
-owner = "bench"
-expires = 2099-01-01
-rollout = 10
-
-[[flags.rule.rules]]
-groups = ["beta"]
-serve = "on"
-`
-
-// schema describes the flags, in declaration order; a flag's index is
-// its number. The flaggen analyzer reads it, so it stays a plain
-// composite literal of string literals.
+// schema declares the flags, in declaration order; a flag's index is
+// its number. Set compiles it, and the flaggen analyzer reads it, so
+// it stays a plain composite literal of literals.
 var schema = &runtime.Schema{
 	Name: "flags.toml",
 	Flags: []runtime.FlagInfo{
@@ -78,6 +50,10 @@ var schema = &runtime.Schema{
 			Description: "A 25% boolean rollout.",
 			Owner:       "bench",
 			Expires:     "2099-01-01",
+			Rollout: []runtime.PartInfo{
+				{Variant: "on", Upper: 2500},
+				{Variant: "off", Upper: 10000},
+			},
 		},
 		{
 			Key:         "variants",
@@ -87,6 +63,11 @@ var schema = &runtime.Schema{
 			Description: "A 50/25/25 split.",
 			Owner:       "bench",
 			Expires:     "2099-01-01",
+			Rollout: []runtime.PartInfo{
+				{Variant: "control", Upper: 5000},
+				{Variant: "variant_a", Upper: 7500},
+				{Variant: "variant_b", Upper: 10000},
+			},
 		},
 		{
 			Key:         "rule",
@@ -97,6 +78,16 @@ var schema = &runtime.Schema{
 			Description: "A group rule, else a 10% rollout.",
 			Owner:       "bench",
 			Expires:     "2099-01-01",
+			Rollout: []runtime.PartInfo{
+				{Variant: "on", Upper: 1000},
+				{Variant: "off", Upper: 10000},
+			},
+			Rules: []runtime.RuleInfo{
+				{
+					Groups: []string{"beta"},
+					Serve:  "on",
+				},
+			},
 		},
 	},
 }

@@ -26,101 +26,18 @@ import (
 	"github.com/flaggen/flaggen/runtime"
 )
 
-// This file needs a runtime that speaks generated-code version 1;
+// This file needs a runtime that speaks generated-code version 2;
 // a compile error here means the runtime and this file are out of step.
-const _ = runtime.SupportPackageIsVersion1
+const _ = runtime.SupportPackageIsVersion2
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
 // request; live sources swap its snapshot. It is safe for concurrent use.
-var Set = runtime.MustNewSet(schema, source)
+var Set = runtime.NewSet(schema)
 
-// source is flags.toml as it was when this file was generated.
-const source = `# The flags of the analyzer's tests. The tests run with -now 2027-01-15.
-# flags/flags_gen.go is generated from this file; TestGeneratedUpToDate
-# fails when it is stale (go test ./analyzer -update rewrites it).
-
-# Removed, serving variant_a.
-[flags.search]
-description = "Ranking experiment for search results."
-owner = "search-team"
-expires = 2027-03-31
-variants = ["control", "variant_a", "variant_b"]
-default = "control"
-removed = { date = 2026-10-01, serve = "variant_a" }
-
-# Removed, serving off.
-[flags.legacy_form]
-description = "The old checkout form."
-owner = "payments"
-expires = 2027-06-30
-removed = { date = 2026-09-15, serve = "off" }
-
-# Settled: a finished schedule serves on to everyone since 2026-11-30.
-[flags.new_checkout]
-go_name = "Checkout"
-description = "New checkout flow."
-owner = "payments"
-expires = 2027-06-30
-
-[[flags.new_checkout.schedule]]
-start = 2026-11-02T09:00:00Z
-percent = 10
-
-[[flags.new_checkout.schedule]]
-start = 2026-11-30T09:00:00Z
-percent = 100
-
-# Settling later than -now: active, never reported.
-[flags.dark_mode]
-description = "Dark mode for the dashboard."
-owner = "web-team"
-expires = 2028-01-01
-
-[[flags.dark_mode.schedule]]
-start = 2027-01-01T09:00:00Z
-percent = 50
-
-[[flags.dark_mode.schedule]]
-start = 2027-06-01T09:00:00Z
-percent = 100
-
-# Expired, with no final variant.
-[flags.holiday]
-description = "Serve the special-day answer."
-owner = "calendar-team"
-expires = 2026-12-31
-rollout = 0
-
-# Expired and serving on to everyone: the fixes keep the on branch.
-[flags.fast_path]
-description = "Skip the slow path."
-owner = "core"
-expires = 2027-01-01
-rollout = 100
-
-# Deprecated, still live.
-[flags.banner]
-description = "Banner announcing the new pricing."
-owner = "marketing"
-expires = 2028-01-01
-deprecated = "pricing banners move to the CMS"
-rollout = 50
-
-# Active: never reported.
-[flags.ranking]
-description = "Ranking model."
-owner = "search-team"
-expires = 2028-01-01
-variants = ["control", "ml_v2"]
-variant_go_names = { ml_v2 = "MLv2" }
-default = "control"
-split = { control = 50, ml_v2 = 50 }
-`
-
-// schema describes the flags, in declaration order; a flag's index is
-// its number. The flaggen analyzer reads it, so it stays a plain
-// composite literal of string literals.
+// schema declares the flags, in declaration order; a flag's index is
+// its number. Set compiles it, and the flaggen analyzer reads it, so
+// it stays a plain composite literal of literals.
 var schema = &runtime.Schema{
 	Name: "flags.toml",
 	Flags: []runtime.FlagInfo{
@@ -158,6 +75,10 @@ var schema = &runtime.Schema{
 			Expires:      "2027-06-30",
 			Settled:      "on",
 			SettledSince: "2026-11-30",
+			Schedule: []runtime.StageInfo{
+				{Start: "2026-11-02T09:00:00Z", Percent: 1000},
+				{Start: "2026-11-30T09:00:00Z", Percent: 10000},
+			},
 		},
 		{
 			Key:          "dark_mode",
@@ -170,6 +91,10 @@ var schema = &runtime.Schema{
 			Expires:      "2028-01-01",
 			Settled:      "on",
 			SettledSince: "2027-06-01",
+			Schedule: []runtime.StageInfo{
+				{Start: "2027-01-01T09:00:00Z", Percent: 5000},
+				{Start: "2027-06-01T09:00:00Z", Percent: 10000},
+			},
 		},
 		{
 			Key:         "holiday",
@@ -180,6 +105,10 @@ var schema = &runtime.Schema{
 			Description: "Serve the special-day answer.",
 			Owner:       "calendar-team",
 			Expires:     "2026-12-31",
+			Rollout: []runtime.PartInfo{
+				{Variant: "on"},
+				{Variant: "off", Upper: 10000},
+			},
 		},
 		{
 			Key:         "fast_path",
@@ -191,6 +120,10 @@ var schema = &runtime.Schema{
 			Owner:       "core",
 			Expires:     "2027-01-01",
 			Settled:     "on",
+			Rollout: []runtime.PartInfo{
+				{Variant: "on", Upper: 10000},
+				{Variant: "off", Upper: 10000},
+			},
 		},
 		{
 			Key:         "banner",
@@ -202,6 +135,10 @@ var schema = &runtime.Schema{
 			Owner:       "marketing",
 			Expires:     "2028-01-01",
 			Deprecated:  "pricing banners move to the CMS",
+			Rollout: []runtime.PartInfo{
+				{Variant: "on", Upper: 5000},
+				{Variant: "off", Upper: 10000},
+			},
 		},
 		{
 			Key:         "ranking",
@@ -211,6 +148,10 @@ var schema = &runtime.Schema{
 			Description: "Ranking model.",
 			Owner:       "search-team",
 			Expires:     "2028-01-01",
+			Rollout: []runtime.PartInfo{
+				{Variant: "control", Upper: 5000},
+				{Variant: "ml_v2", Upper: 10000},
+			},
 		},
 	},
 }
