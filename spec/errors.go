@@ -53,15 +53,19 @@ var ErrSyntax = errors.New("toml syntax error")
 
 // Error is one problem in a flags.toml file, at a position.
 type Error struct {
-	Pos    Pos
-	Msg    string
-	syntax bool
+	Pos Pos
+	Msg string
+	// kind is the sentinel e matches, if any: ErrSyntax, ErrTooLarge,
+	// ErrTooDeep or ErrKeyTooLong.
+	kind error
 }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
-// Is reports whether target is [ErrSyntax] and e is a syntax error.
-func (e *Error) Is(target error) bool { return target == ErrSyntax && e.syntax }
+// Is reports whether e is of the kind target names: [ErrSyntax] for a
+// TOML syntax error, [ErrTooLarge], [ErrTooDeep] or [ErrKeyTooLong] for
+// input beyond [Limits].
+func (e *Error) Is(target error) bool { return e.kind != nil && target == e.kind }
 
 // ErrorList is every problem found in a file, sorted by position, as
 // go/scanner.ErrorList is. Its Error method prints one per line.

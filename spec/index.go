@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"bytes"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,14 +70,9 @@ func buildIndex(filename string, src []byte) *index {
 		}
 	}
 	s := &indexScanner{src: src, ix: ix}
-	// Skip a byte order mark as the decoder does (it also drops a UTF-16
-	// one). Columns on line 1 still count the mark's bytes.
-	switch {
-	case bytes.HasPrefix(src, []byte("\xef\xbb\xbf")):
-		s.p = 3
-	case bytes.HasPrefix(src, []byte("\xff\xfe")), bytes.HasPrefix(src, []byte("\xfe\xff")):
-		s.p = 2
-	}
+	// Skip a byte order mark as the decoder does. Columns on line 1 still
+	// count the mark's bytes.
+	s.p = bomLen(src)
 	s.document()
 	return ix
 }

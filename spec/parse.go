@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"go/token"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -22,25 +21,23 @@ import (
 	"github.com/flaggen/flaggen/internal/suggest"
 )
 
-// Load reads and parses the flags.toml at path. Positions in errors name
-// the file as path is written.
-func Load(path string) (*File, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, src)
-}
+// Load reads and parses the flags.toml at path, within the default
+// [Limits]. Positions in errors name the file as path is written.
+func Load(path string) (*File, error) { return Limits{}.Load(path) }
 
-// Parse parses and validates src, a flags.toml named name in messages.
-// The error, if any, is an [ErrorList] holding every problem, sorted by
-// position; a TOML syntax error stops parsing and is reported alone.
-func Parse(name string, src []byte) (*File, error) {
+// Parse parses and validates src, a flags.toml named name in messages,
+// within the default [Limits]. The error, if any, is an [ErrorList] holding
+// every problem, sorted by position. Input beyond a limit, and a TOML
+// syntax error, stop parsing and are reported alone.
+func Parse(name string, src []byte) (*File, error) { return Limits{}.Parse(name, src) }
+
+// parse is Parse for src already checked against its limits.
+func parse(name string, src []byte) (*File, error) {
 	var raw map[string]any
 	if _, err := toml.Decode(string(src), &raw); err != nil {
 		return nil, ErrorList{syntaxError(name, src, err)}
 	}
-	p := &parser{name: name, ix: buildIndex(name, src)}
+	p := newParser(name, src)
 	f := &File{Name: name, Source: src}
 	p.file(f, raw)
 	p.checkNames(f)
@@ -56,7 +53,7 @@ func Parse(name string, src []byte) (*File, error) {
 func syntaxError(name string, src []byte, err error) *Error {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
-		return &Error{Pos: Pos{Filename: name}, Msg: err.Error(), syntax: true}
+		return &Error{Pos: Pos{Filename: name}, Msg: err.Error(), kind: ErrSyntax}
 	}
 	msg := strings.TrimSuffix(pe.Message, ".")
 	if k, ok := strings.CutPrefix(msg, "Key '"); ok && strings.HasSuffix(k, "' has already been defined") {
@@ -67,14 +64,17 @@ func syntaxError(name string, src []byte, err error) *Error {
 			msg = fmt.Sprintf("duplicate key %q: a key is set once per table; delete one of them", k)
 		}
 	} else if msg != "" {
-		// The lexer reports the end of the input as the rune 0.
+		// The lexer reports the end of the input as the rune 0, and the
+		// end of a line as the rune it ends with.
 		msg = strings.ReplaceAll(msg, `'\x00'`, "the end of the file")
+		msg = strings.ReplaceAll(msg, `'\n'`, "the end of the line")
+		msg = strings.ReplaceAll(msg, `'\r'`, "the end of the line")
 		if len(msg) < 2 || !unicode.IsUpper(rune(msg[1])) { // keep "TOML files …"
 			msg = strings.ToLower(msg[:1]) + msg[1:]
 		}
 		msg = "invalid TOML: " + msg
 	}
-	return &Error{Pos: syntaxPos(name, src, pe), Msg: msg, syntax: true}
+	return &Error{Pos: syntaxPos(name, src, pe), Msg: msg, kind: ErrSyntax}
 }
 
 // splitKey splits a dotted key as the decoder prints it, with a segment
@@ -113,8 +113,9 @@ func splitKey(k string) []string {
 // the previous line's start when the error is at the first byte of a line.
 // So the column is recomputed from the byte offset Start (which is one short
 // for a control character, and the token's start for bad UTF-8) and kept
-// within the decoder's line. The decoder skips a byte-order mark before
-// counting offsets; Col counts it, as it is on line 1.
+// within the decoder's line; but for a newline that the lexer did not
+// expect, its Line is the next one. The decoder skips a byte-order mark
+// before counting offsets; Col counts it, as it is on line 1.
 func syntaxPos(name string, src []byte, pe toml.ParseError) Pos {
 	// Find the line: its first byte and its length without the newline.
 	line := max(pe.Position.Line, 1)
@@ -132,13 +133,7 @@ func syntaxPos(name string, src []byte, pe toml.ParseError) Pos {
 		length = i
 	}
 
-	skipped := 0 // the byte-order mark
-	for _, bom := range []string{"\xef\xbb\xbf", "\xff\xfe", "\xfe\xff"} {
-		if bytes.HasPrefix(src, []byte(bom)) {
-			skipped = len(bom)
-			break
-		}
-	}
+	skipped := bomLen(src)
 	off := skipped + pe.Position.Start // the error's offset in src
 	switch {
 	case strings.Contains(pe.Message, "control character"):
@@ -154,6 +149,13 @@ func syntaxPos(name string, src []byte, pe toml.ParseError) Pos {
 			i += w
 		}
 	}
+	if start > 0 && off == start-1 && src[off] == '\n' && strings.Contains(pe.Message, `'\n'`) {
+		// The lexer counts the newline it stopped at before it reports
+		// it: the error is at the end of the line before.
+		n--
+		length = off - (bytes.LastIndexByte(src[:off], '\n') + 1)
+		start = off - length
+	}
 	col := off - start + 1
 	if off < 0 || col < 1 || col > length+1 {
 		col = pe.Position.Col
@@ -168,6 +170,54 @@ type parser struct {
 	name string
 	ix   *index
 	errs ErrorList
+	// hintCost is what "did you mean" hints may still spend, in cells of
+	// edit-distance tables: hostile input (thousands of misspellings of
+	// long names) must not cost more than the rest of the parse.
+	hintCost int
+}
+
+// newParser returns a parser for src, named name in messages.
+func newParser(name string, src []byte) *parser {
+	return &parser{name: name, ix: buildIndex(name, src), hintCost: 1<<20 + 16*len(src)}
+}
+
+// maxListed is the most names a message lists: more than any list of keys
+// or operators, and a bound on what a message about a flag with hundreds
+// of variants costs.
+const maxListed = 20
+
+// didYouMean ends a message about word, which is none of candidates: with
+// the closest candidate, or else with intro and the candidates (the first
+// maxListed of them).
+func (p *parser) didYouMean(word string, candidates []string, intro string) string {
+	if s := p.closest(word, candidates); s != "" {
+		return fmt.Sprintf(": did you mean %q?", s)
+	}
+	if len(candidates) > maxListed {
+		return fmt.Sprintf(": %s %s, … (%d in all)", intro, strings.Join(candidates[:maxListed], ", "), len(candidates))
+	}
+	return ": " + intro + " " + strings.Join(candidates, ", ")
+}
+
+// closest is [suggest.Closest] within p.hintCost. It leaves out the
+// candidates whose length alone puts them too far from word to be
+// suggested, and gives no suggestion once the budget is spent.
+func (p *parser) closest(word string, candidates []string) string {
+	near := make([]string, 0, len(candidates))
+	cost := 0
+	for _, c := range candidates {
+		// The distance is at least the difference in length, and Closest
+		// suggests nothing at len(word)/2+2 or more.
+		if d := len(c) - len(word); d < len(word)/2+2 && -d < len(word)/2+2 {
+			near = append(near, c)
+			cost += (len(word) + 1) * (len(c) + 1)
+		}
+	}
+	if len(near) == 0 || cost > p.hintCost {
+		return ""
+	}
+	p.hintCost -= cost
+	return suggest.Closest(word, near)
 }
 
 func (p *parser) errorf(pos Pos, format string, args ...any) {
@@ -237,13 +287,7 @@ func (p *parser) keys(path []string, tbl map[string]any, what string, allowed ..
 		if slices.Contains(allowed, k) {
 			continue
 		}
-		msg := fmt.Sprintf("unknown key %q in %s", k, what)
-		if s := suggest.Closest(k, allowed); s != "" {
-			msg += fmt.Sprintf(": did you mean %q?", s)
-		} else {
-			msg += fmt.Sprintf(": the keys are %s", strings.Join(allowed, ", "))
-		}
-		p.errorf(p.keyPos(at(path, k)...), "%s", msg)
+		p.errorf(p.keyPos(at(path, k)...), "unknown key %q in %s%s", k, what, p.didYouMean(k, allowed, "the keys are"))
 		unknown = true
 	}
 	return unknown
@@ -526,39 +570,49 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 			return
 		}
 		vpath := at(path, "variants")
-		if len(names) < 2 {
-			listed := "no variants"
-			if len(names) == 1 {
-				listed = "only one variant"
-			}
-			p.errorf(p.valuePos(vpath...), "flag %q lists %s: list at least two, or delete variants for a boolean flag", fl.Key, listed)
-			return
-		}
 		if len(names) > MaxVariants {
 			p.errorf(p.valuePos(vpath...), "flag %q lists %d variants: a flag may have at most %d; split it into several flags", fl.Key, len(names), MaxVariants)
 			return
 		}
-		// Set fl.Variants only if every name is good: the checks below index
-		// it freely.
+		// A name listed twice counts once, so that the checks below still
+		// run: deleting the second leaves the same variants. Set
+		// fl.Variants only if every name is good and there are two: the
+		// checks below index it freely.
 		var vs []*Variant
-		seen := map[string]bool{}
+		seen := make(map[string]bool, len(names))
+		bad := false
 		for i, n := range names {
 			pos := p.valuePos(at(vpath, strconv.Itoa(i))...)
 			switch {
 			case seen[n]:
 				p.errorf(pos, "variant %q is listed twice: delete the second", n)
+			case len(n) > MaxNameBytes:
+				p.errorf(pos, "variant %q… is %d bytes long: a variant name has at most %d; shorten it", n[:MaxNameBytes/2], len(n), MaxNameBytes)
+				bad = true
 			case !variantName.MatchString(n):
 				example := variantNameOf(n)
 				if !variantName.MatchString(example) {
 					example = "treatment"
 				}
 				p.errorf(pos, "variant %q is not a name: use ASCII letters, digits and underscores, starting with a letter, e.g. %q", n, example)
+				bad = true
 			default:
 				vs = append(vs, &Variant{Pos: pos, Name: n, GoName: GoName(n)})
 			}
 			seen[n] = true
 		}
-		if len(vs) < len(names) {
+		if len(seen) < 2 {
+			listed := "no variants"
+			switch {
+			case len(seen) == 1 && len(names) > 1:
+				listed = "only one distinct variant"
+			case len(seen) == 1:
+				listed = "only one variant"
+			}
+			p.errorf(p.valuePos(vpath...), "flag %q lists %s: list at least two, or delete variants for a boolean flag", fl.Key, listed)
+			return
+		}
+		if bad {
 			return
 		}
 		fl.Variants = vs
@@ -617,17 +671,11 @@ func (p *parser) unknownVariant(path []string, fl *Flag, name string, atKey bool
 	for i, v := range fl.Variants {
 		names[i] = v.Name
 	}
-	msg := fmt.Sprintf("%q is not a variant of flag %q", name, fl.Key)
-	if s := suggest.Closest(name, names); s != "" {
-		msg += fmt.Sprintf(": did you mean %q?", s)
-	} else {
-		msg += ": write one of " + strings.Join(names, ", ")
-	}
 	pos := p.valuePos(path...)
 	if atKey {
 		pos = p.keyPos(path...)
 	}
-	p.errorf(pos, "%s", msg)
+	p.errorf(pos, "%q is not a variant of flag %q%s", name, fl.Key, p.didYouMean(name, names, "write one of"))
 }
 
 // distribution reads rollout (boolean flags) or split from tbl.
@@ -836,13 +884,7 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 	}
 	c.Op = Op(op)
 	if !slices.Contains(Ops, c.Op) {
-		msg := fmt.Sprintf("unknown operator %q", op)
-		if s := suggest.Closest(op, opNames()); s != "" {
-			msg += fmt.Sprintf(": did you mean %q?", s)
-		} else {
-			msg += ": use one of " + strings.Join(opNames(), ", ")
-		}
-		p.errorf(p.valuePos(at(path, "op")...), "%s", msg)
+		p.errorf(p.valuePos(at(path, "op")...), "unknown operator %q%s", op, p.didYouMean(op, opNames(), "use one of"))
 		return nil
 	}
 	value, hasValue := tbl["value"]

@@ -63,6 +63,24 @@ var parseErrorCases = []parseErrorCase{
 		syntax: true,
 	},
 	{
+		name:   "table header cut off by the end of the line",
+		src:    "[flags.abcdefghijkl\n",
+		want:   []string{`flags.toml:1:20: invalid TOML: expected '.' or ']' to end table name, but got the end of the line instead`},
+		syntax: true,
+	},
+	{
+		name:   "table header cut off by the end of a line before another",
+		src:    "[flags.abcdefghijkl\n[flags.x]\n",
+		want:   []string{`flags.toml:1:20: invalid TOML: expected '.' or ']' to end table name, but got the end of the line instead`},
+		syntax: true,
+	},
+	{
+		name:   "array-of-tables header cut off by the end of a CRLF line",
+		src:    "[[flags.ab\r\n",
+		want:   []string{`flags.toml:1:11: invalid TOML: expected '.' or ']' to end table name, but got the end of the line instead`},
+		syntax: true,
+	},
+	{
 		name:   "syntax error after a byte-order mark",
 		src:    "\ufeffa = yes\n",
 		want:   []string{`flags.toml:1:8: invalid TOML: expected value but found "yes" instead`},
@@ -314,6 +332,32 @@ var parseErrorCases = []parseErrorCase{
 		name: "variant listed twice",
 		src:  boolFlagTOML("f", `variants = ["a", "b", "a"]`, `default = "a"`),
 		want: []string{`flags.toml:5:23: variant "a" is listed twice: delete the second`},
+	},
+	{
+		name: "variant listed twice hides no other error",
+		src:  boolFlagTOML("f", `variants = ["a", "b", "a"]`, `default = "c"`, "split = { a = 50, b = 40 }"),
+		want: []string{
+			`flags.toml:5:23: variant "a" is listed twice: delete the second`,
+			`flags.toml:6:11: "c" is not a variant of flag "f": write one of a, b`,
+			`flags.toml:7:9: split weights sum to 90, not 100: adjust them so they add up to 100`,
+		},
+	},
+	{
+		name: "variant listed twice and no other",
+		src:  boolFlagTOML("f", `variants = ["a", "a"]`, `default = "a"`),
+		want: []string{
+			`flags.toml:5:12: flag "f" lists only one distinct variant: list at least two, or delete variants for a boolean flag`,
+			`flags.toml:5:18: variant "a" is listed twice: delete the second`,
+		},
+	},
+	{
+		name: "variant name too long",
+		src:  boolFlagTOML("f", `variants = ["a", "`+strings.Repeat("b", MaxNameBytes+1)+`"]`, `default = "a"`),
+		want: []string{`flags.toml:5:18: variant "` + strings.Repeat("b", MaxNameBytes/2) + `"… is 65 bytes long: a variant name has at most 64; shorten it`},
+	},
+	{
+		name: "variant name as long as allowed",
+		src:  boolFlagTOML("f", `variants = ["a", "`+strings.Repeat("b", MaxNameBytes)+`"]`, `default = "a"`),
 	},
 	{
 		name: "variant name with a dash",
@@ -975,6 +1019,7 @@ var parseErrorCases = []parseErrorCase{
 			`flags.toml:5:1: unknown key "bogus" in flag "Bad": the keys are description, owner, expires, go_name, variants, variant_go_names, default, enabled, killed, salt, bucket_by, rollout, split, schedule, rules, overrides, deprecated, removed`,
 			`flags.toml:6:1: rule 1 of flag "Bad" has no condition, so it would match everyone: add users, groups or when (or move its serve to the flag's default or rollout)`,
 			`flags.toml:7:9: "maybe" is not a variant of flag "Bad": write one of off, on`,
+			`flags.toml:12:12: flag "good" lists only one distinct variant: list at least two, or delete variants for a boolean flag`,
 			`flags.toml:12:18: variant "a" is listed twice: delete the second`,
 		},
 	},

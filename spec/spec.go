@@ -41,6 +41,11 @@ func (f *File) Flag(key string) *Flag {
 // variant in a byte).
 const MaxVariants = 255
 
+// MaxNameBytes is the longest variant name, in bytes. Messages quote
+// variant names wherever a flag refers to them, so their length bounds the
+// cost of reporting every problem.
+const MaxNameBytes = 64
+
 // Boolean flags have exactly these two variants, in this order.
 const (
 	Off = "off"
