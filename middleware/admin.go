@@ -71,8 +71,10 @@ type admin struct {
 //
 // and answers the state as the caller will see it on its next request.
 // POSTs from other sites are refused (403) by [http.CrossOriginProtection];
-// an unknown flag or variant is a 400; with no [Overrides.Secrets] to sign
-// the cookie, a POST is a 501. Answers are never cached.
+// an unknown flag or variant is a 400, and so is a change that would make
+// the cookie larger than browsers keep (4096 bytes of name and value);
+// with no [Overrides.Secrets] to sign the cookie, a POST is a 501. Answers
+// are never cached (Cache-Control: no-store).
 //
 // It may be mounted behind [Evaluators.Handler] or beside it: it builds
 // the caller's evaluator as the middleware does, keeping the subject the
@@ -193,7 +195,7 @@ func (a *admin) post(w http.ResponseWriter, r *http.Request) {
 		Name:     e.overrideCookie,
 		Path:     "/",
 		HttpOnly: true,
-		Secure:   e.secure(r),
+		Secure:   e.secure(r, e.overrideCookie),
 		SameSite: http.SameSiteLaxMode,
 	}
 	if len(pairs) == 0 {
@@ -202,8 +204,8 @@ func (a *admin) post(w http.ResponseWriter, r *http.Request) {
 		ttl := e.opts.Overrides.ttl()
 		exp := time.Now().Add(ttl)
 		cookie.Value = encodeOverrides(e.secrets[0], e.overrideCookie, pairs, exp)
-		if len(cookie.Value) > maxCookieLen {
-			writeError(w, http.StatusBadRequest, "too many overrides to fit in a cookie: clear some first")
+		if n := len(cookie.Name) + len(cookie.Value); n > maxCookieLen {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("too many overrides: their cookie would take %d bytes (name and value), more than the %d browsers keep; clear some first", n, maxCookieLen))
 			return
 		}
 		cookie.Expires = exp

@@ -10,6 +10,7 @@
 //
 //	mw := middleware.New(flags.Set, middleware.Options{
 //		Subject:  middleware.HeaderSubject(middleware.Headers{}),
+//		Vary:     []string{"X-User-ID", "X-User-Groups"}, // what Subject reads
 //		Exposure: middleware.SlogExposure(nil),
 //	})
 //
@@ -28,7 +29,21 @@
 // it with a type assertion. Each flag is evaluated once per request: later
 // reads, from any goroutine, get the same variant even if a live source
 // swaps the snapshot meanwhile. Frameworks that are not net/http build
-// evaluators with [NewEvaluators] and [Evaluators.For].
+// evaluators with [NewEvaluators] and [Evaluators.Request] (or
+// [Evaluators.For]).
+//
+// A request that has been through the middleware already (installed
+// twice, in front of a gin engine that uses package ginflags, or by
+// another Evaluators for the same set) keeps the evaluator it got first:
+// one visitor id, one exposure per flag.
+//
+// [New] and [NewEvaluators] check what they are given and panic, as
+// [http.ServeMux] does on a bad pattern, on a nil set, on a cookie name
+// that is not an RFC 6265 token (net/http would refuse to send the
+// cookie, so a visitor would be re-bucketed on every request and an
+// override would never stick), on one name for both cookies, and on an
+// [Options.Vary] entry that is not a header field name. These are
+// mistakes in the program, not in its input: they stop it at start.
 //
 // # Subjects
 //
@@ -91,7 +106,8 @@
 //     the server.
 //
 // An override that fails any check is ignored, never honoured and never
-// an error response: an oversized ([ErrOverrideTooLarge]), malformed
+// an error response: an oversized (name and value over 4096 bytes,
+// [ErrOverrideTooLarge]), malformed
 // ([ErrOverrideMalformed]), forged or retired-secret
 // ([ErrOverrideSignature]) or expired ([ErrOverrideExpired]) cookie, a
 // pair naming a flag or variant the snapshot lacks ([ErrOverrideUnknown];
@@ -127,6 +143,59 @@
 // experiment's analysis counts. [SlogExposure] logs each one at level Info
 // with flag, variant, reason and subject attributes. The override endpoint
 // never reports exposures.
+//
+// # Caching
+//
+// A response that depends on a variant must not be shared: a CDN or a
+// reverse proxy that stored it would serve one user's variant, or a
+// developer's preview of a hidden feature, to everyone. So before the
+// handler runs, the middleware ([Evaluators.Handler],
+// [Evaluators.Request], [Evaluators.For], and so package ginflags) sets
+//
+//	Cache-Control: private, no-cache
+//	Vary: Cookie, X-Flaggen-Override, and the names in Options.Vary
+//
+// private forbids shared caches to store the response at all (RFC 9111,
+// sections 3 and 5.2.2.7). no-cache lets the browser's own cache keep it
+// but makes it ask the server before each reuse (section 5.2.2.4), so a
+// kill switch, a rollout step or a new override shows on the next
+// request, while a handler that sets an ETag still earns a 304 (which
+// carries these headers too, as RFC 9110, section 15.4.5, requires,
+// since they are set before the handler writes anything). The middleware
+// does not send no-store: it would keep the response from the browser's
+// cache too, losing revalidation and the back/forward cache, and keep it
+// no further from other users; a response that must not be stored even
+// by the browser sets no-store itself.
+//
+// Vary names the request header fields that choose the variants, for
+// private caches: Cookie when the middleware reads a visitor or override
+// cookie, [OverrideHeader] when [Overrides.Header] is on, and
+// [Options.Vary], the fields that [Options.Subject] reads, which the
+// middleware cannot see into (X-User-ID and X-User-Groups for
+// HeaderSubject(Headers{})). With no such field there is no Vary line.
+//
+// The rules, when others set these headers too:
+//
+//   - The handler's word is final: w.Header().Set("Cache-Control", …)
+//     replaces the middleware's line and Add adds to it, and the same for
+//     Vary. A handler that lets shared caches store a response that reads
+//     a flag (public, s-maxage, a bare max-age) gets what it asked for.
+//   - A Cache-Control set by middleware that ran before flaggen's is kept
+//     when it keeps shared caches out already (no-store, or private
+//     without field names) and otherwise replaced, since it was chosen
+//     without knowing that the response depends on flags. Vary lines set
+//     before are kept, and the middleware's line is added.
+//   - A handler that sets ETag or Last-Modified on a response that
+//     depends on a flag derives it from what it sends (the body, or its
+//     data and the variants it read); otherwise a revalidation could
+//     confirm a stored response of another variant.
+//
+// A response that reads no flag may be shared. Mount its handler outside
+// the middleware, or call [Evaluators.Shareable] from it: that removes the
+// middleware's Cache-Control (unless the handler has changed it) and its
+// Vary line, keeping other lines, after which the handler sets the
+// Cache-Control it wants. With [New], build the middleware with
+// NewEvaluators(set, opts).Handler to have the Evaluators at hand.
 //
 // # Templates
 //

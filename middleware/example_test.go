@@ -72,3 +72,30 @@ func ExampleEvaluators_Admin() {
 	// POST /_flags/: 200
 	// ranking: variant_b
 }
+
+func ExampleEvaluators_Shareable() {
+	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
+		Subject: middleware.HeaderSubject(middleware.Headers{}),
+		Vary:    []string{"X-User-ID", "X-User-Groups"},
+	})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /search", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ranking:", flags.NewSearch(r.Context()))
+	})
+	mux.HandleFunc("GET /about", func(w http.ResponseWriter, r *http.Request) {
+		// This page reads no flag: the same for everyone.
+		evs.Shareable(w)
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fmt.Fprintln(w, "about us")
+	})
+	h := evs.Handler(mux)
+
+	for _, path := range []string{"/search", "/about"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		fmt.Printf("%s: Cache-Control: %s; Vary: %s\n", path, rec.Header().Get("Cache-Control"), rec.Header().Get("Vary"))
+	}
+	// Output:
+	// /search: Cache-Control: private, no-cache; Vary: X-User-Groups, X-User-Id
+	// /about: Cache-Control: public, max-age=3600; Vary:
+}

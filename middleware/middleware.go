@@ -42,11 +42,19 @@ type Options struct {
 	// over TLS, so that cookies set for it are Secure. Set it only behind a
 	// proxy that sets the header itself.
 	TrustProxy bool
+	// Vary names the request header fields that Subject reads, so that
+	// every response lists them in its Vary header beside the ones the
+	// middleware reads itself (Cookie, [OverrideHeader]). For
+	// HeaderSubject(Headers{}) they are X-User-ID and X-User-Groups. See
+	// "Caching" in the package documentation.
+	Vary []string
 }
 
 // AnonymousCookie configures the visitor-id cookie.
 type AnonymousCookie struct {
-	// Name is the cookie's name; "" means "flaggen_visitor".
+	// Name is the cookie's name; "" means "flaggen_visitor". It must be a
+	// valid cookie name (an RFC 6265 token), and the cookie is always
+	// Secure if it starts with __Secure- or __Host-, as browsers require.
 	Name string
 	// MaxAge is the cookie's lifetime; 0 means 400 days, the longest
 	// browsers keep a cookie.
@@ -68,48 +76,110 @@ type Evaluators struct {
 	overrideCookie string
 	visitorCookie  string
 	visitorMaxAge  time.Duration
+	// cacheControl and vary are the header lines that keep responses out
+	// of shared caches (see cacheHeaders); vary is nil when no request
+	// header chooses the variants. Every response shares them: they have
+	// len == cap, so that Header.Add copies rather than writes into them.
+	cacheControl []string
+	vary         []string
 }
 
 // NewEvaluators returns the evaluator builder for set.
+//
+// It panics, as [http.ServeMux.Handle] does on a bad pattern, if set is
+// nil or opts names an invalid cookie or header: these are programming
+// errors, which the first request would otherwise meet (a browser drops
+// a cookie with an invalid name, so a visitor would be given a new id on
+// every request, and an override would never stick).
 func NewEvaluators(set *runtime.Set, opts Options) *Evaluators {
+	if set == nil {
+		panic("middleware: nil flag set: pass the generated package's set, e.g. flags.Set")
+	}
 	e := &Evaluators{set: set, opts: opts, runtime: &runtime.Options{Exposure: opts.Exposure, Clock: opts.Clock}}
 	for _, s := range opts.Overrides.Secrets {
 		if len(s) > 0 {
 			e.secrets = append(e.secrets, s)
 		}
 	}
+	mustCookieName("Overrides.Cookie", opts.Overrides.cookieName())
 	if len(e.secrets) > 0 {
 		e.overrideCookie = opts.Overrides.cookieName()
 	}
 	if a := opts.Anonymous; a != nil {
-		e.visitorCookie, e.visitorMaxAge = a.Name, a.MaxAge
-		if e.visitorCookie == "" {
-			e.visitorCookie = "flaggen_visitor"
+		e.visitorCookie, e.visitorMaxAge = cmpOr(a.Name, "flaggen_visitor"), a.MaxAge
+		mustCookieName("AnonymousCookie.Name", e.visitorCookie)
+		if e.visitorCookie == e.overrideCookie {
+			panic(fmt.Sprintf("middleware: Options: AnonymousCookie.Name and Overrides.Cookie are both %q: give the cookies different names", e.visitorCookie))
 		}
 		if e.visitorMaxAge <= 0 {
 			e.visitorMaxAge = 400 * 24 * time.Hour
 		}
 	}
+	e.cacheControl, e.vary = cacheLines(opts, e.visitorCookie != "" || e.overrideCookie != "")
 	return e
+}
+
+// mustCookieName panics unless name, the value of the option field, is a
+// cookie name that net/http sends and browsers keep.
+func mustCookieName(field, name string) {
+	if !validToken(name) {
+		panic(fmt.Sprintf("middleware: Options.%s %q is not a valid cookie name: use letters, digits and !#$%%&'*+-.^_`|~ (an RFC 6265 token)", field, name))
+	}
+}
+
+// validToken reports whether s is an HTTP token (RFC 9110, section 5.6.2),
+// the syntax of cookie names and header field names. It asks net/http's
+// own cookie-name check, which http.SetCookie applies.
+func validToken(s string) bool {
+	return (&http.Cookie{Name: s}).Valid() == nil
 }
 
 // New returns net/http middleware, in the shape chi and most routers
 // take, that gives every request an evaluator for set: after it, handlers
-// call the generated accessors (flags.NewSearch(r.Context())).
+// call the generated accessors (flags.NewSearch(r.Context())). It panics
+// as [NewEvaluators] does.
 func New(set *runtime.Set, opts Options) func(http.Handler) http.Handler {
 	return NewEvaluators(set, opts).Handler
 }
 
-// Handler wraps next so that each request's context carries its evaluator.
+// Handler wraps next so that each request's context carries its
+// evaluator, and each response the caching headers of the package
+// documentation's "Caching".
 func (e *Evaluators) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(e.For(w, r)))
+		next.ServeHTTP(w, e.Request(w, r))
 	})
 }
 
+// Request returns r as the handler should see it: with its evaluator as
+// its context (a *[runtime.Evaluator]), made by [Evaluators.For]. A
+// request that has been through the middleware already (installed twice,
+// or by another Evaluators for the same set) keeps the evaluator it has:
+// Request returns r itself, and changes nothing on w. Adapters for other
+// frameworks call it, as package ginflags does.
+func (e *Evaluators) Request(w http.ResponseWriter, r *http.Request) *http.Request {
+	if _, ok := e.set.Evaluator(r.Context()); ok {
+		return r
+	}
+	return r.WithContext(e.fresh(w, r))
+}
+
 // For returns the evaluator for request r, whose context becomes its
-// parent. It may set the visitor cookie on w.
+// parent. It may set the visitor cookie on w, and sets the caching
+// headers (see "Caching" in the package documentation). If r's context
+// has an evaluator for the set already, For returns that one and changes
+// nothing; [Evaluators.Request] then leaves r as it is, which keeps what
+// other middleware added to its context since.
 func (e *Evaluators) For(w http.ResponseWriter, r *http.Request) *runtime.Evaluator {
+	if ev, ok := e.set.Evaluator(r.Context()); ok {
+		return ev
+	}
+	return e.fresh(w, r)
+}
+
+// fresh is For for a request that has no evaluator yet.
+func (e *Evaluators) fresh(w http.ResponseWriter, r *http.Request) *runtime.Evaluator {
+	e.cacheHeaders(w.Header())
 	return e.build(w, r, e.runtime)
 }
 
@@ -204,7 +274,7 @@ func (e *Evaluators) visitor(w http.ResponseWriter, r *http.Request) string {
 		Path:     "/",
 		MaxAge:   int(e.visitorMaxAge / time.Second),
 		HttpOnly: true,
-		Secure:   e.secure(r),
+		Secure:   e.secure(r, e.visitorCookie),
 		SameSite: http.SameSiteLaxMode,
 	})
 	return id
@@ -226,9 +296,12 @@ func validVisitorID(v string) bool {
 	return true
 }
 
-// secure reports whether cookies set for r should be Secure.
-func (e *Evaluators) secure(r *http.Request) bool {
-	return r.TLS != nil || e.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+// secure reports whether the cookie name set for r should be Secure:
+// when r came over TLS, and always for a name that browsers keep only
+// when Secure (the __Secure- and __Host- prefixes of RFC 6265bis).
+func (e *Evaluators) secure(r *http.Request, name string) bool {
+	return r.TLS != nil || e.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") ||
+		strings.HasPrefix(name, "__Secure-") || strings.HasPrefix(name, "__Host-")
 }
 
 // Headers names the trusted headers [HeaderSubject] reads.
@@ -245,7 +318,8 @@ type Headers struct {
 //
 // Use it only behind a proxy that authenticates users, sets these headers
 // itself and strips them from clients' requests: otherwise anyone can send
-// X-User-Groups: employees and see what employees see.
+// X-User-Groups: employees and see what employees see. Name the headers
+// in [Options.Vary] too, so that responses list them in Vary.
 func HeaderSubject(h Headers) func(*http.Request) runtime.Subject {
 	id := http.CanonicalHeaderKey(cmpOr(h.ID, "X-User-ID"))
 	groups := http.CanonicalHeaderKey(cmpOr(h.Groups, "X-User-Groups"))

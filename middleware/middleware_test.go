@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -363,5 +364,159 @@ func TestSlogExposureDefaultLogger(t *testing.T) {
 	hook(context.Background(), runtime.Exposure{Flag: "search", Variant: "control", Subject: "7"})
 	if got := buf.String(); !strings.Contains(got, "flag exposure") || !strings.Contains(got, "flag=search") {
 		t.Errorf("default logger got %q, want the exposure", got)
+	}
+}
+
+// panicOf returns what f panics with, as a string, or "" if it returns.
+func panicOf(f func()) (msg string) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg = fmt.Sprint(v)
+			if msg == "" {
+				msg = "(empty panic)"
+			}
+		}
+	}()
+	f()
+	return ""
+}
+
+// TestNewChecksOptions: a nil set, or a cookie name the browser would
+// drop, is a programmer's error, reported when the middleware is built
+// (as http.ServeMux reports a bad pattern), not on every request.
+func TestNewChecksOptions(t *testing.T) {
+	secrets := [][]byte{secretNew}
+	visitor := func(name string) middleware.Options {
+		return middleware.Options{Anonymous: &middleware.AnonymousCookie{Name: name}}
+	}
+	tests := []struct {
+		name string
+		set  *runtime.Set
+		opts middleware.Options
+		want string // in the panic; "" means no panic
+	}{
+		{"zero options", flags.Set, middleware.Options{}, ""},
+		{"valid names", flags.Set, middleware.Options{
+			Anonymous: &middleware.AnonymousCookie{Name: "__Host-visitor"},
+			Overrides: middleware.Overrides{Secrets: secrets, Cookie: "ff.overrides"},
+		}, ""},
+		{"nil set", nil, middleware.Options{}, "nil flag set"},
+		{"override cookie with a space", flags.Set, middleware.Options{
+			Overrides: middleware.Overrides{Secrets: secrets, Cookie: "flag overrides"},
+		}, `Overrides.Cookie "flag overrides" is not a valid cookie name`},
+		{"override cookie with a space, overrides off", flags.Set, middleware.Options{
+			Overrides: middleware.Overrides{Cookie: "flag overrides"},
+		}, `Overrides.Cookie "flag overrides" is not a valid cookie name`},
+		{"visitor cookie with a semicolon", flags.Set, visitor("visitor;id"), `AnonymousCookie.Name "visitor;id" is not a valid cookie name`},
+		{"visitor cookie with an equals sign", flags.Set, visitor("visitor=id"), `AnonymousCookie.Name "visitor=id" is not a valid cookie name`},
+		{"visitor cookie not ASCII", flags.Set, visitor("visiteur_é"), `AnonymousCookie.Name "visiteur_é" is not a valid cookie name`},
+		{"one name for both cookies", flags.Set, middleware.Options{
+			Anonymous: &middleware.AnonymousCookie{Name: "flaggen_overrides"},
+			Overrides: middleware.Overrides{Secrets: secrets},
+		}, `AnonymousCookie.Name and Overrides.Cookie are both "flaggen_overrides"`},
+		{"Vary with a space", flags.Set, middleware.Options{Vary: []string{"X-User ID"}}, `Options.Vary: "X-User ID" is not a header field name`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, build := range []struct {
+				name string
+				f    func()
+			}{
+				{"New", func() { middleware.New(tt.set, tt.opts) }},
+				{"NewEvaluators", func() { middleware.NewEvaluators(tt.set, tt.opts) }},
+			} {
+				got := panicOf(build.f)
+				switch {
+				case tt.want == "" && got != "":
+					t.Errorf("%s: got panic %q, want none", build.name, got)
+				case tt.want != "" && !strings.Contains(got, tt.want):
+					t.Errorf("%s: got panic %q, want one saying %q", build.name, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestInstalledTwice: a request through the middleware twice (two
+// installs, or one Evaluators and the same set's New) gets one evaluator:
+// one visitor id, one Set-Cookie, one exposure per flag.
+func TestInstalledTwice(t *testing.T) {
+	var x exposures
+	opts := middleware.Options{
+		Subject:   middleware.HeaderSubject(middleware.Headers{}),
+		Anonymous: &middleware.AnonymousCookie{},
+		Exposure:  x.hook,
+	}
+	read := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range 2 {
+			flags.NewSearch(r.Context())
+		}
+		flagsHandler(w, r)
+	})
+	mw := middleware.New(flags.Set, opts)
+	tests := []struct {
+		name string
+		h    http.Handler
+	}{
+		{"one middleware twice", mw(mw(read))},
+		{"two middlewares", middleware.New(flags.Set, opts)(middleware.New(flags.Set, opts)(read))},
+		{"with a context wrapped between, read on both sides", mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			flags.NewSearch(r.Context())
+			mw(read).ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, "between")))
+		}))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, res := serve(t, tt.h, request("/"))
+			var ids []string
+			for _, c := range res.Cookies() {
+				if c.Name == "flaggen_visitor" {
+					ids = append(ids, c.Value)
+				}
+			}
+			if len(ids) != 1 || ids[0] != got.Subject {
+				t.Errorf("visitor cookies: got %q for subject %q, want one holding the subject", ids, got.Subject)
+			}
+			var searches []runtime.Exposure
+			for _, e := range x.take() {
+				if e.Flag == "search" {
+					searches = append(searches, e)
+				}
+			}
+			if len(searches) != 1 || searches[0].Subject != got.Subject || searches[0].Variant != got.Variant["search"] {
+				t.Errorf("search exposures: got %+v, want one for subject %q, variant %q", searches, got.Subject, got.Variant["search"])
+			}
+		})
+	}
+}
+
+// TestPrefixedCookieNames: browsers keep a cookie named __Secure-… or
+// __Host-… only if it is Secure, so such a cookie always is, even for a
+// request the middleware cannot tell came over TLS.
+func TestPrefixedCookieNames(t *testing.T) {
+	tests := []struct {
+		name       string
+		wantSecure bool
+	}{
+		{"visitor", false},
+		{"__Secure-visitor", true},
+		{"__Host-visitor", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			evs := middleware.NewEvaluators(flags.Set, middleware.Options{
+				Anonymous: &middleware.AnonymousCookie{Name: tt.name},
+				Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}, Cookie: tt.name + "_overrides"},
+			})
+			_, res := serve(t, evs.Handler(flagsHandler), request("/"))
+			if c := cookieNamed(res, tt.name); c == nil || c.Secure != tt.wantSecure {
+				t.Errorf("visitor cookie: got %v, want one with Secure=%v", c, tt.wantSecure)
+			}
+			rec := httptest.NewRecorder()
+			evs.Admin(middleware.AdminOptions{Authorize: staff}).ServeHTTP(rec, post("flag=search&variant=variant_b"))
+			if c := cookieNamed(rec.Result(), tt.name+"_overrides"); c == nil || c.Secure != tt.wantSecure {
+				t.Errorf("override cookie: got %v, want one with Secure=%v", c, tt.wantSecure)
+			}
+		})
 	}
 }

@@ -23,7 +23,9 @@ type Overrides struct {
 	// secrets are ignored; with no others, override cookies are ignored and
 	// cannot be set. Use at least 32 random bytes.
 	Secrets [][]byte
-	// Cookie is the cookie's name; "" means "flaggen_overrides".
+	// Cookie is the cookie's name; "" means "flaggen_overrides". It must
+	// be a valid cookie name (an RFC 6265 token), and the cookie is always
+	// Secure if it starts with __Secure- or __Host-, as browsers require.
 	Cookie string
 	// TTL is how long a cookie stays valid after it is set; 0 means 7 days.
 	TTL time.Duration
@@ -40,7 +42,11 @@ const OverrideHeader = "X-Flaggen-Override"
 const (
 	defaultOverrideCookie = "flaggen_overrides"
 	defaultOverrideTTL    = 7 * 24 * time.Hour
-	// maxCookieLen bounds what is parsed; browsers cap a cookie near 4 kB.
+	// maxCookieLen bounds an override cookie's name and value together:
+	// browsers keep no larger cookie (RFC 6265bis, section 5.7; each
+	// attribute value may take another 1024 bytes, which ours never
+	// approach). The endpoint sets no larger cookie; the middleware parses
+	// none.
 	maxCookieLen  = 4096
 	cookieVersion = "v1"
 )
@@ -93,11 +99,16 @@ func mac(secret []byte, name, payload string) []byte {
 	return m.Sum(nil)
 }
 
+// strictBase64 decodes what encodeOverrides encodes and nothing else: it
+// refuses an encoding whose unused trailing bits are set, so that a
+// signature has one spelling and cannot be altered and still verify.
+var strictBase64 = base64.RawURLEncoding.Strict()
+
 // decodeOverrides verifies a cookie value against secrets and returns its
 // pairs in key order. It checks size, form and signature before it parses
 // anything the signature covers.
 func decodeOverrides(secrets [][]byte, name, value string, now time.Time) ([]pair, error) {
-	if len(value) > maxCookieLen {
+	if len(name)+len(value) > maxCookieLen {
 		return nil, ErrOverrideTooLarge
 	}
 	cut := strings.LastIndexByte(value, '.')
@@ -105,7 +116,7 @@ func decodeOverrides(secrets [][]byte, name, value string, now time.Time) ([]pai
 		return nil, ErrOverrideMalformed
 	}
 	payload, sig := value[:cut], value[cut+1:]
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	got, err := strictBase64.DecodeString(sig)
 	if err != nil || len(got) != sha256.Size {
 		return nil, ErrOverrideMalformed
 	}
@@ -130,7 +141,7 @@ func decodeOverrides(secrets [][]byte, name, value string, now time.Time) ([]pai
 	if !now.Before(time.Unix(exp, 0)) {
 		return nil, ErrOverrideExpired
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[2])
+	raw, err := strictBase64.DecodeString(parts[2])
 	if err != nil {
 		return nil, ErrOverrideMalformed
 	}

@@ -1,7 +1,10 @@
 package middleware_test
 
 import (
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +20,15 @@ var (
 )
 
 const cookieName = "flaggen_overrides"
+
+// flipPadding changes the last character of sig, the unpadded base64url
+// of a 32-byte MAC, to the one that differs in its lowest bit: one of the
+// two bits no byte of the MAC uses, which lenient decoding ignores.
+func flipPadding(sig string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, sig[len(sig)-1])
+	return sig[:len(sig)-1] + string(alphabet[last^1])
+}
 
 // signed returns a valid override cookie header line.
 func signed(secret []byte, exp time.Time, kv ...string) string {
@@ -54,6 +66,7 @@ func TestOverrideSecurity(t *testing.T) {
 		{"quoted value", []string{`Cookie: a=1; ` + cookieName + `="` + valid + `"`}, false, "variant_b", "override", nil},
 		{"signed with a retired secret", []string{signed(secretRetired, future, "search", "variant_b")}, false, "control", "rollout", middleware.ErrOverrideSignature},
 		{"tampered signature", []string{"Cookie: " + cookieName + "=" + payload + "." + flip(sig, 0)}, false, "control", "rollout", middleware.ErrOverrideSignature},
+		{"signature's padding bits changed", []string{"Cookie: " + cookieName + "=" + payload + "." + flipPadding(sig)}, false, "control", "rollout", middleware.ErrOverrideMalformed},
 		{"tampered payload", []string{"Cookie: " + cookieName + "=" + otherPayload + "." + sig}, false, "control", "rollout", middleware.ErrOverrideSignature},
 		{"extended expiry", []string{"Cookie: " + cookieName + "=" + strings.Replace(payload, exp, "9999999999", 1) + "." + sig}, false, "control", "rollout", middleware.ErrOverrideSignature},
 		{"signed for another cookie name", []string{"Cookie: " + cookieName + "=" + middleware.SignOverrides(secretNew, "other", future, "search", "variant_b")}, false, "control", "rollout", middleware.ErrOverrideSignature},
@@ -170,4 +183,46 @@ func TestOverrideDefaultReporter(t *testing.T) {
 	if got.Reason["search"] == "override" {
 		t.Errorf("search: got reason override, want the garbage cookie ignored")
 	}
+}
+
+// TestOverrideCookieSize: browsers keep a cookie whose name and value
+// together take at most 4096 bytes (RFC 6265bis, section 5.7), so that is
+// what the endpoint may set and what the middleware reads.
+func TestOverrideCookieSize(t *testing.T) {
+	// A long cookie name leaves little room for the value: the overrides
+	// below take some 80 bytes.
+	long := strings.Repeat("n", 4050)
+	var log errorLog
+	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
+		Subject:   middleware.HeaderSubject(middleware.Headers{}),
+		Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}, Cookie: long},
+		Error:     log.report,
+	})
+
+	t.Run("read", func(t *testing.T) {
+		v := middleware.SignOverrides(secretNew, long, time.Now().Add(time.Hour), "search", "variant_b")
+		if n := len(long) + len(v); n <= 4096 || len(v) > 4096 {
+			t.Fatalf("cookie: name and value take %d bytes, value %d; want more than 4096 together, the value alone less", n, len(v))
+		}
+		got, _ := serve(t, evs.Handler(flagsHandler), request("/", "X-User-ID: 11", "Cookie: "+long+"="+v))
+		if got.Variant["search"] != "control" {
+			t.Errorf("search: got %s (%s), want control: the cookie is larger than a browser keeps", got.Variant["search"], got.Reason["search"])
+		}
+		if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], middleware.ErrOverrideTooLarge) {
+			t.Errorf("reported: got %v, want ErrOverrideTooLarge", errs)
+		}
+	})
+
+	t.Run("set", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		evs.Admin(middleware.AdminOptions{Authorize: staff}).ServeHTTP(rec, post("flag=search&variant=variant_b"))
+		var answer struct{ Error string }
+		json.Unmarshal(rec.Body.Bytes(), &answer)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(answer.Error, "4096") {
+			t.Errorf("POST: got status %d, error %q; want 400 saying the cookie would take more than 4096 bytes", rec.Code, answer.Error)
+		}
+		if c := rec.Result().Cookies(); len(c) != 0 {
+			t.Errorf("Set-Cookie: got %d cookies, want none", len(c))
+		}
+	})
 }

@@ -22,8 +22,10 @@
 // gets a visitor id kept in the flaggen_visitor cookie. Only the groups
 // employees and developers may use /_flags/, which trusts X-User-Groups
 // as well: never expose the server without such a proxy in front.
-// Exposures and ignored overrides are logged to standard error; answers
-// carry Cache-Control: no-store, since they depend on the caller.
+// Exposures and ignored overrides are logged to standard error. Answers
+// depend on the caller, and the middleware says so on every one
+// (Cache-Control: private, no-cache and Vary: Cookie, X-User-Groups,
+// X-User-Id), so that no shared cache hands one user's variant to another.
 //
 // The ginflags middleware runs for every route, /_flags/ included: the
 // endpoint keeps the subject, and so the visitor id, that the middleware
@@ -61,7 +63,7 @@ func main() {
 func newRouter(s *app.Server) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(gin.Recovery(), ginflags.FromEvaluators(s.Evaluators), noStore)
+	r.Use(gin.Recovery(), ginflags.FromEvaluators(s.Evaluators))
 
 	// The endpoint may sit behind the middleware, as here, or beside it:
 	// either way it builds the caller's evaluator from the same Evaluators.
@@ -89,10 +91,4 @@ func newRouter(s *app.Server) *gin.Engine {
 		c.Data(http.StatusOK, "text/html; charset=utf-8", page.Bytes())
 	})
 	return r
-}
-
-// noStore keeps shared caches from keeping answers, which differ by user
-// and by cookie.
-func noStore(c *gin.Context) {
-	c.Header("Cache-Control", "no-store")
 }

@@ -203,8 +203,12 @@ func TestRoutes(t *testing.T) {
 			if !strings.Contains(string(body), tt.want) {
 				t.Errorf("GET %s: got %s, want it to contain %s", tt.path, body, tt.want)
 			}
-			if got := resp.Header.Get("Cache-Control"); got != "no-store" {
-				t.Errorf("GET %s: got Cache-Control %q, want no-store", tt.path, got)
+			// The middleware keeps every answer out of shared caches.
+			if got, want := resp.Header.Values("Cache-Control"), "private, no-cache"; len(got) != 1 || got[0] != want {
+				t.Errorf("GET %s: got Cache-Control %q, want %q", tt.path, got, want)
+			}
+			if got, want := resp.Header.Values("Vary"), "Cookie, X-User-Groups, X-User-Id"; len(got) != 1 || got[0] != want {
+				t.Errorf("GET %s: got Vary %q, want %q", tt.path, got, want)
 			}
 			wantType := "application/json"
 			if tt.path == "/feature" {

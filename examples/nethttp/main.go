@@ -24,8 +24,10 @@
 //     middleware, and keeps the subject (and visitor id) the middleware
 //     found.
 //
-// Flag-dependent answers differ by user and by cookie, so every one is
-// sent with Cache-Control: no-store.
+// Flag-dependent answers differ by user and by cookie, and the middleware
+// says so on every one: Cache-Control: private, no-cache and Vary: Cookie,
+// X-User-Groups, X-User-Id, so that no shared cache hands one user's
+// variant to another.
 //
 // Everything but the routes is shared with the gin example, in
 // examples/internal/app: the settings, the middleware's options, the
@@ -121,7 +123,6 @@ func newHandler(s *app.Server) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
 		w.Write(buf.Bytes())
 	})
 	// The endpoint may sit behind the middleware, as here, or beside it:
@@ -130,8 +131,8 @@ func newHandler(s *app.Server) http.Handler {
 	return s.Evaluators.Handler(mux)
 }
 
-// writeJSON writes v as the JSON response. Flag-dependent answers differ
-// by user and by cookie, so shared caches must not keep them.
+// writeJSON writes v as the JSON response. The middleware has marked it
+// private already: it depends on the caller's flags.
 func writeJSON(w http.ResponseWriter, log *slog.Logger, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -140,6 +141,5 @@ func writeJSON(w http.ResponseWriter, log *slog.Logger, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
 	w.Write(append(b, '\n'))
 }

@@ -157,8 +157,12 @@ func TestRoutesByUser(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := newBrowser(t, h).get(tt.path, tt.header)
-			if got := resp.Header.Get("Cache-Control"); got != "no-store" {
-				t.Errorf("Cache-Control: got %q, want no-store", got)
+			// The middleware keeps every answer out of shared caches.
+			if got, want := resp.Header.Values("Cache-Control"), "private, no-cache"; len(got) != 1 || got[0] != want {
+				t.Errorf("Cache-Control: got %q, want %q", got, want)
+			}
+			if got, want := resp.Header.Values("Vary"), "Cookie, X-User-Groups, X-User-Id"; len(got) != 1 || got[0] != want {
+				t.Errorf("Vary: got %q, want %q", got, want)
 			}
 			if tt.wantHTML != "" {
 				body, _ := io.ReadAll(resp.Body)

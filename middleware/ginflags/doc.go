@@ -8,6 +8,7 @@
 //	r := gin.New()
 //	r.Use(ginflags.New(flags.Set, middleware.Options{
 //		Subject:   middleware.HeaderSubject(middleware.Headers{}),
+//		Vary:      []string{"X-User-ID", "X-User-Groups"}, // what Subject reads
 //		Anonymous: &middleware.AnonymousCookie{},
 //		Exposure:  middleware.SlogExposure(nil),
 //	}))
@@ -35,6 +36,29 @@
 // reported, once per request whichever way it is asked. Middleware that
 // runs later and wraps c.Request's context (tracing, for instance) keeps
 // the evaluator reachable: the runtime looks through wrapping contexts.
+//
+// # Caching
+//
+// Like package middleware's, this middleware marks each response
+// Cache-Control: private, no-cache with a Vary line for the request
+// headers that choose its variants, before the handlers run, so that no
+// shared cache hands one user's variant to another; see "Caching" in
+// package [middleware]. A handler's c.Header("Cache-Control", …) replaces
+// that line. A handler whose response reads no flag undoes both with
+// [middleware.Evaluators.Shareable] (build the middleware with
+// [FromEvaluators] to have the Evaluators at hand):
+//
+//	evs := middleware.NewEvaluators(flags.Set, opts)
+//	r.Use(ginflags.FromEvaluators(evs))
+//	r.GET("/about", func(c *gin.Context) {
+//		evs.Shareable(c.Writer)
+//		c.Header("Cache-Control", "public, max-age=3600")
+//		c.String(http.StatusOK, "about us")
+//	})
+//
+// A request that has been through flaggen's middleware already (net/http's
+// in front of the engine, or this one twice) keeps its evaluator and the
+// headers it was given.
 //
 // # The override endpoint
 //

@@ -8,8 +8,10 @@ import (
 )
 
 // New returns gin middleware that gives each request its evaluator for
-// set, as [middleware.New] does for net/http. After it, handlers call the
-// generated accessors with c.Request.Context() or with c itself.
+// set, as [middleware.New] does for net/http, and its response the same
+// caching headers. After it, handlers call the generated accessors with
+// c.Request.Context() or with c itself. It panics as
+// [middleware.NewEvaluators] does (a nil set, an invalid cookie name).
 func New(set *runtime.Set, opts middleware.Options) gin.HandlerFunc {
 	return FromEvaluators(middleware.NewEvaluators(set, opts))
 }
@@ -17,17 +19,24 @@ func New(set *runtime.Set, opts middleware.Options) gin.HandlerFunc {
 // FromEvaluators returns gin middleware that gives each request the
 // evaluator e builds for it. Use it instead of [New] to share one
 // [middleware.Evaluators] between the middleware and the override
-// endpoint ([middleware.Evaluators.Admin]).
+// endpoint ([middleware.Evaluators.Admin]), or to call
+// [middleware.Evaluators.Shareable] from handlers.
 func FromEvaluators(e *middleware.Evaluators) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ev := e.For(c.Writer, c.Request)
-		// The evaluator is a context.Context wrapping the request's: it
-		// becomes the request's context, which c.Request.Context() returns
-		// and, with engine.ContextWithFallback, c.Value consults.
-		c.Request = c.Request.WithContext(ev)
-		// Without ContextWithFallback, c.Value answers only string keys,
-		// from c.Keys; the runtime looks there under EvaluatorKey.
-		c.Set(runtime.EvaluatorKey, ev)
+		// A request that has been through flaggen's middleware already
+		// (net/http's in front of the engine, or this one twice) keeps its
+		// evaluator: Request returns it unchanged.
+		if r := e.Request(c.Writer, c.Request); r != c.Request {
+			// The evaluator is a context.Context wrapping the request's:
+			// it becomes the request's context, which c.Request.Context()
+			// returns and, with engine.ContextWithFallback, c.Value
+			// consults.
+			c.Request = r
+			// Without ContextWithFallback, c.Value answers only string
+			// keys, from c.Keys; the runtime looks there under
+			// EvaluatorKey.
+			c.Set(runtime.EvaluatorKey, r.Context())
+		}
 		c.Next()
 	}
 }

@@ -2,9 +2,11 @@ package ginflags_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -261,5 +263,136 @@ func TestNoMiddleware(t *testing.T) {
 		if want := (seen{feature: "NOT_VISIBLE", search: "control"}); got != want {
 			t.Errorf("fallback=%v: got %v, want %v", fallback, got, want)
 		}
+	}
+}
+
+// TestInstalledTwice: a request through the flags middleware twice —
+// ginflags twice, or net/http's middleware in front of a gin engine that
+// uses ginflags — gets one evaluator: one visitor id, one Set-Cookie and
+// one exposure per flag, whatever each layer reads.
+func TestInstalledTwice(t *testing.T) {
+	var mu sync.Mutex
+	var searches []runtime.Exposure
+	opts := headerOptions()
+	opts.Anonymous = &middleware.AnonymousCookie{}
+	opts.Exposure = func(_ context.Context, e runtime.Exposure) {
+		mu.Lock()
+		defer mu.Unlock()
+		if e.Flag == "search" {
+			searches = append(searches, e)
+		}
+	}
+	// readSearch reads the search flag in a middleware of its own, before
+	// the next one runs.
+	readSearch := func(c *gin.Context) {
+		flags.NewSearch(c.Request.Context())
+		c.Next()
+	}
+	var subject string
+	newEngine := func(mw ...gin.HandlerFunc) *gin.Engine {
+		r := gin.New()
+		r.Use(mw...)
+		r.GET("/", func(c *gin.Context) {
+			flags.NewSearch(c)
+			subject = flags.Set.FromContext(c.Request.Context()).Subject().ID
+		})
+		return r
+	}
+	mw := ginflags.New(flags.Set, opts)
+	tests := []struct {
+		name string
+		h    http.Handler
+	}{
+		{"ginflags twice", newEngine(mw, readSearch, mw)},
+		{"two ginflags", newEngine(ginflags.New(flags.Set, opts), readSearch, ginflags.New(flags.Set, opts))},
+		{"net/http middleware in front", middleware.New(flags.Set, opts)(newEngine(readSearch, mw))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			searches, subject = nil, ""
+			w := httptest.NewRecorder()
+			tt.h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+			var ids []string
+			for _, c := range w.Result().Cookies() {
+				if c.Name == "flaggen_visitor" {
+					ids = append(ids, c.Value)
+				}
+			}
+			if len(ids) != 1 || ids[0] != subject {
+				t.Errorf("visitor cookies: got %q for subject %q, want one holding the subject", ids, subject)
+			}
+			if len(searches) != 1 || searches[0].Subject != subject {
+				t.Errorf("search exposures: got %+v, want one for subject %q", searches, subject)
+			}
+		})
+	}
+}
+
+// TestNewNilSet: a nil set is refused when the middleware is built.
+func TestNewNilSet(t *testing.T) {
+	defer func() {
+		if v := recover(); v == nil || !strings.Contains(fmt.Sprint(v), "nil flag set") {
+			t.Errorf("ginflags.New(nil, …): got panic %v, want one saying nil flag set", v)
+		}
+	}()
+	ginflags.New(nil, middleware.Options{})
+}
+
+// TestCacheHeaders: responses served through ginflags carry the caching
+// headers of package middleware, which a handler can replace or, for a
+// response that reads no flag, undo.
+func TestCacheHeaders(t *testing.T) {
+	opts := headerOptions()
+	opts.Vary = []string{"X-User-ID"}
+	opts.Anonymous = &middleware.AnonymousCookie{}
+	evs := middleware.NewEvaluators(flags.Set, opts)
+	r := gin.New()
+	r.Use(ginflags.FromEvaluators(evs))
+	r.GET("/search", func(c *gin.Context) {
+		c.String(http.StatusOK, flags.NewSearch(c).String())
+	})
+	r.GET("/own", func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		c.String(http.StatusOK, flags.NewSearch(c).String())
+	})
+	r.GET("/static", func(c *gin.Context) {
+		evs.Shareable(c.Writer)
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.String(http.StatusOK, "the same for everyone")
+	})
+	const private, vary = "private, no-cache", "Cookie, X-User-Id"
+	tests := []struct {
+		name         string
+		h            http.Handler
+		path         string
+		status       int
+		cacheControl string
+		vary         string // "" means none
+	}{
+		{"reads a flag", r, "/search", 200, private, vary},
+		{"sets its own Cache-Control", r, "/own", 200, "no-store", vary},
+		{"Shareable", r, "/static", 200, "public, max-age=3600", ""},
+		{"no route", r, "/nowhere", 404, private, vary},
+		{"net/http middleware in front", evs.Handler(r), "/search", 200, private, vary},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			tt.h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			res := w.Result()
+			if res.StatusCode != tt.status {
+				t.Errorf("status: got %d, want %d", res.StatusCode, tt.status)
+			}
+			if got := res.Header.Values("Cache-Control"); len(got) != 1 || got[0] != tt.cacheControl {
+				t.Errorf("Cache-Control: got %q, want %q", got, tt.cacheControl)
+			}
+			var want []string
+			if tt.vary != "" {
+				want = []string{tt.vary}
+			}
+			if got := res.Header.Values("Vary"); !slices.Equal(got, want) {
+				t.Errorf("Vary: got %q, want %q", got, want)
+			}
+		})
 	}
 }

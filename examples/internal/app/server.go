@@ -96,7 +96,9 @@ func NewServer(cfg Config) *Server {
 	// One Evaluators serves both the middleware and the override endpoint,
 	// so that both see the same subject, cookies and secrets.
 	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
-		Subject:   subject,
+		Subject: subject,
+		// The headers subject reads: every answer lists them in Vary.
+		Vary:      []string{"X-User-ID", "X-User-Groups"},
 		Anonymous: &middleware.AnonymousCookie{},
 		Overrides: middleware.Overrides{
 			Secrets: [][]byte{signingSecret(cfg.Secret, log)},
