@@ -78,8 +78,9 @@ type Evaluators struct {
 	visitorMaxAge  time.Duration
 	// cacheControl and vary are the header lines that keep responses out
 	// of shared caches (see cacheHeaders); vary is nil when no request
-	// header chooses the variants. Every response shares them: they have
-	// len == cap, so that Header.Add copies rather than writes into them.
+	// header chooses the variants. Every response shares them, as rs/cors
+	// shares its Vary: Origin: they have len == cap, so that Header.Add
+	// copies rather than writes into them, and no allocation is made.
 	cacheControl []string
 	vary         []string
 }
