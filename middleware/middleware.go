@@ -297,9 +297,10 @@ func validVisitorID(v string) bool {
 	return true
 }
 
-// secure reports whether the cookie name set for r should be Secure:
-// when r came over TLS, and always for a name that browsers keep only
-// when Secure (the __Secure- and __Host- prefixes of RFC 6265bis).
+// secure reports whether a cookie called name, set in answer to r, should
+// be Secure: when r came over TLS, and always when browsers keep a cookie
+// of that name only if it is Secure (the __Secure- and __Host- prefixes
+// of RFC 6265bis).
 func (e *Evaluators) secure(r *http.Request, name string) bool {
 	return r.TLS != nil || e.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") ||
 		strings.HasPrefix(name, "__Secure-") || strings.HasPrefix(name, "__Host-")
