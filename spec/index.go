@@ -1,10 +1,10 @@
 package spec
 
 import (
+	"bytes"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // This file builds an index from TOML key paths to the places in the source
@@ -22,19 +22,37 @@ import (
 //	[[flags.search.rules]]  → flags, search, rules, 0   (then 1, 2, …)
 //	variants = ["a", "b"]   → variants, 0  and  variants, 1
 //	when = [{ op = "in" }]  → when, 0, op
+//
+// The scanner costs time in proportion to the document and allocates
+// little: segments are substrings of the document's text.
 
 // maxIndexDepth bounds the nesting of arrays and inline tables the scanner
-// follows, so that hostile input cannot exhaust the stack. Real files never
-// come near it; deeper input is treated as malformed.
+// follows, so that hostile input cannot exhaust the stack. [Limits] keeps
+// input far shallower before it gets here; deeper input is treated as
+// malformed.
 const maxIndexDepth = 1000
 
 // index maps the key paths of a TOML document to where they are written.
 // The zero of its methods' results (and a nil *index) mean "not written".
+//
+// It is a tree: each entry is found from its parent's by its segment, and
+// lists its children in a chain. Segments are substrings of the document's
+// text, so that indexing a key allocates nothing of its own.
 type index struct {
 	filename string
 	// lines holds the byte offset at which each line starts; lines[0] is 0.
 	lines   []int
-	entries map[string]*indexEntry // by pathKey
+	root    *indexEntry
+	entries map[indexStep]*indexEntry
+	// free is where new entries come from, so that they are allocated in
+	// blocks rather than one by one.
+	free []indexEntry
+}
+
+// indexStep leads from an entry to one of its children.
+type indexStep struct {
+	parent *indexEntry
+	seg    string
 }
 
 // indexEntry is one indexed path: a key, a table or an array element.
@@ -50,26 +68,31 @@ type indexEntry struct {
 	// aot counts the [[header]] elements of an array of tables; zero for
 	// anything else.
 	aot int
-	// children are the direct child segments, in first-written order.
-	children []string
+	seg string // the last segment of the entry's path
+	// first and last are the first and last child, in first-written order;
+	// next is the entry's next sibling.
+	first, last, next *indexEntry
 }
 
-// buildIndex scans src, which BurntSushi/toml has already parsed without
-// error, and indexes every key, table and array element in it. It never
-// panics and always terminates: on malformed input it stops at the first
-// thing it does not understand and returns what it has indexed so far.
-func buildIndex(filename string, src []byte) *index {
+// newIndex scans src, which BurntSushi/toml has already parsed without
+// error, and indexes every key, table and array element in it; str is src
+// as a string, which key segments are taken from. It never panics and
+// always terminates: on malformed input it stops at the first thing it
+// does not understand and returns what it has indexed so far.
+func newIndex(filename string, src []byte, str string) *index {
 	ix := &index{
 		filename: filename,
-		lines:    []int{0},
-		entries:  map[string]*indexEntry{"": {}}, // the root table
+		lines:    make([]int, 1, 1+bytes.Count(src, []byte{'\n'})),
+		// About one path is written every 24 bytes of a flags.toml.
+		entries: make(map[indexStep]*indexEntry, len(src)/24),
 	}
 	for i, c := range src {
 		if c == '\n' {
 			ix.lines = append(ix.lines, i+1)
 		}
 	}
-	s := &indexScanner{src: src, ix: ix}
+	ix.root = ix.newEntry()
+	s := &indexScanner{cursor: cursor{src: src}, str: str, ix: ix, table: ix.root}
 	// Skip a byte order mark as the decoder does. Columns on line 1 still
 	// count the mark's bytes.
 	s.p = bomLen(src)
@@ -107,17 +130,31 @@ func (ix *index) value(path ...string) (Pos, bool) {
 // listed as "0", "1", …. The result is a fresh slice.
 func (ix *index) children(path ...string) []string {
 	e := ix.lookup(path)
-	if e == nil || len(e.children) == 0 {
+	if e == nil || e.first == nil {
 		return nil
 	}
-	return append([]string(nil), e.children...)
+	n := 0
+	for c := e.first; c != nil; c = c.next {
+		n++
+	}
+	segs := make([]string, 0, n)
+	for c := e.first; c != nil; c = c.next {
+		segs = append(segs, c.seg)
+	}
+	return segs
 }
 
 func (ix *index) lookup(path []string) *indexEntry {
 	if ix == nil {
 		return nil
 	}
-	return ix.entries[pathKey(path)]
+	e := ix.root
+	for _, seg := range path {
+		if e = ix.entries[indexStep{e, seg}]; e == nil {
+			return nil
+		}
+	}
+	return e
 }
 
 // pos converts a byte offset into a position.
@@ -127,45 +164,36 @@ func (ix *index) pos(off int) Pos {
 	return Pos{Filename: ix.filename, Line: line, Col: off - ix.lines[line-1] + 1}
 }
 
-// add records path with the given offsets and returns its entry. Parents
-// not yet indexed are added as implicit tables at the same offsets. A path
-// already indexed keeps its first offsets, unless it was implicit and this
-// is an explicit definition.
-func (ix *index) add(path []string, key, val int, implicit bool) *indexEntry {
-	k := pathKey(path)
-	if e := ix.entries[k]; e != nil {
+func (ix *index) newEntry() *indexEntry {
+	if len(ix.free) == 0 {
+		ix.free = make([]indexEntry, 256)
+	}
+	e := &ix.free[0]
+	ix.free = ix.free[1:]
+	return e
+}
+
+// add records the child seg of parent with the given offsets and returns
+// its entry. A path already indexed keeps its first offsets, unless it was
+// implicit and this is an explicit definition.
+func (ix *index) add(parent *indexEntry, seg string, key, val int, implicit bool) *indexEntry {
+	step := indexStep{parent, seg}
+	if e := ix.entries[step]; e != nil {
 		if e.implicit && !implicit {
 			e.key, e.val, e.implicit = key, val, false
 		}
 		return e
 	}
-	parent := ix.lookup(path[:len(path)-1])
-	if parent == nil {
-		parent = ix.add(path[:len(path)-1], key, val, true)
+	e := ix.newEntry()
+	e.key, e.val, e.implicit, e.seg = key, val, implicit, seg
+	if parent.last == nil {
+		parent.first = e
+	} else {
+		parent.last.next = e
 	}
-	parent.children = append(parent.children, path[len(path)-1])
-	e := &indexEntry{key: key, val: val, implicit: implicit}
-	ix.entries[k] = e
+	parent.last = e
+	ix.entries[step] = e
 	return e
-}
-
-// pathKey encodes a path as a map key. Each segment is length-prefixed, so
-// no choice of segment text can make two paths collide.
-func pathKey(path []string) string {
-	var b strings.Builder
-	for _, seg := range path {
-		b.WriteString(strconv.Itoa(len(seg)))
-		b.WriteByte(':')
-		b.WriteString(seg)
-	}
-	return b.String()
-}
-
-// join returns a new slice holding path followed by segs, so that paths
-// stored or passed on never share a backing array.
-func joinPath(path []string, segs ...string) []string {
-	out := make([]string, 0, len(path)+len(segs))
-	return append(append(out, path...), segs...)
 }
 
 // indexScanner walks the source once, adding to ix as it goes. Every
@@ -173,38 +201,16 @@ func joinPath(path []string, segs ...string) []string {
 // there; the caller then gives up. Each loop either consumes at least one
 // byte per iteration or returns, so scanning always terminates.
 type indexScanner struct {
-	src   []byte
-	p     int // offset of the next unread byte
-	depth int // current nesting of arrays and inline tables
+	cursor
+	str   string // src as a string
+	depth int    // current nesting of arrays and inline tables
 	ix    *index
-}
-
-// at returns the byte at offset i, or 0 past the end. Callers never treat
-// 0 as meaningful, so a NUL in the input is simply not matched.
-func (s *indexScanner) at(i int) byte {
-	if i < len(s.src) {
-		return s.src[i]
-	}
-	return 0
-}
-
-func (s *indexScanner) eof() bool { return s.p >= len(s.src) }
-
-// skipSpace skips spaces and tabs.
-func (s *indexScanner) skipSpace() {
-	for !s.eof() && (s.src[s.p] == ' ' || s.src[s.p] == '\t') {
-		s.p++
-	}
-}
-
-// skipComment skips a comment up to, not including, its end of line.
-func (s *indexScanner) skipComment() {
-	if s.at(s.p) != '#' {
-		return
-	}
-	for !s.eof() && s.src[s.p] != '\n' {
-		s.p++
-	}
+	// table is the table that top-level key/value pairs go into.
+	table *indexEntry
+	// segs and offs are the segments of the last key read and their
+	// offsets, reused from key to key.
+	segs []string
+	offs []int
 }
 
 // skipBlank skips whitespace, newlines (LF or CRLF) and comments.
@@ -231,7 +237,6 @@ func (s *indexScanner) endOfLine() bool {
 // document scans the whole file: headers and key/value pairs, each on its
 // own line.
 func (s *indexScanner) document() {
-	var table []string // path of the table that key/value pairs go into
 	for {
 		s.skipBlank()
 		if s.eof() {
@@ -245,8 +250,7 @@ func (s *indexScanner) document() {
 				s.p++
 			}
 			s.skipSpace()
-			segs, _, ok := s.key()
-			if !ok {
+			if !s.key() {
 				return
 			}
 			s.skipSpace()
@@ -257,12 +261,9 @@ func (s *indexScanner) document() {
 			if aot {
 				s.p++
 			}
-			table = s.header(segs, start, aot)
-		} else {
-			segs, offs, ok := s.key()
-			if !ok || !s.keyval(table, segs, offs) {
-				return
-			}
+			s.header(start, aot)
+		} else if !s.key() || !s.keyval(s.table) {
+			return
 		}
 		if !s.endOfLine() {
 			return
@@ -271,71 +272,72 @@ func (s *indexScanner) document() {
 }
 
 // header indexes a [table] or [[array of tables]] header written at start
-// with key segments segs, and returns the path of the table that the
-// following key/value pairs belong to.
-func (s *indexScanner) header(segs []string, start int, aot bool) []string {
+// with the key segments just read, and makes the table that the following
+// key/value pairs belong to the current one.
+func (s *indexScanner) header(start int, aot bool) {
 	// A header names arrays of tables without their indices: [[a.b]] then
 	// [[a.b.c]] means c inside the last element of a.b so far. Resolve
-	// every segment but the last to that element.
-	var path []string
-	for i, seg := range segs {
-		path = joinPath(path, seg)
-		if i == len(segs)-1 {
-			break
-		}
-		if e := s.ix.lookup(path); e != nil && e.aot > 0 {
-			path = joinPath(path, strconv.Itoa(e.aot-1))
+	// every segment but the last to that element. Tables not yet indexed
+	// are implied by the header, at its position.
+	e := s.ix.root
+	last := len(s.segs) - 1
+	for _, seg := range s.segs[:last] {
+		e = s.ix.add(e, seg, start, start, true)
+		if e.aot > 0 {
+			e = s.ix.add(e, strconv.Itoa(e.aot-1), start, start, true)
 		}
 	}
-	e := s.ix.add(path, start, start, false)
-	if !aot {
-		return path
+	e = s.ix.add(e, s.segs[last], start, start, false)
+	if aot {
+		elem := strconv.Itoa(e.aot)
+		e.array = true
+		e.aot++
+		e = s.ix.add(e, elem, start, start, false)
 	}
-	elem := joinPath(path, strconv.Itoa(e.aot))
-	e.array = true
-	e.aot++
-	s.ix.add(elem, start, start, false)
-	return elem
+	s.table = e
 }
 
-// key scans a possibly dotted key, returning its unquoted segments and the
-// offset of each. It stops before the whitespace following the key.
-func (s *indexScanner) key() (segs []string, offs []int, ok bool) {
+// key scans a possibly dotted key into s.segs, its unquoted segments, and
+// s.offs, the offset of each. It stops before the whitespace following the
+// key.
+func (s *indexScanner) key() bool {
+	s.segs, s.offs = s.segs[:0], s.offs[:0]
 	for {
 		s.skipSpace()
 		start := s.p
 		var seg string
 		switch s.at(s.p) {
-		case '"':
-			if seg, ok = s.basicString(); !ok {
-				return nil, nil, false
+		case '"', '\'':
+			escaped, ok := s.skipString()
+			if !ok {
+				return false
 			}
-		case '\'':
-			if seg, ok = s.literalString(); !ok {
-				return nil, nil, false
+			seg = s.str[start+1 : s.p-1]
+			if escaped {
+				seg = unescape(seg)
 			}
 		default:
 			for !s.eof() && isBareKeyChar(s.src[s.p]) {
 				s.p++
 			}
 			if s.p == start {
-				return nil, nil, false
+				return false
 			}
-			seg = string(s.src[start:s.p])
+			seg = s.str[start:s.p]
 		}
-		segs = append(segs, seg)
-		offs = append(offs, start)
+		s.segs = append(s.segs, seg)
+		s.offs = append(s.offs, start)
 		s.skipSpace()
 		if s.at(s.p) != '.' {
-			return segs, offs, true
+			return true
 		}
 		s.p++
 	}
 }
 
-// keyval scans "= value" after a key with segments segs at offsets offs,
-// indexing it relative to the table at base.
-func (s *indexScanner) keyval(base, segs []string, offs []int) bool {
+// keyval scans "= value" after the key just read, indexing it relative to
+// the table t.
+func (s *indexScanner) keyval(t *indexEntry) bool {
 	s.skipSpace()
 	if s.at(s.p) != '=' {
 		return false
@@ -344,22 +346,20 @@ func (s *indexScanner) keyval(base, segs []string, offs []int) bool {
 	s.skipSpace()
 	// Every segment of a dotted key is a table (implicit parents) but the
 	// last; each is positioned at its own segment.
-	path := base
-	for i, seg := range segs[:len(segs)-1] {
-		path = joinPath(path, seg)
-		s.ix.add(path, offs[i], offs[i], true)
+	last := len(s.segs) - 1
+	for i, seg := range s.segs[:last] {
+		t = s.ix.add(t, seg, s.offs[i], s.offs[i], true)
 	}
-	path = joinPath(path, segs[len(segs)-1])
-	s.ix.add(path, offs[len(offs)-1], s.p, false)
-	return s.value(path)
+	return s.value(s.ix.add(t, s.segs[last], s.offs[last], s.p, false))
 }
 
-// value scans the value at path, indexing what is inside arrays and
-// inline tables. It consumes at least one byte or returns false.
-func (s *indexScanner) value(path []string) bool {
+// value scans the value of e, indexing what is inside arrays and inline
+// tables. It consumes at least one byte or returns false.
+func (s *indexScanner) value(e *indexEntry) bool {
 	switch s.at(s.p) {
 	case '"', '\'':
-		return s.skipString()
+		_, ok := s.skipString()
+		return ok
 	case '[', '{':
 		if s.depth >= maxIndexDepth {
 			return false
@@ -367,22 +367,19 @@ func (s *indexScanner) value(path []string) bool {
 		s.depth++
 		defer func() { s.depth-- }()
 		if s.src[s.p] == '[' {
-			return s.array(path)
+			return s.array(e)
 		}
-		return s.inlineTable(path)
+		return s.inlineTable(e)
 	}
 	return s.bareValue()
 }
 
-// array scans an inline array, indexing its elements as path, "0", ….
-// Newlines and comments may appear between elements, and a trailing comma
-// before ']' is allowed.
-func (s *indexScanner) array(path []string) bool {
+// array scans an inline array, indexing its elements as children "0", "1",
+// … of e. Newlines and comments may appear between elements, and a
+// trailing comma before ']' is allowed.
+func (s *indexScanner) array(e *indexEntry) bool {
 	s.p++ // '['
-	// The caller has indexed path already; the check only guards the nil.
-	if e := s.ix.lookup(path); e != nil {
-		e.array = true
-	}
+	e.array = true
 	for i := 0; ; i++ {
 		s.skipBlank()
 		if s.at(s.p) == ']' {
@@ -392,9 +389,7 @@ func (s *indexScanner) array(path []string) bool {
 		if s.eof() {
 			return false
 		}
-		elem := joinPath(path, strconv.Itoa(i))
-		s.ix.add(elem, s.p, s.p, false)
-		if !s.value(elem) {
+		if !s.value(s.ix.add(e, strconv.Itoa(i), s.p, s.p, false)) {
 			return false
 		}
 		s.skipBlank()
@@ -410,9 +405,9 @@ func (s *indexScanner) array(path []string) bool {
 	}
 }
 
-// inlineTable scans { k = v, … }, indexing its keys under path. Newlines,
+// inlineTable scans { k = v, … }, indexing its keys under e. Newlines,
 // comments and a trailing comma are accepted as TOML 1.1 allows.
-func (s *indexScanner) inlineTable(path []string) bool {
+func (s *indexScanner) inlineTable(e *indexEntry) bool {
 	s.p++ // '{'
 	for {
 		s.skipBlank()
@@ -420,8 +415,7 @@ func (s *indexScanner) inlineTable(path []string) bool {
 			s.p++
 			return true
 		}
-		segs, offs, ok := s.key()
-		if !ok || !s.keyval(path, segs, offs) {
+		if !s.key() || !s.keyval(e) {
 			return false
 		}
 		s.skipBlank()
@@ -464,136 +458,59 @@ func (s *indexScanner) skipBare() {
 	}
 }
 
-// skipString skips a string value in any of the four forms.
-func (s *indexScanner) skipString() bool {
-	q := s.src[s.p]
-	if s.at(s.p+1) == q && s.at(s.p+2) == q {
-		return s.skipMultiline(q)
-	}
-	var ok bool
-	if q == '"' {
-		_, ok = s.basicString()
-	} else {
-		_, ok = s.literalString()
-	}
-	return ok
-}
-
-// skipMultiline skips a multi-line string, newlines included: basic when q
-// is a double quote, literal when q is a single quote. Up to two quotes may
-// come right before the closing three, so a run of three or more quotes
-// ends the string after the whole run. In a basic string a backslash
-// escapes the next byte.
-func (s *indexScanner) skipMultiline(q byte) bool {
-	s.p += 3
-	for !s.eof() {
-		switch c := s.src[s.p]; {
-		case c == '\\' && q == '"':
-			s.p = min(s.p+2, len(s.src))
-		case c == q:
-			n := 0
-			for s.at(s.p) == q {
-				s.p++
-				n++
-			}
-			if n >= 3 {
-				return true
-			}
-		default:
-			s.p++
-		}
-	}
-	return false
-}
-
-// basicString scans a one-line "…" string and returns its unescaped text.
+// unescape returns the text of the body of a one-line basic string.
 // Unknown or truncated escapes are kept as written rather than rejected:
 // the input is known to be valid, and the result only matters for keys.
-func (s *indexScanner) basicString() (string, bool) {
-	s.p++ // '"'
-	var b []byte
-	for !s.eof() {
-		c := s.src[s.p]
-		switch c {
-		case '"':
-			s.p++
-			return string(b), true
-		case '\n':
-			return "", false
-		case '\\':
-			b = s.escape(b)
-		default:
-			b = append(b, c)
-			s.p++
+func unescape(body string) string {
+	var b strings.Builder
+	for i := 0; i < len(body); {
+		c := body[i]
+		i++
+		if c != '\\' || i == len(body) {
+			b.WriteByte(c)
+			continue
 		}
-	}
-	return "", false
-}
-
-// escape appends the meaning of the escape sequence at s.p to b and moves
-// past it, consuming at least one byte.
-func (s *indexScanner) escape(b []byte) []byte {
-	s.p++ // '\\'
-	if s.eof() {
-		return append(b, '\\')
-	}
-	c := s.src[s.p]
-	s.p++
-	switch c {
-	case 'b':
-		return append(b, '\b')
-	case 't':
-		return append(b, '\t')
-	case 'n':
-		return append(b, '\n')
-	case 'f':
-		return append(b, '\f')
-	case 'r':
-		return append(b, '\r')
-	case 'e': // TOML 1.1
-		return append(b, 0x1b)
-	case '"', '\\':
-		return append(b, c)
-	case 'x', 'u', 'U': // \xHH (TOML 1.1), \uHHHH, \UHHHHHHHH: a code point
-		n := 2
+		c = body[i]
+		i++
 		switch c {
-		case 'u':
-			n = 4
-		case 'U':
-			n = 8
-		}
-		if s.p+n <= len(s.src) {
-			if v, err := strconv.ParseUint(string(s.src[s.p:s.p+n]), 16, 32); err == nil {
-				s.p += n
-				return utf8.AppendRune(b, rune(v))
+		case 'b':
+			b.WriteByte('\b')
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'f':
+			b.WriteByte('\f')
+		case 'r':
+			b.WriteByte('\r')
+		case 'e': // TOML 1.1
+			b.WriteByte(0x1b)
+		case '"', '\\':
+			b.WriteByte(c)
+		case 'x', 'u', 'U': // \xHH (TOML 1.1), \uHHHH, \UHHHHHHHH: a code point
+			n := 2
+			switch c {
+			case 'u':
+				n = 4
+			case 'U':
+				n = 8
 			}
+			if i+n <= len(body) {
+				if v, err := strconv.ParseUint(body[i:i+n], 16, 32); err == nil {
+					i += n
+					b.WriteRune(rune(v))
+					continue
+				}
+			}
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(c)
 		}
 	}
-	return append(b, '\\', c)
+	return b.String()
 }
-
-// literalString scans a one-line '…' string and returns its text.
-func (s *indexScanner) literalString() (string, bool) {
-	s.p++ // '\''
-	start := s.p
-	for !s.eof() {
-		switch s.src[s.p] {
-		case '\'':
-			s.p++
-			return string(s.src[start : s.p-1]), true
-		case '\n':
-			return "", false
-		}
-		s.p++
-	}
-	return "", false
-}
-
-func isBareKeyChar(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || isASCIIDigit(c) || c == '_' || c == '-'
-}
-
-func isASCIIDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // isLocalDate reports whether b is exactly a full date, YYYY-MM-DD.
 func isLocalDate(b []byte) bool {

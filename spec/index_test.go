@@ -32,6 +32,11 @@ type indexCase struct {
 	children []indexChildCheck
 }
 
+// buildIndex indexes src, as Parse does once src has been decoded.
+func buildIndex(filename string, src []byte) *index {
+	return newIndex(filename, src, string(src))
+}
+
 // indexSplitPath turns "a/b/0" into its segments; "" is the root.
 func indexSplitPath(p string) []string {
 	if p == "" {
@@ -560,8 +565,8 @@ func checkIndexAgainstDecoder(t *testing.T, src []byte) {
 	indexed := map[string]bool{}
 	var walk func(path, stripped []string, e *indexEntry)
 	walk = func(path, stripped []string, e *indexEntry) {
-		for _, seg := range e.children {
-			child := joinPath(path, seg)
+		for _, seg := range ix.children(path...) {
+			child := append(slices.Clip(path), seg)
 			ce := ix.lookup(child)
 			if ce == nil {
 				t.Errorf("%q listed as a child but not indexed", child)
@@ -570,8 +575,8 @@ func checkIndexAgainstDecoder(t *testing.T, src []byte) {
 			checkIndexPlausible(t, src, child, e.array, ce)
 			cs := stripped
 			if !e.array {
-				cs = joinPath(stripped, seg)
-				indexed[pathKey(cs)] = true
+				cs = append(slices.Clip(stripped), seg)
+				indexed[fmt.Sprintf("%q", cs)] = true
 				if !ce.implicit && !decoderHasKey(md, cs) {
 					t.Errorf("indexed %q (as %q) is not a key to the decoder", child, cs)
 				}
@@ -582,7 +587,7 @@ func checkIndexAgainstDecoder(t *testing.T, src []byte) {
 	walk(nil, nil, ix.lookup(nil))
 
 	for _, k := range md.Keys() {
-		if !indexed[pathKey(k)] {
+		if !indexed[fmt.Sprintf("%q", []string(k))] {
 			t.Errorf("decoder key %q is not indexed", []string(k))
 		}
 	}

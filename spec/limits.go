@@ -112,7 +112,7 @@ func (l Limits) check(name string, src []byte) *Error {
 			Msg: fmt.Sprintf("the file goes on past the size limit of %s: a flags.toml of 10,000 flags is about 1.5 MB, so check that this is the right file, or split it; "+
 				"a program reading it can raise spec.Limits.MaxBytes", byteSize(l.MaxBytes))}
 	}
-	s := limitScanner{src: src, lim: l}
+	s := limitScanner{cursor: cursor{src: src}, lim: l}
 	s.scan()
 	if s.err == nil {
 		return nil
@@ -177,9 +177,8 @@ func bomLen(src []byte) int {
 // than the decoder would build. Past a point the lexer would reject, it
 // may count anything: the decoder stops there anyway.
 type limitScanner struct {
-	src []byte
+	cursor
 	lim Limits
-	p   int // offset of the next unread byte
 
 	// open holds the arrays and inline tables open at p, innermost last.
 	open []openValue
@@ -201,7 +200,7 @@ type path struct{ depth, keyBytes int }
 // openValue is an array or inline table open at the scanner's offset.
 type openValue struct {
 	table bool // '{' rather than '['
-	at    path // the path of the array or table itself
+	path  path // the path of the array or table itself
 }
 
 // scan reads the whole of s.src, or up to the first limit exceeded. Each
@@ -231,7 +230,7 @@ func (s *limitScanner) scan() {
 		case wantKey && (c == '"' || c == '\'' || isBareKeyChar(c)):
 			base := s.table
 			if n := len(s.open); n > 0 {
-				base = s.open[n-1].at
+				base = s.open[n-1].path
 			}
 			s.value = s.key(base)
 			wantKey = false
@@ -239,16 +238,16 @@ func (s *limitScanner) scan() {
 			s.skipString()
 			wantKey = false
 		case c == '[' || c == '{':
-			at := s.value
+			v := s.value
 			if n := len(s.open); n > 0 && !s.open[n-1].table {
-				at = s.open[n-1].at
-				at.depth++ // an element of the array
+				v = s.open[n-1].path
+				v.depth++ // an element of the array
 			}
-			if at.depth > s.lim.MaxDepth {
+			if v.depth > s.lim.MaxDepth {
 				s.fail(ErrTooDeep, s.p)
 				return
 			}
-			s.open = append(s.open, openValue{table: c == '{', at: at})
+			s.open = append(s.open, openValue{table: c == '{', path: v})
 			s.p++
 			wantKey = c == '{'
 		case c == ']' || c == '}':
@@ -278,27 +277,13 @@ func (s *limitScanner) fail(err error, off int) {
 	}
 }
 
-func (s *limitScanner) skipComment() {
-	if i := bytes.IndexByte(s.src[s.p:], '\n'); i >= 0 {
-		s.p += i
-	} else {
-		s.p = len(s.src)
-	}
-}
-
-func (s *limitScanner) skipSpace() {
-	for s.p < len(s.src) && (s.src[s.p] == ' ' || s.src[s.p] == '\t') {
-		s.p++
-	}
-}
-
 // header reads a [table] or [[array of tables]] header up to its last key
 // part, and makes its path the table's. The closing brackets are left to
 // scan, which finds no array open and ignores them.
 func (s *limitScanner) header() {
 	start := s.p
 	s.p++
-	aot := s.p < len(s.src) && s.src[s.p] == '['
+	aot := s.at(s.p) == '['
 	if aot {
 		s.p++
 	}
@@ -316,12 +301,12 @@ func (s *limitScanner) header() {
 // the path it names. It consumes at least one byte when the next is a
 // quote or a bare-key byte.
 func (s *limitScanner) key(base path) path {
-	at := base
+	k := base
 	for {
 		s.skipSpace()
 		start := s.p
 		switch {
-		case s.p < len(s.src) && (s.src[s.p] == '"' || s.src[s.p] == '\''):
+		case s.at(s.p) == '"' || s.at(s.p) == '\'':
 			s.skipString()
 		default:
 			// An empty part (a.=1) is an error the decoder reports after
@@ -330,71 +315,18 @@ func (s *limitScanner) key(base path) path {
 				s.p++
 			}
 		}
-		at.depth++
-		at.keyBytes += s.p - start
+		k.depth++
+		k.keyBytes += s.p - start
 		switch {
-		case at.depth > s.lim.MaxDepth:
+		case k.depth > s.lim.MaxDepth:
 			s.fail(ErrTooDeep, start)
-		case at.keyBytes > s.lim.MaxKeyBytes:
+		case k.keyBytes > s.lim.MaxKeyBytes:
 			s.fail(ErrKeyTooLong, start)
 		}
 		s.skipSpace()
 		if s.err != nil || s.p >= len(s.src) || s.src[s.p] != '.' {
-			return at
+			return k
 		}
 		s.p++
 	}
-}
-
-// skipString skips a string of any of the four kinds, starting at its
-// opening quote. A one-line string also ends, unterminated, at the end of
-// its line, where the decoder stops with an error.
-func (s *limitScanner) skipString() {
-	q := s.src[s.p]
-	if s.p+2 < len(s.src) && s.src[s.p+1] == q && s.src[s.p+2] == q {
-		s.skipMultiline(q)
-		return
-	}
-	s.p++
-	for s.p < len(s.src) {
-		switch c := s.src[s.p]; {
-		case c == q:
-			s.p++
-			return
-		case c == '\n' || c == '\r':
-			return
-		case c == '\\' && q == '"':
-			s.p += 2
-		default:
-			s.p++
-		}
-	}
-	s.p = min(s.p, len(s.src))
-}
-
-// skipMultiline skips a multi-line string: basic when q is a double quote,
-// literal when it is a single quote. Up to two quotes may come right
-// before the closing three, so a run of three or more quotes ends the
-// string after the whole run. In a basic string a backslash escapes the
-// next byte.
-func (s *limitScanner) skipMultiline(q byte) {
-	s.p += 3
-	for s.p < len(s.src) {
-		switch c := s.src[s.p]; {
-		case c == '\\' && q == '"':
-			s.p += 2
-		case c == q:
-			n := 0
-			for s.p < len(s.src) && s.src[s.p] == q {
-				s.p++
-				n++
-			}
-			if n >= 3 {
-				return
-			}
-		default:
-			s.p++
-		}
-	}
-	s.p = min(s.p, len(s.src))
 }

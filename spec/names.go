@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -28,22 +29,66 @@ var initialisms = map[string]bool{
 // "NOT_VISIBLE" → "NotVisible", "variant_a" → "VariantA".
 func GoName(name string) string {
 	var b strings.Builder
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' || r == '.' || r == ' ' }) {
-		if isUpperWord(w) {
-			w = strings.ToLower(w)
+	b.Grow(len(name))
+	for name != "" {
+		// The separators are one byte each.
+		w := name
+		if i := strings.IndexAny(name, "_-. "); i >= 0 {
+			w, name = name[:i], name[i+1:]
+		} else {
+			name = ""
 		}
-		// An initialism, alone or followed by a version number: "id",
-		// "http2", "utf8".
-		lw := strings.ToLower(w)
-		if initialisms[lw] || initialisms[strings.TrimRight(lw, "0123456789")] {
-			b.WriteString(strings.ToUpper(w))
+		if w == "" {
 			continue
 		}
-		r := []rune(w)
-		r[0] = unicode.ToUpper(r[0])
-		b.WriteString(string(r))
+		if isInitialism(w) {
+			for _, r := range w {
+				b.WriteRune(unicode.ToUpper(r))
+			}
+			continue
+		}
+		// A word in capitals is written in lower case, but for its first
+		// letter.
+		upper := isUpperWord(w)
+		r, n := utf8.DecodeRuneInString(w)
+		if upper {
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(unicode.ToUpper(r))
+		if !upper {
+			b.WriteString(w[n:])
+			continue
+		}
+		for _, r := range w[n:] {
+			b.WriteRune(unicode.ToLower(r))
+		}
 	}
 	return b.String()
+}
+
+// isInitialism reports whether w is an initialism, alone or followed by a
+// version number: "id", "http2", "utf8", in any case.
+func isInitialism(w string) bool {
+	var buf [32]byte // lower-cases a short ASCII word without allocating
+	lw := buf[:0]
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf || len(lw) == len(buf) {
+			lower := strings.ToLower(w)
+			return initialisms[lower] || initialisms[strings.TrimRight(lower, "0123456789")]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lw = append(lw, c)
+	}
+	if initialisms[string(lw)] {
+		return true
+	}
+	for len(lw) > 0 && isASCIIDigit(lw[len(lw)-1]) {
+		lw = lw[:len(lw)-1]
+	}
+	return initialisms[string(lw)]
 }
 
 // isUpperWord reports whether w has letters and all of them are capitals.

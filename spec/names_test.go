@@ -1,6 +1,11 @@
 package spec
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode"
+)
 
 func TestGoName(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
@@ -32,6 +37,44 @@ func TestGoName(t *testing.T) {
 	} {
 		if got := GoName(c.in); got != c.want {
 			t.Errorf("GoName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// goNameReference is GoName as first written, plainly and with an
+// allocation or two a word; GoName must agree with it.
+func goNameReference(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' || r == '.' || r == ' ' }) {
+		if isUpperWord(w) {
+			w = strings.ToLower(w)
+		}
+		lw := strings.ToLower(w)
+		if initialisms[lw] || initialisms[strings.TrimRight(lw, "0123456789")] {
+			b.WriteString(strings.ToUpper(w))
+			continue
+		}
+		r := []rune(w)
+		r[0] = unicode.ToUpper(r[0])
+		b.WriteString(string(r))
+	}
+	return b.String()
+}
+
+func TestGoNameMatchesReference(t *testing.T) {
+	// Pieces of names: separators, initialisms, digits, letters whose case
+	// mapping changes their length or is irregular.
+	pieces := []string{"_", "-", ".", " ", "id", "ID", "Id", "http", "HTTP", "utf8", "2", "0",
+		"a", "B", "new", "CHECKOUT", "İ", "ı", "ǅ", "ß", "é", "Ω", "ﬃ", "x", strings.Repeat("9", 40)}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		name := b.String()
+		if got, want := GoName(name), goNameReference(name); got != want {
+			t.Errorf("GoName(%q) = %q, want %q", name, got, want)
 		}
 	}
 }

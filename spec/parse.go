@@ -33,11 +33,14 @@ func Parse(name string, src []byte) (*File, error) { return Limits{}.Parse(name,
 
 // parse is Parse for src already checked against its limits.
 func parse(name string, src []byte) (*File, error) {
+	// One copy of the text serves the decoder and the index, and is kept
+	// by the strings of the File they make.
+	str := string(src)
 	var raw map[string]any
-	if _, err := toml.Decode(string(src), &raw); err != nil {
+	if _, err := toml.Decode(str, &raw); err != nil {
 		return nil, ErrorList{syntaxError(name, src, err)}
 	}
-	p := newParser(name, src)
+	p := newParser(name, src, str)
 	f := &File{Name: name, Source: src}
 	p.file(f, raw)
 	p.checkNames(f)
@@ -45,6 +48,7 @@ func parse(name string, src []byte) (*File, error) {
 		p.errs.Sort()
 		return nil, p.errs
 	}
+	f.indexFlags()
 	return f, nil
 }
 
@@ -167,18 +171,20 @@ func syntaxPos(name string, src []byte, pe toml.ParseError) Pos {
 var now = time.Now
 
 type parser struct {
-	name string
-	ix   *index
-	errs ErrorList
+	name  string
+	ix    *index
+	errs  ErrorList
+	paths []string // where at cuts paths from
 	// hintCost is what "did you mean" hints may still spend, in cells of
 	// edit-distance tables: hostile input (thousands of misspellings of
 	// long names) must not cost more than the rest of the parse.
 	hintCost int
 }
 
-// newParser returns a parser for src, named name in messages.
-func newParser(name string, src []byte) *parser {
-	return &parser{name: name, ix: buildIndex(name, src), hintCost: 1<<20 + 16*len(src)}
+// newParser returns a parser for src, named name in messages; str is src
+// as a string.
+func newParser(name string, src []byte, str string) *parser {
+	return &parser{name: name, ix: newIndex(name, src, str), hintCost: 1<<20 + 16*len(src)}
 }
 
 // maxListed is the most names a message lists: more than any list of keys
@@ -246,9 +252,17 @@ func (p *parser) valuePos(path ...string) Pos {
 	return p.keyPos(path...)
 }
 
-// at returns path extended by elems, as a fresh slice.
-func at(path []string, elems ...string) []string {
-	return append(slices.Clip(path), elems...)
+// at returns path extended by elems, as a fresh slice that no append
+// can share. Slices are cut from blocks, so that the many paths a parse
+// builds cost few allocations.
+func (p *parser) at(path []string, elems ...string) []string {
+	n := len(path) + len(elems)
+	if cap(p.paths)-len(p.paths) < n {
+		p.paths = make([]string, 0, max(1024, n))
+	}
+	start := len(p.paths)
+	p.paths = append(append(p.paths, path...), elems...)
+	return p.paths[start:len(p.paths):len(p.paths)]
 }
 
 // typeName names the TOML type of a decoded value, for messages.
@@ -281,17 +295,21 @@ func typeName(v any) string {
 }
 
 // keys reports every key of tbl that is not in allowed, with a suggestion,
-// and whether there were any.
-func (p *parser) keys(path []string, tbl map[string]any, what string, allowed ...string) (unknown bool) {
+// and whether there were any. what describes tbl in the messages; it is
+// only called for one.
+func (p *parser) keys(path []string, tbl map[string]any, what func() string, allowed ...string) (unknown bool) {
 	for k := range tbl {
 		if slices.Contains(allowed, k) {
 			continue
 		}
-		p.errorf(p.keyPos(at(path, k)...), "unknown key %q in %s%s", k, what, p.didYouMean(k, allowed, "the keys are"))
+		p.errorf(p.keyPos(p.at(path, k)...), "unknown key %q in %s%s", k, what(), p.didYouMean(k, allowed, "the keys are"))
 		unknown = true
 	}
 	return unknown
 }
+
+// about describes a table for keys.
+func about(what string) func() string { return func() string { return what } }
 
 func (p *parser) wrongType(path []string, v any, want, example string) {
 	p.errorf(p.valuePos(path...), "%s is %s; it must be %s, e.g. %s", path[len(path)-1], typeName(v), want, example)
@@ -305,11 +323,11 @@ func (p *parser) str(path []string, tbl map[string]any, key, example string) (st
 	}
 	s, ok := v.(string)
 	if !ok {
-		p.wrongType(at(path, key), v, "a string", example)
+		p.wrongType(p.at(path, key), v, "a string", example)
 		return "", false
 	}
 	if strings.TrimSpace(s) == "" {
-		p.errorf(p.valuePos(at(path, key)...), "%s is empty; write %s, or delete the key", key, example)
+		p.errorf(p.valuePos(p.at(path, key)...), "%s is empty; write %s, or delete the key", key, example)
 		return "", false
 	}
 	return s, true
@@ -322,7 +340,7 @@ func (p *parser) boolean(path []string, tbl map[string]any, key string, def bool
 	}
 	b, ok := v.(bool)
 	if !ok {
-		p.wrongType(at(path, key), v, "true or false", key+" = "+strconv.FormatBool(!def))
+		p.wrongType(p.at(path, key), v, "true or false", key+" = "+strconv.FormatBool(!def))
 		return def
 	}
 	return b
@@ -336,7 +354,7 @@ func (p *parser) strList(path []string, tbl map[string]any, key, example string)
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		p.wrongType(at(path, key), v, "an array of strings", example)
+		p.wrongType(p.at(path, key), v, "an array of strings", example)
 		return nil, false
 	}
 	out := make([]string, 0, len(arr))
@@ -344,7 +362,7 @@ func (p *parser) strList(path []string, tbl map[string]any, key, example string)
 	for i, e := range arr {
 		s, ok := e.(string)
 		if !ok {
-			p.errorf(p.valuePos(at(path, key, strconv.Itoa(i))...), "%s[%d] is %s; %s holds strings, e.g. %s", key, i, typeName(e), key, example)
+			p.errorf(p.valuePos(p.at(path, key, strconv.Itoa(i))...), "%s[%d] is %s; %s holds strings, e.g. %s", key, i, typeName(e), key, example)
 			good = false
 			continue
 		}
@@ -403,7 +421,7 @@ func (p *parser) tableArray(path []string, v any, example string) []map[string]a
 		for i, e := range arr {
 			m, ok := e.(map[string]any)
 			if !ok {
-				p.errorf(p.valuePos(at(path, strconv.Itoa(i))...), "%s[%d] is %s; write tables, e.g. %s", path[len(path)-1], i, typeName(e), example)
+				p.errorf(p.valuePos(p.at(path, strconv.Itoa(i))...), "%s[%d] is %s; write tables, e.g. %s", path[len(path)-1], i, typeName(e), example)
 				continue
 			}
 			out = append(out, m)
@@ -415,7 +433,7 @@ func (p *parser) tableArray(path []string, v any, example string) []map[string]a
 }
 
 func (p *parser) file(f *File, raw map[string]any) {
-	p.keys(nil, raw, "the top level", "flags", "generate")
+	p.keys(nil, raw, about("the top level"), "flags", "generate")
 	if v, ok := raw["generate"]; ok {
 		p.generate(f, v)
 	}
@@ -428,13 +446,7 @@ func (p *parser) file(f *File, raw map[string]any) {
 		p.wrongType([]string{"flags"}, v, "a table of flags", "[flags.my_flag]")
 		return
 	}
-	keys := p.ix.children("flags")
-	for k := range flags { // keep any the index missed, last
-		if !slices.Contains(keys, k) {
-			keys = append(keys, k)
-		}
-	}
-	for _, key := range keys {
+	for _, key := range p.orderedKeys([]string{"flags"}, flags) {
 		tbl, ok := flags[key].(map[string]any)
 		path := []string{"flags", key}
 		if !ok {
@@ -447,6 +459,33 @@ func (p *parser) file(f *File, raw map[string]any) {
 	}
 }
 
+// orderedKeys returns the keys of tbl, the table at path, in the order the
+// file writes them. Any the index missed come last, sorted.
+func (p *parser) orderedKeys(path []string, tbl map[string]any) []string {
+	keys := p.ix.children(path...)
+	found := 0 // of keys in tbl; the index lists a key once
+	for _, k := range keys {
+		if _, ok := tbl[k]; ok {
+			found++
+		}
+	}
+	if found == len(tbl) {
+		return keys
+	}
+	indexed := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		indexed[k] = true
+	}
+	n := len(keys)
+	for k := range tbl {
+		if !indexed[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys[n:])
+	return keys
+}
+
 // generate reads the [generate] table: where the generated package lives.
 func (p *parser) generate(f *File, v any) {
 	path := []string{"generate"}
@@ -455,18 +494,18 @@ func (p *parser) generate(f *File, v any) {
 		p.wrongType(path, v, "a table", `[generate] with dir = "internal/flags"`)
 		return
 	}
-	p.keys(path, tbl, "[generate]", "dir", "package")
+	p.keys(path, tbl, about("[generate]"), "dir", "package")
 	if dir, ok := p.str(path, tbl, "dir", `dir = "internal/flags"`); ok {
 		clean := filepath.ToSlash(filepath.Clean(filepath.FromSlash(dir)))
 		if filepath.IsAbs(dir) || strings.HasPrefix(dir, "/") || clean == ".." || strings.HasPrefix(clean, "../") {
-			p.errorf(p.valuePos(at(path, "dir")...), "dir %q must be a directory inside the one holding this file, written relative to it, e.g. dir = \"internal/flags\"", dir)
+			p.errorf(p.valuePos(p.at(path, "dir")...), "dir %q must be a directory inside the one holding this file, written relative to it, e.g. dir = \"internal/flags\"", dir)
 		} else {
 			f.Generate.Dir = clean
 		}
 	}
 	if pkg, ok := p.str(path, tbl, "package", `package = "flags"`); ok {
 		if !token.IsIdentifier(pkg) || pkg == "_" {
-			p.errorf(p.valuePos(at(path, "package")...), "package %q is not a Go package name: write a lowercase identifier, e.g. package = \"flags\"", pkg)
+			p.errorf(p.valuePos(p.at(path, "package")...), "package %q is not a Go package name: write a lowercase identifier, e.g. package = \"flags\"", pkg)
 		} else {
 			f.Generate.Package = pkg
 		}
@@ -487,11 +526,11 @@ func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
 			p.errorf(pos, "flag key %q is not snake_case: use lower-case ASCII letters, digits and underscores, starting with a letter, e.g. [flags.new_checkout]", key)
 		}
 	}
-	p.keys(path, tbl, fmt.Sprintf("flag %q", key), flagKeys...)
+	p.keys(path, tbl, func() string { return fmt.Sprintf("flag %q", key) }, flagKeys...)
 	fl.GoName = GoName(key)
 	if g, ok := p.str(path, tbl, "go_name", `go_name = "Checkout"`); ok {
 		if !goIdent.MatchString(g) {
-			p.errorf(p.valuePos(at(path, "go_name")...), "go_name %q is not an exported Go identifier: write letters and digits starting with a capital, e.g. %q", g, GoName(g))
+			p.errorf(p.valuePos(p.at(path, "go_name")...), "go_name %q is not an exported Go identifier: write letters and digits starting with a capital, e.g. %q", g, GoName(g))
 		} else {
 			fl.GoName = g
 		}
@@ -511,7 +550,7 @@ func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
 		}
 	}
 	if v, present := tbl["expires"]; present {
-		fl.Expires, _ = p.date(at(path, "expires"), v)
+		fl.Expires, _ = p.date(p.at(path, "expires"), v)
 	} else {
 		p.errorf(pos, "flag %q has no expires: add expires = %s, the date by which it should be gone from the code", key, now().AddDate(0, 3, 0).Format(time.DateOnly))
 	}
@@ -519,8 +558,10 @@ func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
 	p.variants(path, fl, tbl)
 	fl.Enabled = p.boolean(path, tbl, "enabled", true)
 	fl.Killed = p.boolean(path, tbl, "killed", false)
-	if s, ok := p.str(path, tbl, "salt", `salt = "`+key+`-2"`); ok {
-		fl.Salt = s
+	if _, ok := tbl["salt"]; ok {
+		if s, ok := p.str(path, tbl, "salt", `salt = "`+key+`-2"`); ok {
+			fl.Salt = s
+		}
 	}
 	fl.BucketBy, _ = p.str(path, tbl, "bucket_by", `bucket_by = "account_id"`)
 	if fl.Variants == nil {
@@ -532,29 +573,29 @@ func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
 	_, hasSchedule := tbl["schedule"]
 	switch {
 	case hasRollout && hasSplit:
-		p.errorf(p.keyPos(at(path, "split")...), "flag %q has both rollout and split: keep one", key)
+		p.errorf(p.keyPos(p.at(path, "split")...), "flag %q has both rollout and split: keep one", key)
 	case hasRollout && hasSchedule:
-		p.errorf(p.keyPos(at(path, "schedule")...), "flag %q has both rollout and schedule: a schedule sets the percentage over time, so delete rollout (or the schedule)", key)
+		p.errorf(p.keyPos(p.at(path, "schedule")...), "flag %q has both rollout and schedule: a schedule sets the percentage over time, so delete rollout (or the schedule)", key)
 	case hasSplit && hasSchedule:
-		p.errorf(p.keyPos(at(path, "schedule")...), "flag %q has both split and schedule: a schedule ramps a boolean flag; delete one", key)
+		p.errorf(p.keyPos(p.at(path, "schedule")...), "flag %q has both split and schedule: a schedule ramps a boolean flag; delete one", key)
 	}
 	fl.Rollout = p.distribution(path, fl, tbl)
 	if v, ok := tbl["schedule"]; ok {
-		fl.Schedule = p.schedule(at(path, "schedule"), fl, v)
+		fl.Schedule = p.schedule(p.at(path, "schedule"), fl, v)
 	}
 	if v, ok := tbl["rules"]; ok {
-		for i, r := range p.tableArray(at(path, "rules"), v, "[[flags."+key+".rules]]") {
-			if rule := p.rule(at(path, "rules", strconv.Itoa(i)), fl, r); rule != nil {
+		for i, r := range p.tableArray(p.at(path, "rules"), v, "[[flags."+key+".rules]]") {
+			if rule := p.rule(p.at(path, "rules", strconv.Itoa(i)), fl, r); rule != nil {
 				fl.Rules = append(fl.Rules, rule)
 			}
 		}
 	}
 	if v, ok := tbl["overrides"]; ok {
-		fl.Overrides = p.overrides(at(path, "overrides"), fl, v)
+		fl.Overrides = p.overrides(p.at(path, "overrides"), fl, v)
 	}
 	fl.Deprecated, _ = p.str(path, tbl, "deprecated", `deprecated = "use new_search instead"`)
 	if v, ok := tbl["removed"]; ok {
-		fl.Removed = p.removed(at(path, "removed"), fl, v)
+		fl.Removed = p.removed(p.at(path, "removed"), fl, v)
 	}
 	return fl
 }
@@ -563,13 +604,19 @@ func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
 func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 	if _, ok := tbl["variants"]; !ok {
 		fl.Bool = true
-		fl.Variants = []*Variant{{Pos: fl.Pos, Name: Off, GoName: "Off"}, {Pos: fl.Pos, Name: On, GoName: "On"}}
+		// One allocation for the two variants and the slice of them.
+		b := &struct {
+			v [2]Variant
+			p [2]*Variant
+		}{v: [2]Variant{{Pos: fl.Pos, Name: Off, GoName: "Off"}, {Pos: fl.Pos, Name: On, GoName: "On"}}}
+		b.p = [2]*Variant{&b.v[0], &b.v[1]}
+		fl.Variants = b.p[:]
 	} else {
 		names, good := p.strList(path, tbl, "variants", `variants = ["control", "treatment"]`)
 		if !good {
 			return
 		}
-		vpath := at(path, "variants")
+		vpath := p.at(path, "variants")
 		if len(names) > MaxVariants {
 			p.errorf(p.valuePos(vpath...), "flag %q lists %d variants: a flag may have at most %d; split it into several flags", fl.Key, len(names), MaxVariants)
 			return
@@ -582,7 +629,7 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 		seen := make(map[string]bool, len(names))
 		bad := false
 		for i, n := range names {
-			pos := p.valuePos(at(vpath, strconv.Itoa(i))...)
+			pos := p.valuePos(p.at(vpath, strconv.Itoa(i))...)
 			switch {
 			case seen[n]:
 				p.errorf(pos, "variant %q is listed twice: delete the second", n)
@@ -618,9 +665,9 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 		fl.Variants = vs
 	}
 	if v, ok := tbl["variant_go_names"]; ok && fl.Bool {
-		p.errorf(p.keyPos(at(path, "variant_go_names")...), "variant_go_names is for flags with variants; a boolean flag has no variant enum: delete it")
+		p.errorf(p.keyPos(p.at(path, "variant_go_names")...), "variant_go_names is for flags with variants; a boolean flag has no variant enum: delete it")
 	} else if ok {
-		gpath := at(path, "variant_go_names")
+		gpath := p.at(path, "variant_go_names")
 		m, ok := v.(map[string]any)
 		if !ok {
 			p.wrongType(gpath, v, "a table of variant = \"GoName\"", `variant_go_names = { variant_a = "Alpha" }`)
@@ -628,12 +675,12 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 		for name, g := range m {
 			i := fl.VariantIndex(name)
 			if i < 0 {
-				p.unknownVariant(at(gpath, name), fl, name, true)
+				p.unknownVariant(p.at(gpath, name), fl, name, true)
 				continue
 			}
 			s, ok := g.(string)
 			if !ok || !goIdent.MatchString(s) {
-				p.errorf(p.valuePos(at(gpath, name)...), "Go name of variant %q must be an exported Go identifier, e.g. %s = %q", name, name, GoName(name))
+				p.errorf(p.valuePos(p.at(gpath, name)...), "Go name of variant %q must be an exported Go identifier, e.g. %s = %q", name, name, GoName(name))
 				continue
 			}
 			fl.Variants[i].GoName = s
@@ -643,7 +690,7 @@ func (p *parser) variants(path []string, fl *Flag, tbl map[string]any) {
 		fl.Default = 0
 	}
 	if v, ok := tbl["default"]; ok {
-		if i, ok := p.variantRef(at(path, "default"), fl, v); ok {
+		if i, ok := p.variantRef(p.at(path, "default"), fl, v); ok {
 			fl.Default = i
 		}
 	} else if !fl.Bool {
@@ -681,7 +728,7 @@ func (p *parser) unknownVariant(path []string, fl *Flag, name string, atKey bool
 // distribution reads rollout (boolean flags) or split from tbl.
 func (p *parser) distribution(path []string, fl *Flag, tbl map[string]any) Distribution {
 	if v, ok := tbl["rollout"]; ok {
-		rpath := at(path, "rollout")
+		rpath := p.at(path, "rollout")
 		if !fl.Bool {
 			p.errorf(p.keyPos(rpath...), "rollout is for boolean flags; flag %q has variants, so write split = { %s = 50, %s = 50 }", fl.Key, fl.Variants[0].Name, fl.Variants[1].Name)
 			return nil
@@ -696,7 +743,7 @@ func (p *parser) distribution(path []string, fl *Flag, tbl map[string]any) Distr
 	if !ok {
 		return nil
 	}
-	spath := at(path, "split")
+	spath := p.at(path, "split")
 	m, ok := v.(map[string]any)
 	if !ok {
 		p.wrongType(spath, v, "a table of variant = percent", fmt.Sprintf("split = { %s = 50, %s = 50 }", fl.Variants[0].Name, fl.Variants[1].Name))
@@ -708,11 +755,11 @@ func (p *parser) distribution(path []string, fl *Flag, tbl map[string]any) Distr
 	for name, w := range m {
 		i := fl.VariantIndex(name)
 		if i < 0 {
-			p.unknownVariant(at(spath, name), fl, name, true)
+			p.unknownVariant(p.at(spath, name), fl, name, true)
 			good = false
 			continue
 		}
-		pct, ok := p.percent(at(spath, name), w)
+		pct, ok := p.percent(p.at(spath, name), w)
 		if !ok {
 			good = false
 			continue
@@ -752,19 +799,19 @@ func (p *parser) schedule(path []string, fl *Flag, v any) []*Stage {
 		p.errorf(p.valuePos(path...), "schedule has no stages: add [[flags.%s.schedule]] tables with start and percent, or delete it", fl.Key)
 	}
 	for i, st := range stages {
-		spath := at(path, strconv.Itoa(i))
+		spath := p.at(path, strconv.Itoa(i))
 		pos := p.keyPos(spath...)
-		p.keys(spath, st, fmt.Sprintf("schedule stage %d of flag %q", i+1, fl.Key), "start", "percent")
+		p.keys(spath, st, func() string { return fmt.Sprintf("schedule stage %d of flag %q", i+1, fl.Key) }, "start", "percent")
 		stage := &Stage{Pos: pos}
 		good := true
 		if sv, ok := st["start"]; !ok {
 			p.errorf(pos, "schedule stage %d has no start: add start = 2026-11-02T09:00:00Z", i+1)
 			good = false
 		} else if t, ok := sv.(time.Time); !ok || t.Location().String() == "date-local" || t.Location().String() == "time-local" {
-			p.wrongType(at(spath, "start"), sv, "a date-time with a zone offset", "start = 2026-11-02T09:00:00Z")
+			p.wrongType(p.at(spath, "start"), sv, "a date-time with a zone offset", "start = 2026-11-02T09:00:00Z")
 			good = false
 		} else if t.Location().String() == "datetime-local" {
-			p.errorf(p.valuePos(at(spath, "start")...), "start has no zone offset, so instances in different zones would disagree: append Z or an offset, e.g. %sZ", t.Format("2006-01-02T15:04:05"))
+			p.errorf(p.valuePos(p.at(spath, "start")...), "start has no zone offset, so instances in different zones would disagree: append Z or an offset, e.g. %sZ", t.Format("2006-01-02T15:04:05"))
 			good = false
 		} else {
 			stage.Start = t
@@ -772,7 +819,7 @@ func (p *parser) schedule(path []string, fl *Flag, v any) []*Stage {
 		if pv, ok := st["percent"]; !ok {
 			p.errorf(pos, "schedule stage %d has no percent: add percent = 5", i+1)
 			good = false
-		} else if pct, ok := p.percent(at(spath, "percent"), pv); ok {
+		} else if pct, ok := p.percent(p.at(spath, "percent"), pv); ok {
 			stage.Percent = pct
 		} else {
 			good = false
@@ -781,7 +828,7 @@ func (p *parser) schedule(path []string, fl *Flag, v any) []*Stage {
 			continue
 		}
 		if n := len(out); n > 0 && !out[n-1].Start.Before(stage.Start) {
-			p.errorf(p.valuePos(at(spath, "start")...), "schedule stage %d starts at %s, not after stage %d (%s): list stages in time order", i+1, stage.Start.Format(time.RFC3339), last, out[n-1].Start.Format(time.RFC3339))
+			p.errorf(p.valuePos(p.at(spath, "start")...), "schedule stage %d starts at %s, not after stage %d (%s): list stages in time order", i+1, stage.Start.Format(time.RFC3339), last, out[n-1].Start.Format(time.RFC3339))
 			continue
 		}
 		out = append(out, stage)
@@ -798,7 +845,7 @@ func (p *parser) rule(path []string, fl *Flag, tbl map[string]any) *Rule {
 	what := fmt.Sprintf("rule %d of flag %q", n+1, fl.Key)
 	// A misspelt key is the likely cause of a missing condition or outcome:
 	// report the typo alone.
-	typo := p.keys(path, tbl, what, ruleKeys...)
+	typo := p.keys(path, tbl, about(what), ruleKeys...)
 	r := &Rule{Pos: pos, Serve: -1}
 	good := true
 	var ok bool
@@ -809,8 +856,8 @@ func (p *parser) rule(path []string, fl *Flag, tbl map[string]any) *Rule {
 		good = false
 	}
 	if v, ok := tbl["when"]; ok {
-		for i, c := range p.tableArray(at(path, "when"), v, `when = [{ attribute = "country", op = "in", values = ["DE"] }]`) {
-			cond := p.condition(at(path, "when", strconv.Itoa(i)), c)
+		for i, c := range p.tableArray(p.at(path, "when"), v, `when = [{ attribute = "country", op = "in", values = ["DE"] }]`) {
+			cond := p.condition(p.at(path, "when", strconv.Itoa(i)), c)
 			if cond == nil {
 				good = false
 				continue
@@ -839,7 +886,7 @@ func (p *parser) rule(path []string, fl *Flag, tbl map[string]any) *Rule {
 		return nil
 	}
 	if v, ok := tbl["serve"]; ok {
-		i, ok := p.variantRef(at(path, "serve"), fl, v)
+		i, ok := p.variantRef(p.at(path, "serve"), fl, v)
 		if !ok {
 			return nil
 		}
@@ -865,7 +912,7 @@ func opNames() []string {
 
 func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 	pos := p.keyPos(path...)
-	p.keys(path, tbl, "a when condition", conditionKeys...)
+	p.keys(path, tbl, about("a when condition"), conditionKeys...)
 	c := &Condition{Pos: pos}
 	attr, ok := p.str(path, tbl, "attribute", `attribute = "country"`)
 	if !ok {
@@ -884,12 +931,12 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 	}
 	c.Op = Op(op)
 	if !slices.Contains(Ops, c.Op) {
-		p.errorf(p.valuePos(at(path, "op")...), "unknown operator %q%s", op, p.didYouMean(op, opNames(), "use one of"))
+		p.errorf(p.valuePos(p.at(path, "op")...), "unknown operator %q%s", op, p.didYouMean(op, opNames(), "use one of"))
 		return nil
 	}
 	value, hasValue := tbl["value"]
 	_, hasValues := tbl["values"]
-	vpath := at(path, "value")
+	vpath := p.at(path, "value")
 	switch {
 	case c.Op == OpIn || c.Op == OpNotIn:
 		if hasValue {
@@ -905,7 +952,7 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 			return nil
 		}
 		if len(list) == 0 {
-			p.errorf(p.valuePos(at(path, "values")...), "values is empty, so the condition never holds: list at least one value")
+			p.errorf(p.valuePos(p.at(path, "values")...), "values is empty, so the condition never holds: list at least one value")
 			return nil
 		}
 		c.Values = list
@@ -918,7 +965,7 @@ func (p *parser) condition(path []string, tbl map[string]any) *Condition {
 		case OpNotEquals:
 			hint = `, or op = "not_in" to compare against a list`
 		}
-		p.errorf(p.keyPos(at(path, "values")...), "op %q compares against one value: write %s instead of values%s", op, valueExample(c.Op), hint)
+		p.errorf(p.keyPos(p.at(path, "values")...), "op %q compares against one value: write %s instead of values%s", op, valueExample(c.Op), hint)
 		return nil
 	case !hasValue:
 		p.errorf(pos, "condition on %q has no value: add %s", attr, valueExample(c.Op))
@@ -971,18 +1018,13 @@ func (p *parser) overrides(path []string, fl *Flag, v any) []*Override {
 		p.wrongType(path, v, "a table of variant = [user ids]", fmt.Sprintf("overrides = { %s = [\"42\"] }", fl.Variants[len(fl.Variants)-1].Name))
 		return nil
 	}
-	names := p.ix.children(path...)
-	for k := range m {
-		if !slices.Contains(names, k) {
-			names = append(names, k)
-		}
-	}
+	names := p.orderedKeys(path, m)
 	owner := map[string]string{}
 	var out []*Override
 	for _, name := range names {
 		i := fl.VariantIndex(name)
 		if i < 0 {
-			p.unknownVariant(at(path, name), fl, name, true)
+			p.unknownVariant(p.at(path, name), fl, name, true)
 			continue
 		}
 		users, ok := p.strList(path, m, name, fmt.Sprintf(`%s = ["42"]`, name))
@@ -991,11 +1033,11 @@ func (p *parser) overrides(path []string, fl *Flag, v any) []*Override {
 		}
 		for j, u := range users {
 			if prev, dup := owner[u]; dup && prev != name {
-				p.errorf(p.valuePos(at(path, name, strconv.Itoa(j))...), "user %q is overridden to both %q and %q: keep one", u, prev, name)
+				p.errorf(p.valuePos(p.at(path, name, strconv.Itoa(j))...), "user %q is overridden to both %q and %q: keep one", u, prev, name)
 			}
 			owner[u] = name
 		}
-		out = append(out, &Override{Pos: p.keyPos(at(path, name)...), Variant: i, Users: users})
+		out = append(out, &Override{Pos: p.keyPos(p.at(path, name)...), Variant: i, Users: users})
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Pos.Before(out[b].Pos) })
 	return out
@@ -1008,7 +1050,7 @@ func (p *parser) removed(path []string, fl *Flag, v any) *Removal {
 		p.wrongType(path, v, "a table", example)
 		return nil
 	}
-	p.keys(path, m, "removed", "date", "serve")
+	p.keys(path, m, about("removed"), "date", "serve")
 	r := &Removal{Pos: p.keyPos(path...)}
 	dv, hasDate := m["date"]
 	sv, hasServe := m["serve"]
@@ -1016,8 +1058,8 @@ func (p *parser) removed(path []string, fl *Flag, v any) *Removal {
 		p.errorf(r.Pos, "removed needs the date and the variant the flag keeps serving: write %s", example)
 		return nil
 	}
-	d, ok1 := p.date(at(path, "date"), dv)
-	i, ok2 := p.variantRef(at(path, "serve"), fl, sv)
+	d, ok1 := p.date(p.at(path, "date"), dv)
+	i, ok2 := p.variantRef(p.at(path, "serve"), fl, sv)
 	if !ok1 || !ok2 {
 		return nil
 	}
@@ -1040,42 +1082,101 @@ func CheckNames(f *File) ErrorList {
 // checkNames reports every clash among the Go identifiers the generator
 // will emit for f, at the later of the two declarations.
 func (p *parser) checkNames(f *File) {
+	// owner is who claims an identifier: flag fl itself (variant < 0) or
+	// one of its variants; with no flag, the package's Set.
 	type owner struct {
-		pos  Pos
-		what string
+		fl      *Flag
+		variant int
 	}
-	taken := map[string]owner{"Set": {what: "the package's flag set"}}
-	claim := func(ident string, pos Pos, what, hint string) {
-		if prev, ok := taken[ident]; ok {
-			where := ""
-			if prev.pos.IsValid() {
-				where = fmt.Sprintf(" (%d:%d)", prev.pos.Line, prev.pos.Col)
-			}
-			p.errorf(pos, "Go name %s of %s clashes with %s of %s%s: %s", ident, what, ident, prev.what, where, hint)
+	describe := func(o owner) string {
+		switch {
+		case o.fl == nil:
+			return "the package's flag set"
+		case o.variant < 0:
+			return fmt.Sprintf("flag %q", o.fl.Key)
+		}
+		return fmt.Sprintf("flag %q variant %q", o.fl.Key, o.fl.Variants[o.variant].Name)
+	}
+	n := 1
+	for _, fl := range f.Flags {
+		n += 3 + 3 + len(fl.Variants)
+	}
+	taken := make(map[string]owner, n)
+	taken["Set"] = owner{}
+	claim := func(ident string, o owner) {
+		prev, ok := taken[ident]
+		if !ok {
+			taken[ident] = o
 			return
 		}
-		taken[ident] = owner{pos, what}
+		pos := o.fl.Pos
+		hint := fmt.Sprintf(`set go_name = "…" on flag %q to choose another name`, o.fl.Key)
+		if o.variant >= 0 {
+			v := o.fl.Variants[o.variant]
+			pos = v.Pos
+			hint += `, or variant_go_names = { ` + v.Name + ` = "…" }`
+		}
+		where := ""
+		if prev.fl != nil && prev.fl.Pos.IsValid() {
+			pp := prev.fl.Pos
+			if prev.variant >= 0 {
+				pp = prev.fl.Variants[prev.variant].Pos
+			}
+			where = fmt.Sprintf(" (%d:%d)", pp.Line, pp.Col)
+		}
+		p.errorf(pos, "Go name %s of %s clashes with %s of %s%s: %s", ident, describe(o), ident, describe(prev), where, hint)
 	}
+	// The identifiers of a flag are cut from one string, so that claiming
+	// them costs one allocation a flag.
+	type variantName struct {
+		fl     *Flag
+		goName string
+	}
+	seen := map[variantName]string{} // variant Go name → variant name
+	var ids strings.Builder
+	var ends []int
 	for _, fl := range f.Flags {
-		flagHint := fmt.Sprintf(`set go_name = "…" on flag %q to choose another name`, fl.Key)
-		what := fmt.Sprintf("flag %q", fl.Key)
-		for _, id := range []string{fl.GoName, "New" + fl.GoName, "With" + fl.GoName} {
-			claim(id, fl.Pos, what, flagHint)
+		g := fl.GoName
+		ids.Reset()
+		ends = ends[:0]
+		add := func(parts ...string) {
+			for _, s := range parts {
+				ids.WriteString(s)
+			}
+			ends = append(ends, ids.Len())
 		}
-		if fl.Bool {
-			continue
+		add("New", g)
+		add("With", g)
+		if !fl.Bool {
+			add(g, "Variant")
+			add("All", g, "Variants")
+			add("Parse", g, "Variant")
 		}
-		for _, id := range []string{fl.GoName + "Variant", "All" + fl.GoName + "Variants", "Parse" + fl.GoName + "Variant"} {
-			claim(id, fl.Pos, what, flagHint)
+		flagIDs := len(ends) // the rest are the variants'
+		if !fl.Bool {
+			for _, v := range fl.Variants {
+				add(g, v.GoName)
+			}
 		}
-		seen := map[string]string{}
-		for _, v := range fl.Variants {
-			if prev, ok := seen[v.GoName]; ok {
+		all := ids.String()
+		claim(g, owner{fl, -1})
+		start := 0
+		for i, end := range ends {
+			id := all[start:end]
+			start = end
+			if i < flagIDs {
+				claim(id, owner{fl, -1})
+				continue
+			}
+			vi := i - flagIDs
+			v := fl.Variants[vi]
+			key := variantName{fl, v.GoName}
+			if prev, ok := seen[key]; ok {
 				p.errorf(v.Pos, "variants %q and %q of flag %q both have the Go name %s: set variant_go_names = { %s = \"…\" }", prev, v.Name, fl.Key, v.GoName, v.Name)
 				continue
 			}
-			seen[v.GoName] = v.Name
-			claim(fl.GoName+v.GoName, v.Pos, fmt.Sprintf("flag %q variant %q", fl.Key, v.Name), flagHint+`, or variant_go_names = { `+v.Name+` = "…" }`)
+			seen[key] = v.Name
+			claim(id, owner{fl, vi})
 		}
 	}
 }

@@ -15,6 +15,11 @@ type File struct {
 	Flags []*Flag
 	// Generate is the optional [generate] table.
 	Generate Generate
+
+	// byKey indexes Flags by key, for Flag; indexed is Flags as it was
+	// when byKey was built. Both are nil in a File not made by Parse.
+	byKey   map[string]int
+	indexed []*Flag
 }
 
 // Generate says where the package generated from a file lives, so that
@@ -27,14 +32,39 @@ type Generate struct {
 	Package string
 }
 
-// Flag returns the flag with the given key, or nil.
+// Flag returns the flag with the given key, or nil. In a File made by
+// [Parse] it takes constant time, from an index of Flags that Parse
+// builds. A File built by hand, or whose Flags has been replaced or
+// resized since, is searched in order instead. (The index does not see a
+// key that a flag assigned to an element of Flags, or a Key changed in
+// place, brings in: change Flags as a whole instead.)
 func (f *File) Flag(key string) *Flag {
+	if f.byKey != nil && len(f.Flags) == len(f.indexed) && (len(f.Flags) == 0 || &f.Flags[0] == &f.indexed[0]) {
+		i, ok := f.byKey[key]
+		if !ok {
+			return nil
+		}
+		if f.Flags[i].Key == key {
+			return f.Flags[i]
+		}
+	}
 	for _, fl := range f.Flags {
 		if fl.Key == key {
 			return fl
 		}
 	}
 	return nil
+}
+
+// indexFlags builds the index Flag uses.
+func (f *File) indexFlags() {
+	f.byKey = make(map[string]int, len(f.Flags))
+	for i, fl := range f.Flags {
+		if _, dup := f.byKey[fl.Key]; !dup {
+			f.byKey[fl.Key] = i
+		}
+	}
+	f.indexed = f.Flags
 }
 
 // MaxVariants is the most variants a flag may have (the runtime keeps a
