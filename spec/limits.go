@@ -9,19 +9,20 @@ import (
 )
 
 // The limits [Parse] applies when [Limits] leaves them zero. No real
-// flags.toml comes near them: 10,000 flags take about 1.5 MB, no path in a
-// valid file is more than 8 levels deep (flags.KEY.rules[0].when[0].values[0]),
+// flags.toml comes near them: 10,000 flags take about 1.5 MB, the deepest
+// path in a valid file has 7 parts (flags.KEY.rules[0].when[0].values),
 // and flag keys and variant names are short.
 const (
 	// DefaultMaxBytes is the largest file accepted: 8 MiB.
 	DefaultMaxBytes = 8 << 20
-	// DefaultMaxDepth is the deepest a value may be nested, counting
-	// every table name, dotted-key part, array and inline table on the
-	// way to it.
+	// DefaultMaxDepth is the most parts the path of a table, key, array
+	// or inline table may have. Every table name, dotted-key part and
+	// array element on the way counts one: [[flags.KEY.rules]] opens
+	// flags.KEY.rules[0], 4 parts; a when key in it is a fifth.
 	DefaultMaxDepth = 16
-	// DefaultMaxKeyBytes is the longest key path: the keys (as written,
-	// quotes included) of the tables and dotted keys leading to a value,
-	// added up.
+	// DefaultMaxKeyBytes is the longest key path, in bytes: the keys of
+	// the headers, inline tables and dotted keys that lead to a key, the
+	// key itself included, as written (quotes included), added up.
 	DefaultMaxKeyBytes = 512
 )
 
@@ -51,13 +52,14 @@ var (
 // source sets MaxBytes to what it is prepared to read and decode: decoding
 // allocates up to several hundred times the size of the document. Raising
 // MaxDepth or MaxKeyBytes gives hostile input more of the decoder's
-// per-level cost and is not needed for any valid file.
+// per-level cost and is not needed for any valid file; a MaxDepth above
+// 1,000 counts as 1,000, as deeper nesting is never safe to decode.
 //
 // A Limits is a plain value, safe for concurrent use.
 type Limits struct {
 	MaxBytes    int // the largest document, in bytes
-	MaxDepth    int // the deepest nesting of tables, dotted keys, arrays and inline tables
-	MaxKeyBytes int // the longest key path, in bytes of key text
+	MaxDepth    int // the most parts of a path, as DefaultMaxDepth counts them
+	MaxKeyBytes int // the longest key path, as DefaultMaxKeyBytes counts it
 }
 
 // withDefaults returns l with its zero or negative fields set to the
@@ -69,6 +71,7 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultMaxDepth
 	}
+	l.MaxDepth = min(l.MaxDepth, maxIndexDepth)
 	if l.MaxKeyBytes <= 0 {
 		l.MaxKeyBytes = DefaultMaxKeyBytes
 	}
@@ -119,7 +122,7 @@ func (l Limits) check(name string, src []byte) *Error {
 	}
 	e := &Error{Pos: offsetPos(name, src, s.errOff), kind: s.err}
 	what := "key"
-	switch src[s.errOff] {
+	switch s.at(s.errOff) {
 	case '[':
 		what = "array"
 		if len(s.open) == 0 {
@@ -131,7 +134,7 @@ func (l Limits) check(name string, src []byte) *Error {
 	if s.err == ErrKeyTooLong {
 		e.Msg = fmt.Sprintf("key path goes past the length limit of %d bytes: flag keys and variant names are short snake_case names; shorten the keys leading here", l.MaxKeyBytes)
 	} else {
-		e.Msg = fmt.Sprintf("%s nested more than %d levels deep, past the depth limit: a valid flags.toml needs at most 8 (flags.KEY.rules[0].when[0].values[0]); close the arrays and tables left open, or flatten this", what, l.MaxDepth)
+		e.Msg = fmt.Sprintf("%s nested more than %d levels deep, past the depth limit: a valid flags.toml needs at most 7 (flags.KEY.rules[0].when[0].values); close the arrays and tables left open, or flatten this", what, l.MaxDepth)
 	}
 	return e
 }

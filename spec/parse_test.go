@@ -1570,6 +1570,13 @@ var parseFuzzSeeds = []string{
 	"   [flags]\nA=[]", // a message starting with a capital from the file
 	// A bad variant name after a good one left a one-variant flag.
 	"[flags.0]\nvariants=[\"A\",\"0\"]\nrollout=0",
+	// Unterminated strings, and brackets in strings and comments.
+	"[flags.f]\ndescription = \"d\nowner = [[[[[[[[[[[[[[[[[[[[\n",
+	"[flags.f]\ndescription = \"\"\"[[[[[[[[[[[[[[[[[[[[\n{{{{{{{{{{{{{{{{\"\"\"\nowner = 'o' # [[[[[[[[[[[[[[[[[\nexpires = 2027-01-01\n",
+	"[flags.f]\ndescription = '''\n]]]]]]]]]]'''''\nowner = \"o\"\nexpires = 2027-01-01\nrollout = 5\n",
+	"[flags.f]\ndescription = \"\"\"unterminated [[[[[[[[[[",
+	// A variant listed twice, and a default that is none of them.
+	"[flags.f]\ndescription = \"d\"\nowner = \"o\"\nexpires = 2027-01-01\nvariants = [\"a\", \"b\", \"a\"]\ndefault = \"c\"\noverrides = { c = [\"1\"], a = [\"1\"] }\n",
 }
 
 func FuzzParse(f *testing.F) {
@@ -1580,6 +1587,15 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(c.src))
 	}
 	for _, s := range parseFuzzSeeds {
+		f.Add([]byte(s))
+	}
+	// Input the decoder alone could not survive, or only at great cost.
+	for _, tc := range limitCases {
+		if len(tc.src) < 64<<10 && tc.lim == (Limits{}) {
+			f.Add([]byte(tc.src))
+		}
+	}
+	for _, s := range limitFuzzSeeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
@@ -1593,10 +1609,16 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("error is %T, want ErrorList", err)
 			}
 			checkErrorList(t, src, list)
+			if (errors.Is(err, ErrTooDeep) || errors.Is(err, ErrKeyTooLong) || errors.Is(err, ErrSyntax)) && len(list) != 1 {
+				t.Errorf("a syntax or limit error came with %d others", len(list)-1)
+			}
 			return
 		}
 		for _, fl := range file.Flags {
 			checkParsedFlag(t, fl)
+			if got := file.Flag(fl.Key); got != fl {
+				t.Errorf("Flag(%q) = %v, want %v", fl.Key, got, fl)
+			}
 		}
 	})
 }

@@ -439,3 +439,31 @@ func TestGenerateDirFromFile(t *testing.T) {
 		t.Errorf("-o dir holds %v, want [flags_gen.go]", names)
 	}
 }
+
+// TestCheckHostileInput runs check on documents that used to crash the
+// process (a nest of '[' overflowed the TOML decoder's stack) or take
+// seconds and gigabytes (nested inline tables): each now gets one
+// positioned error naming the limit, and exit 1.
+func TestCheckHostileInput(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"nest.toml":   "a = " + strings.Repeat("[", 1_200_000),
+		"tables.toml": "a = " + strings.Repeat("{b = ", 8000) + "1" + strings.Repeat("}", 8000) + "\n",
+		"large.toml":  strings.Repeat("# a comment line of 32 bytes...\n", 9<<20/32),
+	})
+	for _, tt := range []struct {
+		file, want string
+	}{
+		{"nest.toml", "nest.toml:1:21: array nested more than 16 levels deep, past the depth limit: "},
+		{"tables.toml", "tables.toml:1:81: key nested more than 16 levels deep, past the depth limit: "},
+		{"large.toml", "large.toml:262145:1: the file goes on past the size limit of 8 MiB: "},
+	} {
+		r := runIn(t, dir, "check", tt.file)
+		if r.code != exitFail || r.stdout != "" {
+			t.Errorf("flaggen check %s: exit %d, stdout %q; want exit 1, no stdout", tt.file, r.code, r.stdout)
+		}
+		if !strings.HasPrefix(r.stderr, tt.want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("flaggen check %s: stderr %q, want one line starting %q", tt.file, r.stderr, tt.want)
+		}
+	}
+}
