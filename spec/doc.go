@@ -13,10 +13,44 @@
 // Every message says what is wrong and what to write instead. Unknown keys
 // are errors, so that a typo cannot silently switch targeting off. A TOML
 // syntax error stops the parser and is reported alone; errors.Is(err,
-// [ErrSyntax]) tells it apart.
+// [ErrSyntax]) tells it apart. So does input beyond the limits below.
+// [File.Flag] finds a flag by key in constant time.
 //
 // The TOML decoder does not report where keys are written, so the package
 // scans the text once more for the position of every key and value.
+//
+// # Limits
+//
+// Parsing reads input that may come from outside the program — a live
+// source feeds every instance of a fleet the same document — so no input
+// may crash the process or cost more than time and memory in proportion to
+// its size. Before the TOML decoder runs, one pass over the bytes checks
+// three [Limits]:
+//
+//   - size: at most [DefaultMaxBytes] (8 MiB); 10,000 flags take about
+//     1.5 MB;
+//   - depth: a path of at most [DefaultMaxDepth] (16) parts, counting
+//     every table name, dotted-key part and array element, where a valid
+//     file needs 7 (flags.KEY.rules[0].when[0].values);
+//   - key path: at most [DefaultMaxKeyBytes] (512) bytes of keys leading
+//     to a key.
+//
+// The decoder recurses once per level of nesting, so that a deep enough
+// nest overflows the stack (a fatal error no recover catches), and builds
+// every key path in full, once per key, so that nests and long key paths
+// cost it far more than their size. Input beyond a
+// limit is refused, with one [Error] at the first byte past the limit that
+// names the limit and what to do, and matches [ErrTooLarge], [ErrTooDeep]
+// or [ErrKeyTooLong]:
+//
+//	flags.toml:1:21: array nested more than 16 levels deep, past the depth limit: …
+//
+// [Parse] and [Load] apply the defaults; a live source sets its own with
+// [Limits.Parse] or [Limits.Load], which reads no more of a file than the
+// size limit. The checks that follow decoding are linear too: "did you
+// mean" hints spend a budget in proportion to the input, lists in
+// messages are cut short, and variant names, which messages quote, are at
+// most [MaxNameBytes] long.
 //
 // # The format
 //

@@ -1,7 +1,9 @@
 package spec_test
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/flaggen/flaggen/spec"
 )
@@ -35,4 +37,16 @@ func ExampleGoName() {
 	// user_id → UserID
 	// NOT_VISIBLE → NotVisible
 	// variant_a → VariantA
+}
+
+func ExampleLimits_Parse() {
+	// A live source reads at most 64 KiB; nesting is checked as ever.
+	lim := spec.Limits{MaxBytes: 64 << 10}
+	_, err := lim.Parse("live.toml", make([]byte, 100<<10))
+	fmt.Println(errors.Is(err, spec.ErrTooLarge))
+	_, err = lim.Parse("live.toml", []byte("flags = "+strings.Repeat("[", 100)))
+	fmt.Println(err)
+	// Output:
+	// true
+	// live.toml:1:25: array nested more than 16 levels deep, past the depth limit: a valid flags.toml needs at most 7 (flags.KEY.rules[0].when[0].values); close the arrays and tables left open, or flatten this
 }

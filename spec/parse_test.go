@@ -360,6 +360,13 @@ var parseErrorCases = []parseErrorCase{
 		src:  boolFlagTOML("f", `variants = ["a", "`+strings.Repeat("b", MaxNameBytes)+`"]`, `default = "a"`),
 	},
 	{
+		name: "unknown variant of a flag with many variants",
+		src: boolFlagTOML("f",
+			`variants = ["v00", "v01", "v02", "v03", "v04", "v05", "v06", "v07", "v08", "v09", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21"]`,
+			`default = "zzzz"`),
+		want: []string{`flags.toml:6:11: "zzzz" is not a variant of flag "f": write one of v00, v01, v02, v03, v04, v05, v06, v07, v08, v09, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19, … (22 in all)`},
+	},
+	{
 		name: "variant name with a dash",
 		src:  boolFlagTOML("f", `variants = ["a", "NOT-VISIBLE"]`, `default = "a"`),
 		want: []string{`flags.toml:5:18: variant "NOT-VISIBLE" is not a name: use ASCII letters, digits and underscores, starting with a letter, e.g. "NOT_VISIBLE"`},
@@ -1701,5 +1708,26 @@ func TestREADMEExamples(t *testing.T) {
 	}
 	if blocks == 0 {
 		t.Error("the README has no TOML example declaring flags")
+	}
+}
+
+// TestHintBudget checks that "did you mean" hints stop when their budget
+// is spent, and that candidates too far in length cost nothing.
+func TestHintBudget(t *testing.T) {
+	p := &parser{hintCost: 100}
+	if got := p.closest("serv", ruleKeys); got != "" || p.hintCost != 100 {
+		t.Errorf("over budget: closest = %q, budget left %d; want no hint and the budget kept", got, p.hintCost)
+	}
+	p.hintCost = 1000
+	if got := p.closest("serv", ruleKeys); got != "serve" || p.hintCost >= 1000 {
+		t.Errorf("within budget: closest = %q, budget left %d; want \"serve\" for less", got, p.hintCost)
+	}
+	long := strings.Repeat("x", 1<<20)
+	p.hintCost = 1000
+	if got := p.closest(long, ruleKeys); got != "" || p.hintCost != 1000 {
+		t.Errorf("a word far longer than every candidate: closest = %q, budget left %d", got, p.hintCost)
+	}
+	if got := p.closest("x", []string{long}); got != "" || p.hintCost != 1000 {
+		t.Errorf("a candidate far longer than the word: closest = %q, budget left %d", got, p.hintCost)
 	}
 }
