@@ -112,7 +112,7 @@ func (l Limits) Parse(name string, src []byte) (*File, error) {
 func (l Limits) check(name string, src []byte) *Error {
 	if len(src) > l.MaxBytes {
 		return &Error{Pos: offsetPos(name, src, l.MaxBytes), kind: ErrTooLarge,
-			Msg: fmt.Sprintf("the file goes on past the size limit of %s: a flags.toml of 10,000 flags is about 1.5 MB, so check that this is the right file, or split it; "+
+			Msg: fmt.Sprintf("the file goes on past the size limit of %s: a flags.toml of 10,000 flags is about 1.5 MB, so check that this is the right file; "+
 				"a program reading it can raise spec.Limits.MaxBytes", byteSize(l.MaxBytes))}
 	}
 	s := limitScanner{cursor: cursor{src: src}, lim: l}
@@ -121,20 +121,10 @@ func (l Limits) check(name string, src []byte) *Error {
 		return nil
 	}
 	e := &Error{Pos: offsetPos(name, src, s.errOff), kind: s.err}
-	what := "key"
-	switch s.at(s.errOff) {
-	case '[':
-		what = "array"
-		if len(s.open) == 0 {
-			what = "table"
-		}
-	case '{':
-		what = "inline table"
-	}
 	if s.err == ErrKeyTooLong {
 		e.Msg = fmt.Sprintf("key path goes past the length limit of %d bytes: flag keys and variant names are short snake_case names; shorten the keys leading here", l.MaxKeyBytes)
 	} else {
-		e.Msg = fmt.Sprintf("%s nested more than %d levels deep, past the depth limit: a valid flags.toml needs at most 7 (flags.KEY.rules[0].when[0].values); close the arrays and tables left open, or flatten this", what, l.MaxDepth)
+		e.Msg = fmt.Sprintf("%s nested more than %d levels deep, past the depth limit: a valid flags.toml needs at most 7 (flags.KEY.rules[0].when[0].values); close the arrays and tables left open, or flatten this", s.errWhat, l.MaxDepth)
 	}
 	return e
 }
@@ -192,8 +182,10 @@ type limitScanner struct {
 	// or '{' after it opens.
 	value path
 
-	err    error // ErrTooDeep or ErrKeyTooLong, once found
-	errOff int   // where the limit is first exceeded
+	inHeader bool   // reading the key of a [header]
+	err      error  // ErrTooDeep or ErrKeyTooLong, once found
+	errOff   int    // where the limit is first exceeded
+	errWhat  string // what goes past it: "key", "table", "array" or "inline table"
 }
 
 // path is how deep a place in the document is: its levels (table names,
@@ -247,7 +239,11 @@ func (s *limitScanner) scan() {
 				v.depth++ // an element of the array
 			}
 			if v.depth > s.lim.MaxDepth {
-				s.fail(ErrTooDeep, s.p)
+				what := "array"
+				if c == '{' {
+					what = "inline table"
+				}
+				s.fail(ErrTooDeep, s.p, what)
 				return
 			}
 			s.open = append(s.open, openValue{table: c == '{', path: v})
@@ -274,9 +270,9 @@ func (s *limitScanner) scan() {
 	}
 }
 
-func (s *limitScanner) fail(err error, off int) {
+func (s *limitScanner) fail(err error, off int, what string) {
 	if s.err == nil {
-		s.err, s.errOff = err, off
+		s.err, s.errOff, s.errWhat = err, off, what
 	}
 }
 
@@ -291,11 +287,13 @@ func (s *limitScanner) header() {
 		s.p++
 	}
 	s.skipSpace()
+	s.inHeader = true
 	s.table = s.key(path{})
+	s.inHeader = false
 	if aot { // the element of the array is one more level
 		s.table.depth++
 		if s.table.depth > s.lim.MaxDepth {
-			s.fail(ErrTooDeep, start)
+			s.fail(ErrTooDeep, start, "table")
 		}
 	}
 }
@@ -320,11 +318,15 @@ func (s *limitScanner) key(base path) path {
 		}
 		k.depth++
 		k.keyBytes += s.p - start
+		what := "key"
+		if s.inHeader {
+			what = "table"
+		}
 		switch {
 		case k.depth > s.lim.MaxDepth:
-			s.fail(ErrTooDeep, start)
+			s.fail(ErrTooDeep, start, what)
 		case k.keyBytes > s.lim.MaxKeyBytes:
-			s.fail(ErrKeyTooLong, start)
+			s.fail(ErrKeyTooLong, start, what)
 		}
 		s.skipSpace()
 		if s.err != nil || s.p >= len(s.src) || s.src[s.p] != '.' {
