@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -49,8 +50,12 @@ func sourceLine(f *ast.File) string {
 	return ""
 }
 
+// schemaVars are the names of the schema variable in generated files:
+// flaggenSchema, and schema in files of flaggen versions before it.
+var schemaVars = []string{"flaggenSchema", "schema"}
+
 // schemaLit returns the composite literal of runtime.Schema that f's
-// package-level "var schema = &runtime.Schema{…}" declares, or nil.
+// package-level "var flaggenSchema = &runtime.Schema{…}" declares, or nil.
 func schemaLit(pass *analysis.Pass, f *ast.File) *ast.CompositeLit {
 	for _, decl := range f.Decls {
 		gen, ok := decl.(*ast.GenDecl)
@@ -59,7 +64,7 @@ func schemaLit(pass *analysis.Pass, f *ast.File) *ast.CompositeLit {
 		}
 		for _, spec := range gen.Specs {
 			vs, ok := spec.(*ast.ValueSpec)
-			if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "schema" || len(vs.Values) != 1 {
+			if !ok || len(vs.Names) != 1 || !slices.Contains(schemaVars, vs.Names[0].Name) || len(vs.Values) != 1 {
 				continue
 			}
 			u, ok := vs.Values[0].(*ast.UnaryExpr)

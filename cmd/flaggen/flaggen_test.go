@@ -379,7 +379,8 @@ func TestGeneratePackageName(t *testing.T) {
 		{[]string{"-o", "new-dir"}, exitFail, "", `cannot name the package after the directory "new-dir"`},
 		{[]string{"-o", "new-dir", "-pkg", "flags"}, exitOK, "flags", ""},
 		{[]string{"-o", "two"}, exitFail, "", "two packages, a (a.go) and b (b.go); pass -pkg NAME"},
-		{[]string{"-o", "two", "-pkg", "a"}, exitOK, "a", ""},
+		// b.go is another package: the output would not build.
+		{[]string{"-o", "two", "-pkg", "a"}, exitFail, "", "two holds package b"},
 	} {
 		r := runIn(t, dir, append([]string{"generate"}, tt.args...)...)
 		if r.code != tt.code {

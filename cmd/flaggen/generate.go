@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/flaggen/flaggen/internal/codegen"
+	"github.com/flaggen/flaggen/spec"
 )
 
 // generateOptions are the flags of flaggen generate.
@@ -74,9 +75,9 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	default:
 		opts.dir = "."
 	}
-	pkg := opts.pkg
+	pkg, pkgFrom := opts.pkg, "-pkg"
 	if pkg == "" {
-		pkg = f.Generate.Package
+		pkg, pkgFrom = f.Generate.Package, "[generate]"
 	}
 	if pkg == "" {
 		var err error
@@ -84,13 +85,24 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "flaggen: %v\n", err)
 			return exitFail
 		}
+		pkgFrom = ""
 	}
 	source, err := sourcePath(f.Name, opts.dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "flaggen: %v\n", err)
 		return exitFail
 	}
-	files, err := codegen.Generate(f, codegen.Options{Package: pkg, Source: source})
+	genOpts := codegen.Options{Package: pkg, Source: source}
+	if problems, err := checkDir(opts.dir, f, genOpts, pkgFrom); err != nil {
+		fmt.Fprintf(stderr, "flaggen: %v\n", err)
+		return exitFail
+	} else if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, p)
+		}
+		return exitFail
+	}
+	files, err := codegen.Generate(f, genOpts)
 	if err != nil {
 		fmt.Fprintf(stderr, "flaggen: %v\n", err)
 		return exitFail
@@ -252,4 +264,111 @@ func packageName(dir string) (string, error) {
 // validPackageName reports whether name can be a package clause's name.
 func validPackageName(name string) bool {
 	return token.IsIdentifier(name) && name != "_"
+}
+
+// checkDir returns why the package in dir would not build once the
+// generated file, package opts.Package, is written there: a Go file of
+// another package, or a name that another file declares and the
+// generated file declares too. Each problem is a line to print, with the
+// position it concerns. pkgFrom says where the package name came from:
+// "-pkg", "[generate]" (the file's package key), or "" (dir's name).
+//
+// The files considered are those the go command would build with the
+// generated file, tests included; the generated file's own earlier
+// version is not one of them, and, as for packageName, neither is a file
+// of another package that another tool generated.
+func checkDir(dir string, f *spec.File, opts codegen.Options, pkgFrom string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	pkg := opts.Package
+	fset := token.NewFileSet()
+	var problems []string
+	var files []*ast.File // of package pkg
+	others := make(map[string]bool)
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || name == codegen.FileName {
+			continue
+		}
+		if ok, err := build.Default.MatchFile(dir, name); err != nil || !ok {
+			continue
+		}
+		file, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution|parser.ParseComments)
+		if file == nil {
+			return nil, err
+		}
+		got := file.Name.Name
+		switch {
+		case got == pkg:
+			files = append(files, file)
+		case strings.HasSuffix(name, "_test.go") && got == pkg+"_test":
+		case ast.IsGenerated(file):
+			// As packageName does, leave another tool's output to be
+			// regenerated.
+		case !others[got]:
+			others[got] = true
+			hint := fmt.Sprintf(`set package = %q under [generate] in %s, or pass -pkg %s`, got, filepath.Base(f.Name), got)
+			switch pkgFrom {
+			case "-pkg":
+				hint = "pass -pkg " + got
+			case "[generate]":
+				hint = fmt.Sprintf(`set package = %q under [generate] in %s`, got, filepath.Base(f.Name))
+			}
+			problems = append(problems, fmt.Sprintf("%s: %s holds package %s, so %s cannot be package %s (the package would not build): %s, or generate into another directory",
+				fset.Position(file.Name.Pos()), dir, got, codegen.FileName, pkg, hint))
+		}
+	}
+	if len(problems) > 0 || len(files) == 0 {
+		return problems, nil
+	}
+
+	decls, err := codegen.Declared(f, opts)
+	if err != nil {
+		return nil, err
+	}
+	clash := func(id *ast.Ident, what string) {
+		problems = append(problems, fmt.Sprintf("%s: %s is declared by flaggen's generated code (%s); rename it",
+			fset.Position(id.Pos()), what, codegen.FileName))
+	}
+	for _, file := range files {
+		for _, decl := range file.Decls {
+			switch decl := decl.(type) {
+			case *ast.FuncDecl:
+				if decl.Recv == nil {
+					if decls.Names[decl.Name.Name] {
+						clash(decl.Name, "name "+decl.Name.Name)
+					}
+					continue
+				}
+				typ := decl.Recv.List[0].Type
+				if star, ok := typ.(*ast.StarExpr); ok {
+					typ = star.X
+				}
+				if id, ok := typ.(*ast.Ident); ok && decls.Members[id.Name][decl.Name.Name] {
+					clash(decl.Name, "method "+id.Name+"."+decl.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, spec := range decl.Specs {
+					var ids []*ast.Ident
+					switch spec := spec.(type) {
+					case *ast.ValueSpec:
+						ids = spec.Names
+					case *ast.TypeSpec:
+						ids = []*ast.Ident{spec.Name}
+					}
+					for _, id := range ids {
+						if id.Name != "_" && decls.Names[id.Name] {
+							clash(id, "name "+id.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	return problems, nil
 }

@@ -22,6 +22,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/flaggen/flaggen/runtime"
 )
@@ -33,12 +34,50 @@ const _ = runtime.SupportPackageIsVersion2
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
 // request; live sources swap its snapshot. It is safe for concurrent use.
-var Set = runtime.NewSet(schema)
+var Set = runtime.NewSet(flaggenSchema)
 
-// schema declares the flags, in declaration order; a flag's index is
-// its number. Set compiles it, and the flaggen analyzer reads it, so
-// it stays a plain composite literal of literals.
-var schema = &runtime.Schema{
+// flaggenVariantName returns the name of variant v of flag number flag,
+// or typ(v) if it has no variant v.
+func flaggenVariantName(flag, v int, typ string) string {
+	if names := flaggenSchema.Flags[flag].Variants; v >= 0 && v < len(names) {
+		return names[v]
+	}
+	return typ + "(" + strconv.Itoa(v) + ")"
+}
+
+// flaggenParseVariant returns the number of the variant of flag number
+// flag named s.
+func flaggenParseVariant(flag int, s string) (int, error) {
+	info := &flaggenSchema.Flags[flag]
+	for v, name := range info.Variants {
+		if name == s {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("flags: unknown variant %q of flag %q; want one of %s", s, info.Key, strings.Join(info.Variants, ", "))
+}
+
+// flaggenOnOff returns "on" or "off".
+func flaggenOnOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
+// flaggenForceBool returns a copy of ctx on which the boolean flag number
+// flag is on or off.
+func flaggenForceBool(ctx context.Context, flag int, on bool) context.Context {
+	if on {
+		return Set.Force(ctx, flag, 1)
+	}
+	return Set.Force(ctx, flag, 0)
+}
+
+// flaggenSchema declares the flags, in declaration order; a flag's index
+// is its number (flaggenFlagX). Set compiles it, and the flaggen
+// analyzer reads it, so it stays a plain composite literal of literals.
+var flaggenSchema = &runtime.Schema{
 	Name: "flags.toml",
 	Flags: []runtime.FlagInfo{
 		{
@@ -113,14 +152,19 @@ var schema = &runtime.Schema{
 	},
 }
 
-// Flag numbers: each flag's index in schema.Flags, as Set.Variant and
-// Set.Force take it.
-const (
-	flagSearch       = 0
-	flagCheckout     = 1
-	flagHoliday      = 2
-	flagMyNewFeature = 3
-)
+func _() {
+	// An "invalid argument: index out of bounds" error here means the
+	// variant constants changed: run flaggen generate again.
+	var x [1]struct{}
+	_ = x[SearchControl-0]
+	_ = x[SearchVariantA-1]
+	_ = x[SearchVariantB-2]
+	_ = x[MyNewFeatureVisible-0]
+	_ = x[MyNewFeatureNotVisible-1]
+}
+
+// flaggenFlagSearch is the number of the flag "search".
+const flaggenFlagSearch = 0
 
 // SearchVariant is a variant of the flag "search".
 //
@@ -139,27 +183,10 @@ const (
 	SearchVariantB
 )
 
-func _() {
-	// An "invalid argument: index out of bounds" error here means the
-	// variant constants changed: run flaggen generate again.
-	var x [1]struct{}
-	_ = x[SearchControl-0]
-	_ = x[SearchVariantA-1]
-	_ = x[SearchVariantB-2]
-}
-
 // String returns the variant's name as flags.toml writes it, e.g.
 // "control".
 func (v SearchVariant) String() string {
-	switch v {
-	case SearchControl:
-		return "control"
-	case SearchVariantA:
-		return "variant_a"
-	case SearchVariantB:
-		return "variant_b"
-	}
-	return "SearchVariant(" + strconv.Itoa(int(v)) + ")"
+	return flaggenVariantName(flaggenFlagSearch, int(v), "SearchVariant")
 }
 
 // Valid reports whether v is one of the variants of the flag "search".
@@ -176,15 +203,8 @@ func AllSearchVariants() []SearchVariant {
 // ParseSearchVariant returns the variant of the flag "search" named s, as
 // flags.toml writes it.
 func ParseSearchVariant(s string) (SearchVariant, error) {
-	switch s {
-	case "control":
-		return SearchControl, nil
-	case "variant_a":
-		return SearchVariantA, nil
-	case "variant_b":
-		return SearchVariantB, nil
-	}
-	return 0, fmt.Errorf("flags: unknown variant %q of flag \"search\"; want one of control, variant_a, variant_b", s)
+	v, err := flaggenParseVariant(flaggenFlagSearch, s)
+	return SearchVariant(v), err
 }
 
 // Search is the variant of the flag "search" that a request sees.
@@ -206,7 +226,7 @@ type Search struct {
 //
 //flaggen:flag search
 func NewSearch(ctx context.Context) Search {
-	return Search{SearchVariant(Set.Variant(ctx, flagSearch))}
+	return Search{SearchVariant(Set.Variant(ctx, flaggenFlagSearch))}
 }
 
 // Variant returns the variant f holds.
@@ -237,8 +257,11 @@ func (f Search) String() string {
 // WithSearch returns a copy of ctx on which NewSearch serves v, for unit
 // tests that need a variant without middleware.
 func WithSearch(ctx context.Context, v SearchVariant) context.Context {
-	return Set.Force(ctx, flagSearch, int(v))
+	return Set.Force(ctx, flaggenFlagSearch, int(v))
 }
+
+// flaggenFlagCheckout is the number of the flag "new_checkout".
+const flaggenFlagCheckout = 1
 
 // Checkout is the state of the boolean flag "new_checkout" that a request
 // sees.
@@ -260,7 +283,7 @@ type Checkout struct {
 //
 //flaggen:flag new_checkout
 func NewCheckout(ctx context.Context) Checkout {
-	return Checkout{Set.Variant(ctx, flagCheckout) == 1}
+	return Checkout{Set.Variant(ctx, flaggenFlagCheckout) == 1}
 }
 
 // Enabled reports whether the flag "new_checkout" is on.
@@ -270,20 +293,17 @@ func (f Checkout) Enabled() bool {
 
 // String returns "on" or "off".
 func (f Checkout) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithCheckout returns a copy of ctx on which NewCheckout serves on or
 // off, for unit tests that need a state without middleware.
 func WithCheckout(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagCheckout, 1)
-	}
-	return Set.Force(ctx, flagCheckout, 0)
+	return flaggenForceBool(ctx, flaggenFlagCheckout, on)
 }
+
+// flaggenFlagHoliday is the number of the flag "holiday".
+const flaggenFlagHoliday = 2
 
 // Holiday is the state of the boolean flag "holiday" that a request sees.
 //
@@ -304,7 +324,7 @@ type Holiday struct {
 //
 //flaggen:flag holiday
 func NewHoliday(ctx context.Context) Holiday {
-	return Holiday{Set.Variant(ctx, flagHoliday) == 1}
+	return Holiday{Set.Variant(ctx, flaggenFlagHoliday) == 1}
 }
 
 // Enabled reports whether the flag "holiday" is on.
@@ -314,20 +334,17 @@ func (f Holiday) Enabled() bool {
 
 // String returns "on" or "off".
 func (f Holiday) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithHoliday returns a copy of ctx on which NewHoliday serves on or off,
 // for unit tests that need a state without middleware.
 func WithHoliday(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagHoliday, 1)
-	}
-	return Set.Force(ctx, flagHoliday, 0)
+	return flaggenForceBool(ctx, flaggenFlagHoliday, on)
 }
+
+// flaggenFlagMyNewFeature is the number of the flag "my_new_feature".
+const flaggenFlagMyNewFeature = 3
 
 // MyNewFeatureVariant is a variant of the flag "my_new_feature".
 //
@@ -345,24 +362,10 @@ const (
 	MyNewFeatureNotVisible
 )
 
-func _() {
-	// An "invalid argument: index out of bounds" error here means the
-	// variant constants changed: run flaggen generate again.
-	var x [1]struct{}
-	_ = x[MyNewFeatureVisible-0]
-	_ = x[MyNewFeatureNotVisible-1]
-}
-
 // String returns the variant's name as flags.toml writes it, e.g.
 // "VISIBLE".
 func (v MyNewFeatureVariant) String() string {
-	switch v {
-	case MyNewFeatureVisible:
-		return "VISIBLE"
-	case MyNewFeatureNotVisible:
-		return "NOT_VISIBLE"
-	}
-	return "MyNewFeatureVariant(" + strconv.Itoa(int(v)) + ")"
+	return flaggenVariantName(flaggenFlagMyNewFeature, int(v), "MyNewFeatureVariant")
 }
 
 // Valid reports whether v is one of the variants of the flag
@@ -380,13 +383,8 @@ func AllMyNewFeatureVariants() []MyNewFeatureVariant {
 // ParseMyNewFeatureVariant returns the variant of the flag
 // "my_new_feature" named s, as flags.toml writes it.
 func ParseMyNewFeatureVariant(s string) (MyNewFeatureVariant, error) {
-	switch s {
-	case "VISIBLE":
-		return MyNewFeatureVisible, nil
-	case "NOT_VISIBLE":
-		return MyNewFeatureNotVisible, nil
-	}
-	return 0, fmt.Errorf("flags: unknown variant %q of flag \"my_new_feature\"; want one of VISIBLE, NOT_VISIBLE", s)
+	v, err := flaggenParseVariant(flaggenFlagMyNewFeature, s)
+	return MyNewFeatureVariant(v), err
 }
 
 // MyNewFeature is the variant of the flag "my_new_feature" that a request
@@ -409,7 +407,7 @@ type MyNewFeature struct {
 //
 //flaggen:flag my_new_feature
 func NewMyNewFeature(ctx context.Context) MyNewFeature {
-	return MyNewFeature{MyNewFeatureVariant(Set.Variant(ctx, flagMyNewFeature))}
+	return MyNewFeature{MyNewFeatureVariant(Set.Variant(ctx, flaggenFlagMyNewFeature))}
 }
 
 // Variant returns the variant f holds.
@@ -435,5 +433,5 @@ func (f MyNewFeature) String() string {
 // WithMyNewFeature returns a copy of ctx on which NewMyNewFeature serves
 // v, for unit tests that need a variant without middleware.
 func WithMyNewFeature(ctx context.Context, v MyNewFeatureVariant) context.Context {
-	return Set.Force(ctx, flagMyNewFeature, int(v))
+	return Set.Force(ctx, flaggenFlagMyNewFeature, int(v))
 }

@@ -11,48 +11,64 @@ import (
 	"github.com/flaggen/flaggen/spec"
 )
 
-// comment returns a // comment made of text, with no final newline. Each element of text may hold
-// several lines; an empty element separates paragraphs. Runs of empty
-// lines collapse into one, and empty lines at either end are dropped, so
-// callers can pass optional paragraphs as "".
-//
-// Every line is rendered as a // line comment (never /* */), so text may
-// hold "*/", backquotes or any Unicode; characters a Go source file may
-// not contain are replaced.
+// comment returns a // comment made of text, with no final newline, as
+// commentLines writes it.
 func comment(text ...string) *jen.Statement {
+	return linesComment(commentLines(text...))
+}
+
+// linesComment returns a comment of lines, each "//…", with no final
+// newline.
+func linesComment(lines []string) *jen.Statement {
+	s := jen.Null()
+	for i, line := range lines {
+		if i > 0 {
+			s.Line()
+		}
+		s.Comment(line)
+	}
+	return s
+}
+
+// commentLines returns the lines of a // comment made of text. Each
+// element of text may hold several lines; an empty element separates
+// paragraphs. Runs of empty lines collapse into one, and empty lines at
+// either end are dropped, so callers can pass optional paragraphs as "".
+//
+// Every line is a // line comment (never /* */), so text may hold "*/",
+// backquotes or any Unicode; characters a Go source file may not contain
+// are replaced.
+func commentLines(text ...string) []string {
 	var lines []string
+	started, blank := false, false
 	for _, t := range text {
 		if t == "" {
-			lines = append(lines, "")
-			continue
-		}
-		for _, line := range strings.Split(t, "\n") {
-			lines = append(lines, strings.TrimRightFunc(clean(line), unicode.IsSpace))
-		}
-	}
-	s := jen.Null()
-	started, blank := false, false
-	for _, line := range lines {
-		if line == "" {
 			blank = started
 			continue
 		}
-		if started {
-			s.Line()
-			if blank {
-				s.Comment("//").Line()
+		for line := range strings.SplitSeq(t, "\n") {
+			line = strings.TrimRightFunc(clean(line), unicode.IsSpace)
+			if line == "" {
+				blank = started
+				continue
 			}
+			if blank {
+				lines = append(lines, "//")
+			}
+			started, blank = true, false
+			lines = append(lines, "// "+line)
 		}
-		started, blank = true, false
-		s.Comment("// " + line)
 	}
-	return s
+	return lines
 }
 
 // clean replaces the characters a Go comment or source file cannot hold:
 // invalid UTF-8, control characters other than tab, and the byte order
 // mark. Carriage returns are dropped.
 func clean(s string) string {
+	if isClean(s) {
+		return s
+	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -78,7 +94,11 @@ const wrapWidth = 72
 // wrap breaks a one-line paragraph into lines of at most wrapWidth bytes
 // where it can, between words.
 func wrap(s string) string {
+	if len(s) <= wrapWidth && isOneLine(s) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s) + len(s)/wrapWidth)
 	n := 0
 	for i, w := range strings.Fields(s) {
 		switch {
@@ -99,7 +119,53 @@ func wrap(s string) string {
 // oneLine returns s cleaned and with every run of white space, newlines
 // included, turned into one space.
 func oneLine(s string) string {
+	if isOneLine(s) {
+		return s
+	}
 	return strings.Join(strings.Fields(clean(s)), " ")
+}
+
+// isClean reports whether clean(s) is s.
+func isClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < ' ' && b != '\t' || b == 0x7f || b >= utf8.RuneSelf {
+			return isCleanSlow(s)
+		}
+	}
+	return true
+}
+
+// isCleanSlow is isClean for strings that are not all printable ASCII.
+func isCleanSlow(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return false
+			}
+		case r == '\r', r == 0x7f, r == '\uFEFF':
+			return false
+		case r < ' ' && r != '\t':
+			return false
+		}
+	}
+	return true
+}
+
+// isOneLine reports whether oneLine(s) is s: printable ASCII words
+// separated by single spaces.
+func isOneLine(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b == ' ':
+			if i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+				return false
+			}
+		case b < ' ' || b >= 0x7f:
+			return false
+		}
+	}
+	return true
 }
 
 // aboutFlag returns the paragraphs every doc comment of fl shares: its

@@ -22,6 +22,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/flaggen/flaggen/runtime"
 )
@@ -33,12 +34,50 @@ const _ = runtime.SupportPackageIsVersion2
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
 // request; live sources swap its snapshot. It is safe for concurrent use.
-var Set = runtime.NewSet(schema)
+var Set = runtime.NewSet(flaggenSchema)
 
-// schema declares the flags, in declaration order; a flag's index is
-// its number. Set compiles it, and the flaggen analyzer reads it, so
-// it stays a plain composite literal of literals.
-var schema = &runtime.Schema{
+// flaggenVariantName returns the name of variant v of flag number flag,
+// or typ(v) if it has no variant v.
+func flaggenVariantName(flag, v int, typ string) string {
+	if names := flaggenSchema.Flags[flag].Variants; v >= 0 && v < len(names) {
+		return names[v]
+	}
+	return typ + "(" + strconv.Itoa(v) + ")"
+}
+
+// flaggenParseVariant returns the number of the variant of flag number
+// flag named s.
+func flaggenParseVariant(flag int, s string) (int, error) {
+	info := &flaggenSchema.Flags[flag]
+	for v, name := range info.Variants {
+		if name == s {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("benchflags: unknown variant %q of flag %q; want one of %s", s, info.Key, strings.Join(info.Variants, ", "))
+}
+
+// flaggenOnOff returns "on" or "off".
+func flaggenOnOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
+// flaggenForceBool returns a copy of ctx on which the boolean flag number
+// flag is on or off.
+func flaggenForceBool(ctx context.Context, flag int, on bool) context.Context {
+	if on {
+		return Set.Force(ctx, flag, 1)
+	}
+	return Set.Force(ctx, flag, 0)
+}
+
+// flaggenSchema declares the flags, in declaration order; a flag's index
+// is its number (flaggenFlagX). Set compiles it, and the flaggen
+// analyzer reads it, so it stays a plain composite literal of literals.
+var flaggenSchema = &runtime.Schema{
 	Name: "flags.toml",
 	Flags: []runtime.FlagInfo{
 		{
@@ -92,13 +131,17 @@ var schema = &runtime.Schema{
 	},
 }
 
-// Flag numbers: each flag's index in schema.Flags, as Set.Variant and
-// Set.Force take it.
-const (
-	flagRollout  = 0
-	flagVariants = 1
-	flagRule     = 2
-)
+func _() {
+	// An "invalid argument: index out of bounds" error here means the
+	// variant constants changed: run flaggen generate again.
+	var x [1]struct{}
+	_ = x[VariantsControl-0]
+	_ = x[VariantsVariantA-1]
+	_ = x[VariantsVariantB-2]
+}
+
+// flaggenFlagRollout is the number of the flag "rollout".
+const flaggenFlagRollout = 0
 
 // Rollout is the state of the boolean flag "rollout" that a request sees.
 //
@@ -119,7 +162,7 @@ type Rollout struct {
 //
 //flaggen:flag rollout
 func NewRollout(ctx context.Context) Rollout {
-	return Rollout{Set.Variant(ctx, flagRollout) == 1}
+	return Rollout{Set.Variant(ctx, flaggenFlagRollout) == 1}
 }
 
 // Enabled reports whether the flag "rollout" is on.
@@ -129,20 +172,17 @@ func (f Rollout) Enabled() bool {
 
 // String returns "on" or "off".
 func (f Rollout) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithRollout returns a copy of ctx on which NewRollout serves on or off,
 // for unit tests that need a state without middleware.
 func WithRollout(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagRollout, 1)
-	}
-	return Set.Force(ctx, flagRollout, 0)
+	return flaggenForceBool(ctx, flaggenFlagRollout, on)
 }
+
+// flaggenFlagVariants is the number of the flag "variants".
+const flaggenFlagVariants = 1
 
 // VariantsVariant is a variant of the flag "variants".
 //
@@ -161,27 +201,10 @@ const (
 	VariantsVariantB
 )
 
-func _() {
-	// An "invalid argument: index out of bounds" error here means the
-	// variant constants changed: run flaggen generate again.
-	var x [1]struct{}
-	_ = x[VariantsControl-0]
-	_ = x[VariantsVariantA-1]
-	_ = x[VariantsVariantB-2]
-}
-
 // String returns the variant's name as flags.toml writes it, e.g.
 // "control".
 func (v VariantsVariant) String() string {
-	switch v {
-	case VariantsControl:
-		return "control"
-	case VariantsVariantA:
-		return "variant_a"
-	case VariantsVariantB:
-		return "variant_b"
-	}
-	return "VariantsVariant(" + strconv.Itoa(int(v)) + ")"
+	return flaggenVariantName(flaggenFlagVariants, int(v), "VariantsVariant")
 }
 
 // Valid reports whether v is one of the variants of the flag "variants".
@@ -198,15 +221,8 @@ func AllVariantsVariants() []VariantsVariant {
 // ParseVariantsVariant returns the variant of the flag "variants" named s,
 // as flags.toml writes it.
 func ParseVariantsVariant(s string) (VariantsVariant, error) {
-	switch s {
-	case "control":
-		return VariantsControl, nil
-	case "variant_a":
-		return VariantsVariantA, nil
-	case "variant_b":
-		return VariantsVariantB, nil
-	}
-	return 0, fmt.Errorf("benchflags: unknown variant %q of flag \"variants\"; want one of control, variant_a, variant_b", s)
+	v, err := flaggenParseVariant(flaggenFlagVariants, s)
+	return VariantsVariant(v), err
 }
 
 // Variants is the variant of the flag "variants" that a request sees.
@@ -228,7 +244,7 @@ type Variants struct {
 //
 //flaggen:flag variants
 func NewVariants(ctx context.Context) Variants {
-	return Variants{VariantsVariant(Set.Variant(ctx, flagVariants))}
+	return Variants{VariantsVariant(Set.Variant(ctx, flaggenFlagVariants))}
 }
 
 // Variant returns the variant f holds.
@@ -259,8 +275,11 @@ func (f Variants) String() string {
 // WithVariants returns a copy of ctx on which NewVariants serves v, for
 // unit tests that need a variant without middleware.
 func WithVariants(ctx context.Context, v VariantsVariant) context.Context {
-	return Set.Force(ctx, flagVariants, int(v))
+	return Set.Force(ctx, flaggenFlagVariants, int(v))
 }
+
+// flaggenFlagRule is the number of the flag "rule".
+const flaggenFlagRule = 2
 
 // Rule is the state of the boolean flag "rule" that a request sees.
 //
@@ -281,7 +300,7 @@ type Rule struct {
 //
 //flaggen:flag rule
 func NewRule(ctx context.Context) Rule {
-	return Rule{Set.Variant(ctx, flagRule) == 1}
+	return Rule{Set.Variant(ctx, flaggenFlagRule) == 1}
 }
 
 // Enabled reports whether the flag "rule" is on.
@@ -291,17 +310,11 @@ func (f Rule) Enabled() bool {
 
 // String returns "on" or "off".
 func (f Rule) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithRule returns a copy of ctx on which NewRule serves on or off, for
 // unit tests that need a state without middleware.
 func WithRule(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagRule, 1)
-	}
-	return Set.Force(ctx, flagRule, 0)
+	return flaggenForceBool(ctx, flaggenFlagRule, on)
 }

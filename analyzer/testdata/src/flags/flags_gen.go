@@ -22,6 +22,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/flaggen/flaggen/runtime"
 )
@@ -33,12 +34,50 @@ const _ = runtime.SupportPackageIsVersion2
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
 // request; live sources swap its snapshot. It is safe for concurrent use.
-var Set = runtime.NewSet(schema)
+var Set = runtime.NewSet(flaggenSchema)
 
-// schema declares the flags, in declaration order; a flag's index is
-// its number. Set compiles it, and the flaggen analyzer reads it, so
-// it stays a plain composite literal of literals.
-var schema = &runtime.Schema{
+// flaggenVariantName returns the name of variant v of flag number flag,
+// or typ(v) if it has no variant v.
+func flaggenVariantName(flag, v int, typ string) string {
+	if names := flaggenSchema.Flags[flag].Variants; v >= 0 && v < len(names) {
+		return names[v]
+	}
+	return typ + "(" + strconv.Itoa(v) + ")"
+}
+
+// flaggenParseVariant returns the number of the variant of flag number
+// flag named s.
+func flaggenParseVariant(flag int, s string) (int, error) {
+	info := &flaggenSchema.Flags[flag]
+	for v, name := range info.Variants {
+		if name == s {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("flags: unknown variant %q of flag %q; want one of %s", s, info.Key, strings.Join(info.Variants, ", "))
+}
+
+// flaggenOnOff returns "on" or "off".
+func flaggenOnOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
+// flaggenForceBool returns a copy of ctx on which the boolean flag number
+// flag is on or off.
+func flaggenForceBool(ctx context.Context, flag int, on bool) context.Context {
+	if on {
+		return Set.Force(ctx, flag, 1)
+	}
+	return Set.Force(ctx, flag, 0)
+}
+
+// flaggenSchema declares the flags, in declaration order; a flag's index
+// is its number (flaggenFlagX). Set compiles it, and the flaggen
+// analyzer reads it, so it stays a plain composite literal of literals.
+var flaggenSchema = &runtime.Schema{
 	Name: "flags.toml",
 	Flags: []runtime.FlagInfo{
 		{
@@ -156,18 +195,19 @@ var schema = &runtime.Schema{
 	},
 }
 
-// Flag numbers: each flag's index in schema.Flags, as Set.Variant and
-// Set.Force take it.
-const (
-	flagSearch     = 0
-	flagLegacyForm = 1
-	flagCheckout   = 2
-	flagDarkMode   = 3
-	flagHoliday    = 4
-	flagFastPath   = 5
-	flagBanner     = 6
-	flagRanking    = 7
-)
+func _() {
+	// An "invalid argument: index out of bounds" error here means the
+	// variant constants changed: run flaggen generate again.
+	var x [1]struct{}
+	_ = x[SearchControl-0]
+	_ = x[SearchVariantA-1]
+	_ = x[SearchVariantB-2]
+	_ = x[RankingControl-0]
+	_ = x[RankingMLv2-1]
+}
+
+// flaggenFlagSearch is the number of the flag "search".
+const flaggenFlagSearch = 0
 
 // SearchVariant is a variant of the flag "search".
 //
@@ -189,27 +229,10 @@ const (
 	SearchVariantB
 )
 
-func _() {
-	// An "invalid argument: index out of bounds" error here means the
-	// variant constants changed: run flaggen generate again.
-	var x [1]struct{}
-	_ = x[SearchControl-0]
-	_ = x[SearchVariantA-1]
-	_ = x[SearchVariantB-2]
-}
-
 // String returns the variant's name as flags.toml writes it, e.g.
 // "control".
 func (v SearchVariant) String() string {
-	switch v {
-	case SearchControl:
-		return "control"
-	case SearchVariantA:
-		return "variant_a"
-	case SearchVariantB:
-		return "variant_b"
-	}
-	return "SearchVariant(" + strconv.Itoa(int(v)) + ")"
+	return flaggenVariantName(flaggenFlagSearch, int(v), "SearchVariant")
 }
 
 // Valid reports whether v is one of the variants of the flag "search".
@@ -232,15 +255,8 @@ func AllSearchVariants() []SearchVariant {
 // Deprecated: removed on 2026-10-01; every request gets variant_a. Delete
 // the code that reads it.
 func ParseSearchVariant(s string) (SearchVariant, error) {
-	switch s {
-	case "control":
-		return SearchControl, nil
-	case "variant_a":
-		return SearchVariantA, nil
-	case "variant_b":
-		return SearchVariantB, nil
-	}
-	return 0, fmt.Errorf("flags: unknown variant %q of flag \"search\"; want one of control, variant_a, variant_b", s)
+	v, err := flaggenParseVariant(flaggenFlagSearch, s)
+	return SearchVariant(v), err
 }
 
 // Search is the variant of the flag "search" that a request sees.
@@ -267,7 +283,7 @@ type Search struct {
 //
 //flaggen:flag search
 func NewSearch(ctx context.Context) Search {
-	return Search{SearchVariant(Set.Variant(ctx, flagSearch))}
+	return Search{SearchVariant(Set.Variant(ctx, flaggenFlagSearch))}
 }
 
 // Variant returns the variant f holds.
@@ -304,8 +320,11 @@ func (f Search) String() string {
 // Deprecated: removed on 2026-10-01; every request gets variant_a. Delete
 // the code that reads it.
 func WithSearch(ctx context.Context, v SearchVariant) context.Context {
-	return Set.Force(ctx, flagSearch, int(v))
+	return Set.Force(ctx, flaggenFlagSearch, int(v))
 }
+
+// flaggenFlagLegacyForm is the number of the flag "legacy_form".
+const flaggenFlagLegacyForm = 1
 
 // LegacyForm is the state of the boolean flag "legacy_form" that a request
 // sees.
@@ -332,7 +351,7 @@ type LegacyForm struct {
 //
 //flaggen:flag legacy_form
 func NewLegacyForm(ctx context.Context) LegacyForm {
-	return LegacyForm{Set.Variant(ctx, flagLegacyForm) == 1}
+	return LegacyForm{Set.Variant(ctx, flaggenFlagLegacyForm) == 1}
 }
 
 // Enabled reports whether the flag "legacy_form" is on.
@@ -342,10 +361,7 @@ func (f LegacyForm) Enabled() bool {
 
 // String returns "on" or "off".
 func (f LegacyForm) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithLegacyForm returns a copy of ctx on which NewLegacyForm serves on or
@@ -357,11 +373,11 @@ func (f LegacyForm) String() string {
 // Deprecated: removed on 2026-09-15; every request gets off. Delete the
 // code that reads it.
 func WithLegacyForm(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagLegacyForm, 1)
-	}
-	return Set.Force(ctx, flagLegacyForm, 0)
+	return flaggenForceBool(ctx, flaggenFlagLegacyForm, on)
 }
+
+// flaggenFlagCheckout is the number of the flag "new_checkout".
+const flaggenFlagCheckout = 2
 
 // Checkout is the state of the boolean flag "new_checkout" that a request
 // sees.
@@ -389,7 +405,7 @@ type Checkout struct {
 //
 //flaggen:flag new_checkout
 func NewCheckout(ctx context.Context) Checkout {
-	return Checkout{Set.Variant(ctx, flagCheckout) == 1}
+	return Checkout{Set.Variant(ctx, flaggenFlagCheckout) == 1}
 }
 
 // Enabled reports whether the flag "new_checkout" is on.
@@ -399,20 +415,17 @@ func (f Checkout) Enabled() bool {
 
 // String returns "on" or "off".
 func (f Checkout) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithCheckout returns a copy of ctx on which NewCheckout serves on or
 // off, for unit tests that need a state without middleware.
 func WithCheckout(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagCheckout, 1)
-	}
-	return Set.Force(ctx, flagCheckout, 0)
+	return flaggenForceBool(ctx, flaggenFlagCheckout, on)
 }
+
+// flaggenFlagDarkMode is the number of the flag "dark_mode".
+const flaggenFlagDarkMode = 3
 
 // DarkMode is the state of the boolean flag "dark_mode" that a request
 // sees.
@@ -440,7 +453,7 @@ type DarkMode struct {
 //
 //flaggen:flag dark_mode
 func NewDarkMode(ctx context.Context) DarkMode {
-	return DarkMode{Set.Variant(ctx, flagDarkMode) == 1}
+	return DarkMode{Set.Variant(ctx, flaggenFlagDarkMode) == 1}
 }
 
 // Enabled reports whether the flag "dark_mode" is on.
@@ -450,20 +463,17 @@ func (f DarkMode) Enabled() bool {
 
 // String returns "on" or "off".
 func (f DarkMode) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithDarkMode returns a copy of ctx on which NewDarkMode serves on or
 // off, for unit tests that need a state without middleware.
 func WithDarkMode(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagDarkMode, 1)
-	}
-	return Set.Force(ctx, flagDarkMode, 0)
+	return flaggenForceBool(ctx, flaggenFlagDarkMode, on)
 }
+
+// flaggenFlagHoliday is the number of the flag "holiday".
+const flaggenFlagHoliday = 4
 
 // Holiday is the state of the boolean flag "holiday" that a request sees.
 //
@@ -484,7 +494,7 @@ type Holiday struct {
 //
 //flaggen:flag holiday
 func NewHoliday(ctx context.Context) Holiday {
-	return Holiday{Set.Variant(ctx, flagHoliday) == 1}
+	return Holiday{Set.Variant(ctx, flaggenFlagHoliday) == 1}
 }
 
 // Enabled reports whether the flag "holiday" is on.
@@ -494,20 +504,17 @@ func (f Holiday) Enabled() bool {
 
 // String returns "on" or "off".
 func (f Holiday) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithHoliday returns a copy of ctx on which NewHoliday serves on or off,
 // for unit tests that need a state without middleware.
 func WithHoliday(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagHoliday, 1)
-	}
-	return Set.Force(ctx, flagHoliday, 0)
+	return flaggenForceBool(ctx, flaggenFlagHoliday, on)
 }
+
+// flaggenFlagFastPath is the number of the flag "fast_path".
+const flaggenFlagFastPath = 5
 
 // FastPath is the state of the boolean flag "fast_path" that a request
 // sees.
@@ -533,7 +540,7 @@ type FastPath struct {
 //
 //flaggen:flag fast_path
 func NewFastPath(ctx context.Context) FastPath {
-	return FastPath{Set.Variant(ctx, flagFastPath) == 1}
+	return FastPath{Set.Variant(ctx, flaggenFlagFastPath) == 1}
 }
 
 // Enabled reports whether the flag "fast_path" is on.
@@ -543,20 +550,17 @@ func (f FastPath) Enabled() bool {
 
 // String returns "on" or "off".
 func (f FastPath) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithFastPath returns a copy of ctx on which NewFastPath serves on or
 // off, for unit tests that need a state without middleware.
 func WithFastPath(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagFastPath, 1)
-	}
-	return Set.Force(ctx, flagFastPath, 0)
+	return flaggenForceBool(ctx, flaggenFlagFastPath, on)
 }
+
+// flaggenFlagBanner is the number of the flag "banner".
+const flaggenFlagBanner = 6
 
 // Banner is the state of the boolean flag "banner" that a request sees.
 //
@@ -581,7 +585,7 @@ type Banner struct {
 //
 //flaggen:flag banner
 func NewBanner(ctx context.Context) Banner {
-	return Banner{Set.Variant(ctx, flagBanner) == 1}
+	return Banner{Set.Variant(ctx, flaggenFlagBanner) == 1}
 }
 
 // Enabled reports whether the flag "banner" is on.
@@ -591,10 +595,7 @@ func (f Banner) Enabled() bool {
 
 // String returns "on" or "off".
 func (f Banner) String() string {
-	if f.on {
-		return "on"
-	}
-	return "off"
+	return flaggenOnOff(f.on)
 }
 
 // WithBanner returns a copy of ctx on which NewBanner serves on or off,
@@ -602,11 +603,11 @@ func (f Banner) String() string {
 //
 // Deprecated: pricing banners move to the CMS.
 func WithBanner(ctx context.Context, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flagBanner, 1)
-	}
-	return Set.Force(ctx, flagBanner, 0)
+	return flaggenForceBool(ctx, flaggenFlagBanner, on)
 }
+
+// flaggenFlagRanking is the number of the flag "ranking".
+const flaggenFlagRanking = 7
 
 // RankingVariant is a variant of the flag "ranking".
 //
@@ -623,24 +624,10 @@ const (
 	RankingMLv2
 )
 
-func _() {
-	// An "invalid argument: index out of bounds" error here means the
-	// variant constants changed: run flaggen generate again.
-	var x [1]struct{}
-	_ = x[RankingControl-0]
-	_ = x[RankingMLv2-1]
-}
-
 // String returns the variant's name as flags.toml writes it, e.g.
 // "control".
 func (v RankingVariant) String() string {
-	switch v {
-	case RankingControl:
-		return "control"
-	case RankingMLv2:
-		return "ml_v2"
-	}
-	return "RankingVariant(" + strconv.Itoa(int(v)) + ")"
+	return flaggenVariantName(flaggenFlagRanking, int(v), "RankingVariant")
 }
 
 // Valid reports whether v is one of the variants of the flag "ranking".
@@ -657,13 +644,8 @@ func AllRankingVariants() []RankingVariant {
 // ParseRankingVariant returns the variant of the flag "ranking" named s,
 // as flags.toml writes it.
 func ParseRankingVariant(s string) (RankingVariant, error) {
-	switch s {
-	case "control":
-		return RankingControl, nil
-	case "ml_v2":
-		return RankingMLv2, nil
-	}
-	return 0, fmt.Errorf("flags: unknown variant %q of flag \"ranking\"; want one of control, ml_v2", s)
+	v, err := flaggenParseVariant(flaggenFlagRanking, s)
+	return RankingVariant(v), err
 }
 
 // Ranking is the variant of the flag "ranking" that a request sees.
@@ -685,7 +667,7 @@ type Ranking struct {
 //
 //flaggen:flag ranking
 func NewRanking(ctx context.Context) Ranking {
-	return Ranking{RankingVariant(Set.Variant(ctx, flagRanking))}
+	return Ranking{RankingVariant(Set.Variant(ctx, flaggenFlagRanking))}
 }
 
 // Variant returns the variant f holds.
@@ -711,5 +693,5 @@ func (f Ranking) String() string {
 // WithRanking returns a copy of ctx on which NewRanking serves v, for unit
 // tests that need a variant without middleware.
 func WithRanking(ctx context.Context, v RankingVariant) context.Context {
-	return Set.Force(ctx, flagRanking, int(v))
+	return Set.Force(ctx, flaggenFlagRanking, int(v))
 }

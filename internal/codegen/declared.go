@@ -1,0 +1,183 @@
+package codegen
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path"
+	"strconv"
+
+	"github.com/flaggen/flaggen/spec"
+)
+
+// Decls lists what the file Generate writes declares in its package's
+// scope, which no other file of the package may declare: the names of its
+// imports, constants, variables, types and functions, and the fields and
+// methods of its types. The flaggen command checks a package's other
+// files against it before it writes.
+type Decls struct {
+	// Names holds the package-level names, and the names of the imports.
+	Names map[string]bool
+	// Members holds, for each type the file declares, the names of its
+	// fields and methods.
+	Members map[string]map[string]bool
+}
+
+// Declared returns what the file that Generate(f, opts) returns declares.
+// It costs a fraction of Generate: it reads the declarations of the
+// templates Generate fills, not the generated source.
+func Declared(f *spec.File, opts Options) (*Decls, error) {
+	if err := checkInput(f, opts); err != nil {
+		return nil, err
+	}
+	g := newGenerator(f, opts)
+	d := &Decls{Names: make(map[string]bool), Members: make(map[string]map[string]bool)}
+	head, err := g.head()
+	if err != nil {
+		return nil, fmt.Errorf("codegen: %v", err)
+	}
+	decls, err := templateDecls(head)
+	if err != nil {
+		return nil, fmt.Errorf("codegen: %v", err)
+	}
+	d.add(decls, nil)
+	byShape := make(map[string][]declName)
+	for n, fl := range f.Flags {
+		shape := shapeOf(fl)
+		decls, ok := byShape[shape]
+		if !ok {
+			t, err := g.template(shape, func() ([]byte, error) {
+				return g.render(flagDecls(holeCode(fl))...)
+			})
+			if err == nil {
+				decls, err = templateDecls(t)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("codegen: %v", err)
+			}
+			byShape[shape] = decls
+		}
+		d.add(decls, flagNames(fl, n))
+	}
+	return d, nil
+}
+
+// declName is a name a template declares, with the holes of the
+// template in it.
+type declName struct {
+	name *template
+	// typ is the type whose field or method it is; nil for a package-level
+	// name.
+	typ *template
+}
+
+// add adds the names decls declares, with their holes filled from vals.
+func (d *Decls) add(decls []declName, vals []string) {
+	var b bytes.Buffer
+	fill := func(t *template) string {
+		b.Reset()
+		t.fill(&b, vals)
+		return b.String()
+	}
+	for _, dn := range decls {
+		if dn.typ == nil {
+			d.Names[fill(dn.name)] = true
+			continue
+		}
+		typ := fill(dn.typ)
+		if d.Members[typ] == nil {
+			d.Members[typ] = make(map[string]bool)
+		}
+		d.Members[typ][fill(dn.name)] = true
+	}
+}
+
+// templateDecls returns the names the source of t declares: its imports'
+// names, its package-level names, and the fields and methods of its
+// types.
+func templateDecls(t *template) ([]declName, error) {
+	src := t.source()
+	if !bytes.HasPrefix(src, []byte("// Code generated")) {
+		// Declarations, without a package clause.
+		src = append([]byte("package p\n"), src...)
+	}
+	file, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	var decls []declName
+	var errs []error
+	add := func(name, typ string) {
+		if name == "_" {
+			return
+		}
+		dn := declName{}
+		var err error
+		dn.name, err = parseTemplate([]byte(name))
+		errs = append(errs, err)
+		if typ != "" {
+			dn.typ, err = parseTemplate([]byte(typ))
+			errs = append(errs, err)
+		}
+		decls = append(decls, dn)
+	}
+	for _, imp := range file.Imports {
+		if imp.Name != nil {
+			add(imp.Name.Name, "")
+		} else {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			add(path.Base(p), "")
+		}
+	}
+	for _, decl := range file.Decls {
+		switch decl := decl.(type) {
+		case *ast.FuncDecl:
+			if decl.Recv == nil {
+				add(decl.Name.Name, "")
+				continue
+			}
+			typ := decl.Recv.List[0].Type
+			if star, ok := typ.(*ast.StarExpr); ok {
+				typ = star.X
+			}
+			if id, ok := typ.(*ast.Ident); ok {
+				add(decl.Name.Name, id.Name)
+			}
+		case *ast.GenDecl:
+			for _, s := range decl.Specs {
+				switch s := s.(type) {
+				case *ast.ValueSpec:
+					for _, id := range s.Names {
+						add(id.Name, "")
+					}
+				case *ast.TypeSpec:
+					add(s.Name.Name, "")
+					if st, ok := s.Type.(*ast.StructType); ok {
+						for _, field := range st.Fields.List {
+							for _, id := range field.Names {
+								add(id.Name, s.Name.Name)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return decls, errors.Join(errs...)
+}
+
+// flagNames returns the values of the holes of flag number n's template
+// that names hold: its Go name, its variants' Go names and its number
+// (see holeCode).
+func flagNames(fl *spec.Flag, n int) []string {
+	vals := []string{fl.GoName}
+	if !fl.Bool {
+		for _, v := range fl.Variants {
+			vals = append(vals, v.GoName)
+		}
+	}
+	return append(vals, strconv.Itoa(n))
+}
