@@ -143,12 +143,8 @@ func load(path string, stderr io.Writer) (*spec.File, int) {
 		}
 		path = found
 	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "flaggen: %v\n", err)
-		return nil, exitFail
-	}
-	f, err := spec.Parse(path, src)
+	// Load reads no more of the file than the size limit allows.
+	f, err := spec.Load(path)
 	if err != nil {
 		var list spec.ErrorList
 		if errors.As(err, &list) {
