@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"go/ast"
 	"go/parser"
 	"go/token"
 	"go/types"
@@ -22,27 +21,54 @@ import (
 var doc string
 
 // Analyzer reports code that refers to removed, expired, settled,
-// deprecated or unknown flags. Its one flag, -now YYYY-MM-DD, is the date
-// expiry and settling are judged against (default: today, UTC).
-var Analyzer = &analysis.Analyzer{
-	Name:      "flaggen",
-	Doc:       extractDoc(doc, "flaggen"),
-	URL:       "https://pkg.go.dev/github.com/flaggen/flaggen/analyzer",
-	Requires:  []*analysis.Analyzer{inspect.Analyzer},
-	FactTypes: []analysis.Fact{new(PackageFlags), new(References), new(flagObject)},
-	Run:       run,
+// deprecated or unknown flags, judged as of today (UTC) unless its -now
+// flag says otherwise. It is the analyzer of cmd/flaggen-vet, for go vet
+// -vettool; a program that runs the analyzer itself makes its own with
+// [New].
+var Analyzer = New(Config{})
+
+// Config configures an analyzer made by [New]. The zero Config judges as
+// of the day each package is analysed.
+type Config struct {
+	// Now is the moment expiry and settling are judged at: the date of
+	// Now in its location decides. The zero Time means the time of each
+	// run, in UTC.
+	Now time.Time
 }
 
-// now is the -now flag: a date, or "" for today (UTC).
-var now dateFlag
-
-func init() {
-	Analyzer.Flags.Var(&now, "now", "judge expiry and settling as of `YYYY-MM-DD` (default: today, UTC)")
+// New returns an analyzer that reports code that refers to removed,
+// expired, settled, deprecated or unknown flags, as configured by cfg.
+//
+// Each analyzer New returns has a flag set of its own, holding one flag,
+// -now YYYY-MM-DD, whose default is cfg.Now's date (or today, for the
+// zero Time): a driver that sets it changes that analyzer alone. New
+// analyzers share no state, and run safely side by side.
+func New(cfg Config) *analysis.Analyzer {
+	now := new(dateFlag)
+	if !cfg.Now.IsZero() {
+		*now = dateFlag(cfg.Now.Format(dateLayout))
+	}
+	a := &analysis.Analyzer{
+		Name:      "flaggen",
+		Doc:       extractDoc(doc, "flaggen"),
+		URL:       "https://pkg.go.dev/github.com/flaggen/flaggen/analyzer",
+		Requires:  []*analysis.Analyzer{inspect.Analyzer},
+		FactTypes: []analysis.Fact{new(PackageFlags), new(References), new(flagObject)},
+		Run: func(pass *analysis.Pass) (any, error) {
+			today, err := parseNow(string(*now))
+			if err != nil {
+				return nil, err
+			}
+			return run(pass, today)
+		},
+	}
+	a.Flags.Var(now, "now", "judge expiry and settling as of `YYYY-MM-DD` (default: today, UTC)")
+	return a
 }
 
-// dateFlag is a flag.Value holding a date written YYYY-MM-DD, or "".
-// Setting it to anything else fails, so that a driver rejects a bad
-// -now when it parses its command line.
+// dateFlag is a flag.Value holding a date written YYYY-MM-DD, or "" for
+// today (UTC). Setting it to anything else fails, so that a driver
+// rejects a bad -now when it parses its command line.
 type dateFlag string
 
 func (d *dateFlag) String() string { return string(*d) }
@@ -179,11 +205,9 @@ func (f *flagObject) references() bool {
 // dateLayout is the layout of every date the analyzer reads.
 const dateLayout = time.DateOnly
 
-func run(pass *analysis.Pass) (any, error) {
-	today, err := parseNow(string(now))
-	if err != nil {
-		return nil, err
-	}
+// run analyses a package, judging expiry and settling as of today,
+// written YYYY-MM-DD.
+func run(pass *analysis.Pass, today string) (any, error) {
 	if file := generatedFile(pass); file != nil {
 		// A generated package: export what it declares, report nothing.
 		return nil, exportGenerated(pass, file)
@@ -253,10 +277,3 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
-
-// posRange is a half-open range of positions.
-type posRange struct{ pos, end token.Pos }
-
-func rangeOf(n ast.Node) posRange { return posRange{n.Pos(), n.End()} }
-
-func (r posRange) contains(p token.Pos) bool { return r.pos <= p && p < r.end }

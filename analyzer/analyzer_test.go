@@ -10,7 +10,9 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -59,28 +61,38 @@ func TestGeneratedUpToDate(t *testing.T) {
 	}
 }
 
-func init() {
-	if err := analyzer.Analyzer.Flags.Set("now", "2027-01-15"); err != nil {
-		panic(err)
+// at returns an analyzer judging as of the date, written YYYY-MM-DD.
+func at(t testing.TB, date string) *analysis.Analyzer {
+	t.Helper()
+	now, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return analyzer.New(analyzer.Config{Now: now})
 }
 
 // testModule is the testdata module, whose go.mod replaces flaggen by
 // this repository.
 func testModule() string { return filepath.Join(analysistest.TestData(), "src") }
 
+// testNow is the date the analysistest packages are judged at.
+const testNow = "2027-01-15"
+
 func TestReferences(t *testing.T) {
-	analysistest.Run(t, testModule(), analyzer.Analyzer, "./refs", "./lookup", "./wrap", "./wrapuse")
+	t.Parallel()
+	analysistest.Run(t, testModule(), at(t, testNow), "./refs", "./lookup", "./wrap", "./wrapuse")
 }
 
 func TestFixes(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, testModule(), analyzer.Analyzer, "./fixes")
+	t.Parallel()
+	analysistest.RunWithSuggestedFixes(t, testModule(), at(t, testNow), "./fixes")
 }
 
 // TestNoFix checks that the references in testdata/src/nofix, each of
 // which a fix could get wrong, are reported without one.
 func TestNoFix(t *testing.T) {
-	for _, res := range analysistest.Run(t, testModule(), analyzer.Analyzer, "./nofix") {
+	t.Parallel()
+	for _, res := range analysistest.Run(t, testModule(), at(t, testNow), "./nofix") {
 		for _, d := range res.Action.Diagnostics {
 			if len(d.SuggestedFixes) > 0 {
 				t.Errorf("%v: %s: unexpected fix %q", res.Action.Package.Fset.Position(d.Pos), d.Message, d.SuggestedFixes[0].Message)
@@ -89,34 +101,47 @@ func TestNoFix(t *testing.T) {
 	}
 }
 
-// loaded caches packages loaded by analyze, by directory and patterns.
-var loaded = make(map[string][]*packages.Package)
+// loaded caches the packages loaded by load, by directory and patterns:
+// each value is a func returning the packages, loaded on its first call.
+var loaded sync.Map
 
-// analyze loads the packages matching patterns in the module at dir and
-// runs the analyzer on them.
-func analyze(t *testing.T, dir string, patterns ...string) *checker.Graph {
+// load loads the packages matching patterns in the module at dir, once.
+func load(t *testing.T, dir string, patterns ...string) []*packages.Package {
 	t.Helper()
 	key := dir + "\x00" + strings.Join(patterns, "\x00")
-	pkgs, ok := loaded[key]
-	if !ok {
+	once, _ := loaded.LoadOrStore(key, sync.OnceValues(func() ([]*packages.Package, error) {
 		cfg := &packages.Config{
 			Mode: packages.LoadAllSyntax | packages.NeedModule,
 			Dir:  dir,
 			Env:  append(os.Environ(), "GO111MODULE=on", "GOPROXY=off", "GOWORK=off", "GOFLAGS=-mod=mod"),
 		}
-		var err error
-		pkgs, err = packages.Load(cfg, patterns...)
+		pkgs, err := packages.Load(cfg, patterns...)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
+		var errs []string
 		packages.Visit(pkgs, nil, func(p *packages.Package) {
 			for _, err := range p.Errors {
-				t.Fatal(err)
+				errs = append(errs, err.Error())
 			}
 		})
-		loaded[key] = pkgs
+		if len(errs) > 0 {
+			return nil, fmt.Errorf("loading %s: %s", strings.Join(patterns, " "), strings.Join(errs, "\n"))
+		}
+		return pkgs, nil
+	}))
+	pkgs, err := once.(func() ([]*packages.Package, error))()
+	if err != nil {
+		t.Fatal(err)
 	}
-	g, err := checker.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, pkgs, &checker.Options{SanityCheck: true})
+	return pkgs
+}
+
+// analyze loads the packages matching patterns in the module at dir and
+// runs a on them.
+func analyze(t *testing.T, a *analysis.Analyzer, dir string, patterns ...string) *checker.Graph {
+	t.Helper()
+	g, err := checker.Analyze([]*analysis.Analyzer{a}, load(t, dir, patterns...), &checker.Options{SanityCheck: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,20 +166,11 @@ func diagnostics(t *testing.T, g *checker.Graph) []string {
 	return out
 }
 
-// setNow sets the analyzer's -now flag for the rest of the test.
-func setNow(t *testing.T, date string) {
-	t.Helper()
-	old := analyzer.Analyzer.Flags.Lookup("now").Value.String()
-	if err := analyzer.Analyzer.Flags.Set("now", date); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { analyzer.Analyzer.Flags.Set("now", old) })
-}
-
 // TestGeneratedPackage checks the facts exported for the generated
 // package, and that nothing is reported inside it.
 func TestGeneratedPackage(t *testing.T) {
-	g := analyze(t, testModule(), "./flags")
+	t.Parallel()
+	g := analyze(t, at(t, testNow), testModule(), "./flags")
 	if len(g.Roots) != 1 {
 		t.Fatalf("got %d packages, want 1", len(g.Roots))
 	}
@@ -231,21 +247,64 @@ func TestGeneratedPackage(t *testing.T) {
 // TestBadNow checks that the -now flag takes only dates: a driver
 // reports a bad value when it parses its command line.
 func TestBadNow(t *testing.T) {
+	t.Parallel()
+	a := at(t, testNow)
 	for _, now := range []string{"tomorrow", "2027-1-5", "2027-02-30", "2027-01-15T00:00:00Z"} {
-		err := analyzer.Analyzer.Flags.Set("now", now)
+		err := a.Flags.Set("now", now)
 		const want = "want a date written YYYY-MM-DD, e.g. 2027-01-15"
 		if err == nil || err.Error() != want {
 			t.Errorf("-now %s: got error %v, want %s", now, err, want)
 		}
 	}
-	if got := analyzer.Analyzer.Flags.Lookup("now").Value.String(); got != "2027-01-15" {
+	if got := a.Flags.Lookup("now").Value.String(); got != testNow {
 		t.Errorf("after bad values, -now is %q, want the last good value", got)
+	}
+}
+
+// TestNew checks that each analyzer New makes has flags of its own,
+// whose -now defaults to the configured date, and that setting one
+// changes no other.
+func TestNew(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		now  time.Time
+		want string
+	}{
+		{time.Time{}, ""},
+		{time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC), "2027-01-15"},
+		// The date in Now's own location, not in UTC.
+		{time.Date(2027, 1, 15, 23, 30, 0, 0, time.FixedZone("UTC-5", -5*3600)), "2027-01-15"},
+	} {
+		a := analyzer.New(analyzer.Config{Now: tc.now})
+		fl := a.Flags.Lookup("now")
+		if fl == nil {
+			t.Fatalf("New(Config{Now: %v}) has no -now flag", tc.now)
+		}
+		if fl.DefValue != tc.want || fl.Value.String() != tc.want {
+			t.Errorf("New(Config{Now: %v}): -now defaults to %q and is %q, want %q", tc.now, fl.DefValue, fl.Value.String(), tc.want)
+		}
+	}
+	a, b := analyzer.New(analyzer.Config{}), analyzer.New(analyzer.Config{})
+	if a == b {
+		t.Fatal("New returned the same analyzer twice")
+	}
+	if err := a.Flags.Set("now", "2030-06-01"); err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []*analysis.Analyzer{b, analyzer.Analyzer} {
+		if got := other.Flags.Lookup("now").Value.String(); got != "" {
+			t.Errorf("setting -now on one analyzer set another's to %q", got)
+		}
+	}
+	if analyzer.Analyzer.Name != a.Name || analyzer.Analyzer.Doc != a.Doc {
+		t.Errorf("Analyzer and New(Config{}) differ in name or doc")
 	}
 }
 
 // TestNow checks that -now decides expiry and settling: new_checkout
 // settles on 2026-11-30, holiday expires after 2026-12-31.
 func TestNow(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		now  string
 		want []string
@@ -255,20 +314,24 @@ func TestNow(t *testing.T) {
 		{"2026-12-31", []string{"settled"}},
 		{"2027-01-01", []string{"expired", "settled"}},
 	} {
-		setNow(t, tc.now)
-		var got []string
-		for _, d := range diagnostics(t, analyze(t, testModule(), "./refs")) {
-			switch {
-			case strings.Contains(d, `flag "new_checkout" has served on`) && strings.HasSuffix(d, "(settled)"):
-				got = append(got, "settled")
-			case strings.Contains(d, `flag "holiday" expired`) && strings.HasSuffix(d, "(expired)"):
-				got = append(got, "expired")
+		// Analyzers judging as of different dates, side by side on the
+		// same packages.
+		t.Run(tc.now, func(t *testing.T) {
+			t.Parallel()
+			var got []string
+			for _, d := range diagnostics(t, analyze(t, at(t, tc.now), testModule(), "./refs")) {
+				switch {
+				case strings.Contains(d, `flag "new_checkout" has served on`) && strings.HasSuffix(d, "(settled)"):
+					got = append(got, "settled")
+				case strings.Contains(d, `flag "holiday" expired`) && strings.HasSuffix(d, "(expired)"):
+					got = append(got, "expired")
+				}
 			}
-		}
-		got = slices.Compact(slices.Sorted(slices.Values(got)))
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("-now %s: got categories %v, want %v", tc.now, got, tc.want)
-		}
+			got = slices.Compact(slices.Sorted(slices.Values(got)))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got categories %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -276,6 +339,7 @@ func TestNow(t *testing.T) {
 // versions of the generated package made from different flags.toml
 // files: what it reports follows the generated code alone.
 func TestGeneratedCodeChanges(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -323,6 +387,7 @@ func Handle(ctx context.Context) string {
 			`app.go:10:5: flag "search" serves variant_a to everyone (owner search-team): remove it (settled)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			write := func(name, content string) {
 				t.Helper()
@@ -344,7 +409,7 @@ func Handle(ctx context.Context) string {
 			write("flags/flags_gen.go", string(generate(t, filepath.Join(dir, "flags.toml"))))
 			write("app/app.go", app)
 
-			got := strings.Join(diagnostics(t, analyze(t, dir, "./app")), "\n")
+			got := strings.Join(diagnostics(t, analyze(t, at(t, testNow), dir, "./app")), "\n")
 			if got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}

@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/flaggen/flaggen/analyzer/internal/fold"
 	"github.com/flaggen/flaggen/internal/suggest"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -26,15 +27,14 @@ type checker struct {
 	refs     map[string]bool // keys this package refers to
 
 	findings []*finding
-	files    map[*ast.File]*fileInfo // for fixes; nil: unreadable
+	folder   *fold.Folder // makes the fixes; nil until the first
 }
 
 // finding is one diagnostic about to be reported, with the fix computed
 // for it, if any.
 type finding struct {
 	diag analysis.Diagnostic
-	file *ast.File
-	fix  *fix
+	fix  *suggestedFix
 }
 
 func (c *checker) run() {
@@ -211,15 +211,14 @@ func (c *checker) checkFile(file *ast.File) {
 			if fd == nil {
 				continue
 			}
-			fd.file = file
 			if !generated && f.Role == roleAccessor {
-				if call, ok := end.Node().(*ast.CallExpr); ok {
-					fd.fix = c.fixCall(file, end, call, info)
+				if _, ok := end.Node().(*ast.CallExpr); ok {
+					fd.fix = c.fixCall(end, info)
 				}
 			}
 			c.findings = append(c.findings, fd)
 		case *ast.CallExpr:
-			c.checkLookup(file, n)
+			c.checkLookup(n)
 		}
 	}
 }
@@ -240,7 +239,7 @@ var lookupMethods = []struct {
 
 // checkLookup checks a call of a string-keyed lookup whose key is a
 // constant.
-func (c *checker) checkLookup(file *ast.File, call *ast.CallExpr) {
+func (c *checker) checkLookup(call *ast.CallExpr) {
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != runtimePath {
 		return
@@ -279,7 +278,7 @@ func (c *checker) checkLookup(file *ast.File, call *ast.CallExpr) {
 			if s := suggest.Closest(key, sortedKeys(flags)); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
-			c.findings = append(c.findings, &finding{file: file, diag: analysis.Diagnostic{
+			c.findings = append(c.findings, &finding{diag: analysis.Diagnostic{
 				Pos: keyArg.Pos(), End: keyArg.End(), Category: "unknown", Message: msg,
 			}})
 			return
@@ -292,14 +291,13 @@ func (c *checker) checkLookup(file *ast.File, call *ast.CallExpr) {
 				if s := suggest.Closest(v, info.Variants); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
-				c.findings = append(c.findings, &finding{file: file, diag: analysis.Diagnostic{
+				c.findings = append(c.findings, &finding{diag: analysis.Diagnostic{
 					Pos: arg.Pos(), End: arg.End(), Category: "unknown", Message: msg,
 				}})
 				return
 			}
 		}
 		if fd := c.lifecycle(info, "", keyArg.Pos(), keyArg.End()); fd != nil {
-			fd.file = file
 			c.findings = append(c.findings, fd)
 		}
 		return
@@ -390,14 +388,8 @@ func (c *checker) lifecycle(info *FlagInfo, via string, pos, end token.Pos) *fin
 // report reports the findings, with the fixes that survive the checks
 // that need every fix of a file at once.
 func (c *checker) report() {
-	c.pruneFixes()
+	c.suggestedFixes()
 	for _, fd := range c.findings {
-		if fd.fix != nil {
-			fd.diag.SuggestedFixes = []analysis.SuggestedFix{{
-				Message:   fd.fix.message,
-				TextEdits: fd.fix.textEdits(),
-			}}
-		}
 		c.pass.Report(fd.diag)
 	}
 }

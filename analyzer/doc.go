@@ -7,7 +7,10 @@
 // golang.org/x/tools/go/packages and also reports unused flags and stale
 // generated code, and cmd/flaggen-vet, for go vet -vettool and go fix.
 // Drivers learn what the analyzer knows through its facts, [PackageFlags]
-// and [References].
+// and [References]. cmd/flaggen-vet runs [Analyzer], whose -now flag go
+// vet sets; a driver that configures the analyzer itself, as flaggen vet
+// does, makes its own with [New] and a [Config]. Analyzers share no
+// state: each has its own flags, and several may run at once.
 //
 // # Analyzer flaggen
 //

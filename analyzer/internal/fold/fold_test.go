@@ -1,0 +1,786 @@
+package fold_test
+
+import (
+	"bytes"
+	"errors"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"slices"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/flaggen/flaggen/analyzer/internal/fold"
+	"github.com/flaggen/flaggen/internal/codegen"
+)
+
+// flagsSrc declares, beside the code under test, two flags the way a
+// generated package would: x, a boolean flag (off, on), and y, with the
+// variants a, b and c. roles says what each of its objects stands for.
+const flagsSrc = `package p
+
+type X struct{ on bool }
+
+func NewX() X              { return X{} }
+func NewXAt(n int) X       { return X{} }
+func WithX() int           { return 0 }
+func (x X) Enabled() bool  { return x.on }
+func (x X) String() string { return "off" }
+
+type YVariant int
+
+const (
+	YA YVariant = iota
+	YB
+	YC
+)
+
+type Y struct{ v YVariant }
+
+func NewY() Y                 { return Y{} }
+func (y Y) IsA() bool         { return y.v == YA }
+func (y Y) IsB() bool         { return y.v == YB }
+func (y Y) IsC() bool         { return y.v == YC }
+func (y Y) Variant() YVariant { return y.v }
+func (y Y) String() string    { return "a" }
+
+func a()           {}
+func b()           {}
+func c()           {}
+func effect() bool { return true }
+func count() int   { return 1 }
+func use(any)      {}
+`
+
+var roles = map[string]fold.Role{
+	"NewX":      {Kind: fold.Accessor, Key: "x"},
+	"NewXAt":    {Kind: fold.Accessor, Key: "x"},
+	"X.Enabled": {Kind: fold.Predicate, Key: "x", Variant: "on"},
+	"X.String":  {Kind: fold.Name, Key: "x"},
+	"NewY":      {Kind: fold.Accessor, Key: "y"},
+	"Y.IsA":     {Kind: fold.Predicate, Key: "y", Variant: "a"},
+	"Y.IsB":     {Kind: fold.Predicate, Key: "y", Variant: "b"},
+	"Y.IsC":     {Kind: fold.Predicate, Key: "y", Variant: "c"},
+	"Y.Variant": {Kind: fold.Getter, Key: "y"},
+	"Y.String":  {Kind: fold.Name, Key: "y"},
+	"YA":        {Kind: fold.Constant, Key: "y", Variant: "a"},
+	"YB":        {Kind: fold.Constant, Key: "y", Variant: "b"},
+	"YC":        {Kind: fold.Constant, Key: "y", Variant: "c"},
+	// WithX, like a generated test helper, is a function like any other.
+}
+
+// roleOf looks obj up in roles, by name, or Type.Method for a method.
+func roleOf(obj types.Object) fold.Role {
+	name := obj.Name()
+	if fn, ok := obj.(*types.Func); ok {
+		if recv := fn.Signature().Recv(); recv != nil {
+			name = recv.Type().(*types.Named).Obj().Name() + "." + name
+		}
+	}
+	return roles[name]
+}
+
+// pkg is the code under test, type-checked beside flagsSrc.
+type pkg struct {
+	fset   *token.FileSet
+	info   *types.Info
+	file   *ast.File // p.go
+	src    []byte    // of p.go
+	folder *fold.Folder
+}
+
+func check(t *testing.T, src string) *pkg {
+	t.Helper()
+	p := &pkg{fset: token.NewFileSet(), src: []byte(src)}
+	flags, err := parser.ParseFile(p.fset, "flags.go", flagsSrc, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.file, err = parser.ParseFile(p.fset, "p.go", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.info = &types.Info{
+		Types:      make(map[ast.Expr]types.TypeAndValue),
+		Defs:       make(map[*ast.Ident]types.Object),
+		Uses:       make(map[*ast.Ident]types.Object),
+		Implicits:  make(map[ast.Node]types.Object),
+		Scopes:     make(map[ast.Node]*types.Scope),
+		Selections: make(map[*ast.SelectorExpr]*types.Selection),
+	}
+	if _, err := (&types.Config{}).Check("p", p.fset, []*ast.File{flags, p.file}, p.info); err != nil {
+		t.Fatal(err)
+	}
+	p.folder = &fold.Folder{
+		Fset: p.fset,
+		Info: p.info,
+		ReadFile: func(name string) ([]byte, error) {
+			if name != "p.go" {
+				return nil, errors.New("not the file under test")
+			}
+			return p.src, nil
+		},
+		RoleOf: roleOf,
+	}
+	return p
+}
+
+// foldAll folds every call of an accessor of a flag in values, prunes
+// the fixes, and returns the source with them applied and formatted, or
+// "" when no fix is left.
+func (p *pkg) foldAll(t *testing.T, values map[string]string) string {
+	t.Helper()
+	var fixes []*fold.Fix
+	for cur := range inspector.New([]*ast.File{p.file}).Root().Preorder((*ast.CallExpr)(nil)) {
+		fn, ok := typeutil.Callee(p.info, cur.Node().(*ast.CallExpr)).(*types.Func)
+		if !ok {
+			continue
+		}
+		r := roleOf(fn)
+		if variant, ok := values[r.Key]; ok && r.Kind == fold.Accessor {
+			fixes = append(fixes, p.folder.Fold(cur, r.Key, variant))
+		}
+	}
+	fold.Prune(fixes)
+	var edits []analysis.TextEdit
+	for _, fx := range fixes {
+		if fx != nil {
+			edits = append(edits, fx.TextEdits()...)
+		}
+	}
+	if len(edits) == 0 {
+		return ""
+	}
+	return p.apply(t, edits)
+}
+
+// apply returns the source with edits applied and formatted.
+func (p *pkg) apply(t *testing.T, edits []analysis.TextEdit) string {
+	t.Helper()
+	slices.SortFunc(edits, func(a, b analysis.TextEdit) int { return int(a.Pos - b.Pos) })
+	base := p.fset.File(p.file.Pos()).Base()
+	var buf bytes.Buffer
+	last := 0
+	for _, e := range edits {
+		start, end := int(e.Pos)-base, int(e.End)-base
+		if start < last {
+			t.Fatalf("edits overlap at offset %d", start)
+		}
+		buf.Write(p.src[last:start])
+		buf.Write(e.NewText)
+		last = end
+	}
+	buf.Write(p.src[last:])
+	out, err := format.Source(buf.Bytes())
+	if err != nil {
+		t.Fatalf("the fixed code does not parse: %v\n%s", err, buf.Bytes())
+	}
+	return string(out)
+}
+
+// elseIfChain holds a flag in the middle of a chain of ifs.
+const elseIfChain = `func f(e bool) {
+	if e {
+		a()
+	} else if NewY().IsB() {
+		b()
+	} else {
+		c()
+	}
+}`
+
+func TestFold(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		values map[string]string // flag key → the variant it always serves
+		src    string            // the body of package p, after "package p"
+		want   string            // the body after the fixes; "" for no fix
+	}{
+		{
+			name:   "if true",
+			values: map[string]string{"x": "on"},
+			src: `func f() {
+	if NewX().Enabled() {
+		a()
+		b()
+	} else {
+		c()
+	}
+}`,
+			want: `func f() {
+	a()
+	b()
+}`,
+		},
+		{
+			name:   "if false, else kept",
+			values: map[string]string{"x": "off"},
+			src: `func f() {
+	if NewX().Enabled() {
+		a()
+	} else {
+		// c runs.
+		c()
+	}
+}`,
+			want: `func f() {
+	// c runs.
+	c()
+}`,
+		},
+		{
+			name:   "if false, no else",
+			values: map[string]string{"x": "off"},
+			src: `func f() {
+	a()
+	if NewX().Enabled() {
+		b()
+	}
+	c()
+}`,
+			want: `func f() {
+	a()
+	c()
+}`,
+		},
+		{
+			name:   "else if false",
+			values: map[string]string{"y": "a"},
+			src:    elseIfChain,
+			want: `func f(e bool) {
+	if e {
+		a()
+	} else {
+		c()
+	}
+}`,
+		},
+		{
+			name:   "else if true",
+			values: map[string]string{"y": "b"},
+			src:    elseIfChain,
+			want: `func f(e bool) {
+	if e {
+		a()
+	} else {
+		b()
+	}
+}`,
+		},
+		{
+			name:   "head of a chain, false",
+			values: map[string]string{"y": "a"},
+			src: `func f(e bool) {
+	if NewY().IsC() {
+		a()
+	} else if e {
+		b()
+	}
+}`,
+			want: `func f(e bool) {
+	if e {
+		b()
+	}
+}`,
+		},
+		{
+			name:   "head of a chain, true: the other conditions never ran",
+			values: map[string]string{"x": "on"},
+			src: `func f() {
+	if NewX().Enabled() {
+		a()
+	} else if effect() {
+		b()
+	}
+}`,
+			want: `func f() {
+	a()
+}`,
+		},
+		{
+			name:   "not, and",
+			values: map[string]string{"x": "off"},
+			src: `func f(e bool) {
+	if !NewX().Enabled() && e {
+		a()
+	}
+}`,
+			want: `func f(e bool) {
+	if e {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "or, short circuit: effect never ran",
+			values: map[string]string{"x": "on"},
+			src: `func f() {
+	if NewX().Enabled() || effect() {
+		a()
+	}
+}`,
+			want: `func f() {
+	a()
+}`,
+		},
+		{
+			name:   "pure operands go with the branch",
+			values: map[string]string{"x": "off"},
+			src: `func f(e bool, s []int) {
+	if e && len(s) > 0 && NewX().Enabled() {
+		a()
+	}
+	b()
+}`,
+			want: `func f(e bool, s []int) {
+	b()
+}`,
+		},
+		{
+			name:   "residual expression keeps its parentheses",
+			values: map[string]string{"y": "a"},
+			src: `func f(e, g, h bool) {
+	if (e || NewY().IsB()) && !(g && h) {
+		a()
+	}
+}`,
+			want: `func f(e, g, h bool) {
+	if e && !(g && h) {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "return of a residual",
+			values: map[string]string{"x": "on"},
+			src: `func f(e bool) bool {
+	return !(e && NewX().Enabled())
+}`,
+			want: `func f(e bool) bool {
+	return !e
+}`,
+		},
+		{
+			name:   "comparison with a variant constant",
+			values: map[string]string{"y": "b"},
+			src: `func f() {
+	if NewY().Variant() == YB {
+		a()
+	}
+	if YA != NewY().Variant() {
+		b()
+	}
+	if NewY().Variant() == YC {
+		c()
+	}
+}`,
+			want: `func f() {
+	a()
+	b()
+}`,
+		},
+		{
+			name:   "switch: the matching case",
+			values: map[string]string{"y": "b"},
+			src: `func f() {
+	switch NewY().Variant() {
+	case YA:
+		a()
+	case YB, YC:
+		// b or c
+		b()
+		c()
+	default:
+		panic("unreachable")
+	}
+}`,
+			want: `func f() {
+	// b or c
+	b()
+	c()
+}`,
+		},
+		{
+			name:   "switch: default, or nothing",
+			values: map[string]string{"y": "c"},
+			src: `func f() {
+	switch NewY().Variant() {
+	case YA:
+		a()
+	default:
+		b()
+	}
+	switch NewY().Variant() {
+	case YB:
+		a()
+	}
+	c()
+}`,
+			want: `func f() {
+	b()
+	c()
+}`,
+		},
+		{
+			name:   "switch on a predicate",
+			values: map[string]string{"x": "off"},
+			src: `func f() {
+	switch NewX().Enabled() {
+	case true:
+		a()
+	case false:
+		b()
+	}
+}`,
+			want: `func f() {
+	b()
+}`,
+		},
+		{
+			name:   "variable: every use folded, its declaration deleted",
+			values: map[string]string{"y": "a"},
+			src: `func f() {
+	v := NewY()
+	a()
+	if v.IsA() {
+		b()
+		if v.IsC() {
+			c()
+		}
+	}
+	use(v.String())
+}`,
+			want: `func f() {
+	a()
+	b()
+	use("a")
+}`,
+		},
+		{
+			name:   "var declaration",
+			values: map[string]string{"x": "on"},
+			src: `func f() bool {
+	var on = NewX()
+	return on.Enabled() && effect()
+}`,
+			want: `func f() bool {
+	return effect()
+}`,
+		},
+		{
+			name:   "init statement that declares the value",
+			values: map[string]string{"y": "a"},
+			src: `func f(e bool) {
+	if v := NewY(); e && !v.IsB() {
+		a()
+	}
+	switch v := NewY(); v.Variant() {
+	case YA:
+		b()
+	}
+}`,
+			want: `func f(e bool) {
+	if e {
+		a()
+	}
+	b()
+}`,
+		},
+		{
+			name:   "values of other expressions",
+			values: map[string]string{"y": "c"},
+			src: `func f() (bool, string) {
+	return NewY().IsC(), NewY().String()
+}`,
+			want: `func f() (bool, string) {
+	return true, "c"
+}`,
+		},
+		{
+			name:   "names that would clash keep their block",
+			values: map[string]string{"x": "on"},
+			src: `func f() int {
+	if NewX().Enabled() {
+		n := count()
+		use(n)
+	}
+	n := count()
+	return n
+}`,
+			want: `func f() int {
+	{
+		n := count()
+		use(n)
+	}
+	n := count()
+	return n
+}`,
+		},
+		{
+			name:   "statements after a return are dead",
+			values: map[string]string{"x": "on"},
+			src: `func f() int {
+	if NewX().Enabled() {
+		a()
+		return 1
+	}
+	b()
+	return 2
+}`,
+			want: `func f() int {
+	a()
+	return 1
+}`,
+		},
+		{
+			name:   "statements after a continue are dead",
+			values: map[string]string{"y": "a"},
+			src: `func f() {
+	for {
+		switch NewY().Variant() {
+		case YA:
+			continue
+		}
+		a()
+	}
+}`,
+			want: `func f() {
+	for {
+		continue
+	}
+}`,
+		},
+		{
+			name:   "in a case clause",
+			values: map[string]string{"x": "off"},
+			src: `func f(n int) {
+	switch n {
+	case 1:
+		if NewX().Enabled() {
+			a()
+		}
+		b()
+	}
+}`,
+			want: `func f(n int) {
+	switch n {
+	case 1:
+		b()
+	}
+}`,
+		},
+		{
+			name:   "two flags, two fixes",
+			values: map[string]string{"x": "on", "y": "b"},
+			src: `func f() {
+	if NewX().Enabled() {
+		a()
+	}
+	if NewY().IsA() {
+		b()
+	}
+}`,
+			want: `func f() {
+	a()
+}`,
+		},
+
+		// No fix.
+		{
+			name:   "a side effect before the value",
+			values: map[string]string{"x": "off"},
+			src: `func f() {
+	if effect() && NewX().Enabled() {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "a side effect after a true value",
+			values: map[string]string{"x": "on"},
+			src: `func f() {
+	if effect() || NewX().Enabled() {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "the accessor's argument has a side effect",
+			values: map[string]string{"x": "on"},
+			src: `func f() {
+	if NewXAt(count()).Enabled() {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "a test helper is a call with effects",
+			values: map[string]string{"x": "off"},
+			src: `func f() {
+	if WithX() > 0 && NewX().Enabled() {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "the deleted branch holds the last read of a variable",
+			values: map[string]string{"x": "off"},
+			src: `func f() {
+	n := 1
+	if NewX().Enabled() {
+		use(n)
+	}
+}`,
+		},
+		{
+			name:   "the deleted condition holds the last read of a variable",
+			values: map[string]string{"x": "on"},
+			src: `func f() {
+	n := 1
+	if NewXAt(n).Enabled() {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "two fixes that together delete every read of a variable",
+			values: map[string]string{"x": "off", "y": "a"},
+			src: `func f() {
+	n := 1
+	if NewX().Enabled() {
+		use(n)
+	}
+	if NewY().IsB() {
+		use(n)
+	}
+}`,
+		},
+		{
+			name:   "a label in deleted code",
+			values: map[string]string{"x": "off"},
+			src: `func f() {
+	if NewX().Enabled() {
+	loop:
+		for {
+			break loop
+		}
+	}
+}`,
+		},
+		{
+			name:   "a case that breaks out of the switch",
+			values: map[string]string{"y": "a"},
+			src: `func f(e bool) {
+	switch NewY().Variant() {
+	case YA:
+		if e {
+			break
+		}
+		a()
+	}
+}`,
+		},
+		{
+			name:   "an init statement of its own",
+			values: map[string]string{"x": "on"},
+			src: `func f() {
+	if ok := effect(); NewX().Enabled() && ok {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "the value escapes",
+			values: map[string]string{"y": "a"},
+			src: `func f() {
+	use(NewY())
+	v := NewY()
+	use(v)
+	w := NewY()
+	w = NewY()
+	_ = w.IsA()
+	isA := NewY().IsA
+	_ = isA()
+	NewY().IsA()
+}`,
+		},
+		{
+			name:   "a case expression",
+			values: map[string]string{"x": "on"},
+			src: `func f() {
+	switch {
+	case NewX().Enabled():
+		a()
+	}
+}`,
+		},
+		{
+			name:   "a map key",
+			values: map[string]string{"x": "on"},
+			src: `func f() map[bool]int {
+	return map[bool]int{NewX().Enabled(): 1, true: 2}
+}`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			const header = "package p\n\n"
+			p := check(t, header+tc.src+"\n")
+			got := p.foldAll(t, tc.values)
+			want := ""
+			if tc.want != "" {
+				b, err := format.Source([]byte(header + tc.want + "\n"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = string(b)
+			}
+			if got != want {
+				if want == "" {
+					t.Errorf("got a fix, want none:\n%s", got)
+				} else {
+					t.Errorf("diff (-want +got):\n%s", codegen.Diff("want", []byte(want), "got", []byte(got)))
+				}
+			}
+		})
+	}
+}
+
+// TestUnreadable checks that a file whose text cannot be read, or is not
+// the text that was parsed, gets no fix.
+func TestUnreadable(t *testing.T) {
+	t.Parallel()
+	const src = "package p\n\nfunc f() {\n\tif NewX().Enabled() {\n\t\ta()\n\t}\n}\n"
+	for name, readFile := range map[string]func(string) ([]byte, error){
+		"nil":        nil,
+		"error":      func(string) ([]byte, error) { return nil, errors.New("gone") },
+		"other text": func(string) ([]byte, error) { return []byte("package p\n"), nil },
+	} {
+		p := check(t, src)
+		p.folder.ReadFile = readFile
+		if got := p.foldAll(t, map[string]string{"x": "on"}); got != "" {
+			t.Errorf("ReadFile %s: got a fix:\n%s", name, got)
+		}
+	}
+	if got := check(t, src).foldAll(t, map[string]string{"x": "on"}); got == "" {
+		t.Error("got no fix with the file readable")
+	}
+}
+
+// TestFoldNotACall checks that Fold wants the cursor of a call.
+func TestFoldNotACall(t *testing.T) {
+	t.Parallel()
+	p := check(t, "package p\n\nvar v = NewX()\n")
+	root := inspector.New([]*ast.File{p.file}).Root()
+	for cur := range root.Preorder((*ast.Ident)(nil)) {
+		if fx := p.folder.Fold(cur, "x", "on"); fx != nil {
+			t.Errorf("Fold at identifier %s: got a fix", cur.Node().(*ast.Ident).Name)
+		}
+	}
+}
