@@ -199,12 +199,23 @@ const chunkSize = 256
 // declarations filled in. Those are written by goroutines, chunkSize flags
 // each, from templates (see [template]).
 func (g *generator) file() ([]byte, error) {
+	head, err := g.head()
+	if err != nil {
+		return nil, fmt.Errorf("codegen: %v", err)
+	}
+	// The head's holes, in order: the schema's entries, the guard's lines
+	// (if any flag has variants), the flags' declarations (if any). Each
+	// chunk writes its part of each already indented as the hole is.
+	indent := make(map[int]string)
+	for _, h := range head.holes {
+		indent[h.value] = h.indent
+	}
 	flags := g.spec.Flags
 	infos := runtime.SchemaOf(g.spec).Flags
 	nchunks := (len(flags) + chunkSize - 1) / chunkSize
 	type chunk struct {
-		entries, guard, decls bytes.Buffer
-		err                   error
+		parts [3]bytes.Buffer // entries, guard lines, declarations
+		err   error
 	}
 	chunks := make([]chunk, nchunks)
 	var wg sync.WaitGroup
@@ -219,55 +230,67 @@ func (g *generator) file() ([]byte, error) {
 			c := &chunks[i]
 			// What a flag's code takes, about; growing the buffers costs
 			// more than a guess that is too large.
-			c.entries.Grow((hi - lo) * 512)
-			c.decls.Grow((hi - lo) * 3 << 10)
+			c.parts[0].Grow((hi - lo) * 512)
+			c.parts[2].Grow((hi - lo) * 3 << 10)
 			for n := lo; n < hi; n++ {
-				if err := g.writeFlag(&c.entries, &c.guard, &c.decls, n, flags[n], infos[n]); err != nil {
+				if err := g.writeFlag(&c.parts, indent, n, flags[n], infos[n]); err != nil {
 					c.err = err
 					return
 				}
 			}
 		}()
 	}
-	head, err := g.head()
 	wg.Wait()
-	errs := []error{err}
+	var errs []error
+	size := 0
 	for i := range chunks {
 		errs = append(errs, chunks[i].err)
+		for j := range chunks[i].parts {
+			size += chunks[i].parts[j].Len()
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("codegen: %v", err)
 	}
 
-	// The holes of the head: the schema's entries, the guard's lines, the
-	// flags' declarations.
-	var vals [3]bytes.Buffer
-	for i := range chunks {
-		vals[0].Write(chunks[i].entries.Bytes())
-		vals[1].Write(chunks[i].guard.Bytes())
-		vals[2].Write(chunks[i].decls.Bytes())
-	}
 	var out bytes.Buffer
-	out.Grow(vals[0].Len() + vals[1].Len() + vals[2].Len() + 16<<10)
-	head.fill(&out, []string{
-		strings.TrimSuffix(vals[0].String(), ",\n"), // the template has the last comma
-		strings.TrimSuffix(vals[1].String(), "\n"),
-		strings.TrimSuffix(vals[2].String(), "\n\n"),
-	})
+	out.Grow(size + 16<<10)
+	for i, h := range head.holes {
+		// The part brings the indentation of its first line.
+		out.WriteString(strings.TrimRight(head.text[i], "\t"))
+		// What each part's last flag wrote after it, which the template
+		// has: the comma after the last entry; the newline after the last
+		// guard line, the blank line after the last flag's declarations.
+		trim := [3]string{",\n", "\n", "\n\n"}[h.value]
+		last := -1
+		for j := range chunks {
+			if chunks[j].parts[h.value].Len() > 0 {
+				last = j
+			}
+		}
+		for j := range chunks {
+			b := chunks[j].parts[h.value].Bytes()
+			if j == last {
+				b = bytes.TrimSuffix(b, []byte(trim))
+			}
+			out.Write(b)
+		}
+	}
+	out.WriteString(head.text[len(head.text)-1])
 	return out.Bytes(), nil
 }
 
-// writeFlag writes flag number n's schema entry (each line ending ",\n"
-// where the literal has a comma), its variant constants' guard lines and
-// its declarations.
-func (g *generator) writeFlag(entries, guard, decls *bytes.Buffer, n int, fl *spec.Flag, info runtime.FlagInfo) error {
-	if err := g.writeEntry(entries, info); err != nil {
+// writeFlag writes flag number n's schema entry (followed by ",\n"), its
+// variant constants' guard lines and its declarations (followed by a
+// blank line) to parts, each line of a part indented by indent[part].
+func (g *generator) writeFlag(parts *[3]bytes.Buffer, indent map[int]string, n int, fl *spec.Flag, info runtime.FlagInfo) error {
+	if err := g.writeEntry(&parts[0], info, indent[0]); err != nil {
 		return err
 	}
-	entries.WriteString(",\n")
+	parts[0].WriteString(",\n")
 
 	if !fl.Bool {
-		t, err := g.template("guard", func() ([]byte, error) {
+		t, err := g.template("guard"+indent[1], func() ([]byte, error) {
 			// The line of a function's body: "\t_ = x[…]".
 			src, err := g.render(jen.Func().Id("_").Params().Block(
 				jen.Id("_").Op("=").Id("x").Index(jen.Id(hole(0)).Op("-").Id(hole(1)))))
@@ -275,26 +298,43 @@ func (g *generator) writeFlag(entries, guard, decls *bytes.Buffer, n int, fl *sp
 				return nil, err
 			}
 			lines := strings.Split(string(src), "\n")
-			return []byte(strings.TrimPrefix(lines[1], "\t") + "\n"), nil
+			return []byte(indent[1] + strings.TrimPrefix(lines[1], "\t") + "\n"), nil
 		})
 		if err != nil {
 			return err
 		}
 		for i := range fl.Variants {
-			t.fill(guard, []string{variantConst(fl, i), strconv.Itoa(i)})
+			t.fill(&parts[1], []string{variantConst(fl, i), strconv.Itoa(i)})
 		}
 	}
 
 	shape, vals := flagValues(fl, n, g.name)
 	t, err := g.template(shape, func() ([]byte, error) {
-		return g.render(flagDecls(holeCode(fl))...)
+		src, err := g.render(flagDecls(holeCode(fl))...)
+		return indentLines(src, indent[2]), err
 	})
 	if err != nil {
 		return err
 	}
-	t.fill(decls, vals)
-	decls.WriteString("\n") // a blank line before the next flag's
+	t.fill(&parts[2], vals)
+	parts[2].WriteString("\n") // a blank line before the next flag's
 	return nil
+}
+
+// indentLines returns src with indent before each line that is not
+// empty.
+func indentLines(src []byte, indent string) []byte {
+	if indent == "" {
+		return src
+	}
+	var b bytes.Buffer
+	for line := range bytes.Lines(src) {
+		if len(bytes.TrimSpace(line)) > 0 {
+			b.WriteString(indent)
+		}
+		b.Write(line)
+	}
+	return b.Bytes()
 }
 
 // head returns the template of the file around the flags: the header, the

@@ -12,16 +12,19 @@ import (
 )
 
 // comment returns a // comment made of text, with no final newline, as
-// commentLines writes it.
+// commentText writes it.
 func comment(text ...string) *jen.Statement {
-	return linesComment(commentLines(text...))
+	return linesComment(commentText(text...))
 }
 
-// linesComment returns a comment of lines, each "//…", with no final
-// newline.
-func linesComment(lines []string) *jen.Statement {
+// linesComment returns the comment text, lines each "//…", as jennifer
+// code, with no final newline.
+func linesComment(text string) *jen.Statement {
 	s := jen.Null()
-	for i, line := range lines {
+	if text == "" {
+		return s
+	}
+	for i, line := range strings.Split(text, "\n") {
 		if i > 0 {
 			s.Line()
 		}
@@ -30,36 +33,46 @@ func linesComment(lines []string) *jen.Statement {
 	return s
 }
 
-// commentLines returns the lines of a // comment made of text. Each
-// element of text may hold several lines; an empty element separates
-// paragraphs. Runs of empty lines collapse into one, and empty lines at
-// either end are dropped, so callers can pass optional paragraphs as "".
+// commentText returns the lines of a // comment made of text, joined by
+// newlines. Each element of text may hold several lines; an empty element
+// separates paragraphs. Runs of empty lines collapse into one, and empty
+// lines at either end are dropped, so callers can pass optional
+// paragraphs as "".
 //
 // Every line is a // line comment (never /* */), so text may hold "*/",
 // backquotes or any Unicode; characters a Go source file may not contain
 // are replaced.
-func commentLines(text ...string) []string {
-	var lines []string
+func commentText(text ...string) string {
+	var b strings.Builder
 	started, blank := false, false
 	for _, t := range text {
 		if t == "" {
 			blank = started
 			continue
 		}
-		for line := range strings.SplitSeq(t, "\n") {
+		for {
+			line, rest, more := strings.Cut(t, "\n")
 			line = strings.TrimRightFunc(clean(line), unicode.IsSpace)
 			if line == "" {
 				blank = started
-				continue
+			} else {
+				if started {
+					b.WriteByte('\n')
+					if blank {
+						b.WriteString("//\n")
+					}
+				}
+				started, blank = true, false
+				b.WriteString("// ")
+				b.WriteString(line)
 			}
-			if blank {
-				lines = append(lines, "//")
+			if !more {
+				break
 			}
-			started, blank = true, false
-			lines = append(lines, "// "+line)
+			t = rest
 		}
 	}
-	return lines
+	return b.String()
 }
 
 // clean replaces the characters a Go comment or source file cannot hold:

@@ -24,7 +24,7 @@ type flagCode struct {
 
 // A flagDoc is one doc comment of a flag's declarations.
 type flagDoc struct {
-	lines []string // each "//…"
+	text string // lines, each "//…", joined by newlines
 	// top is set for the doc comment of a top-level declaration, which
 	// gofmt reformats; the others are the comments of constants in a
 	// const block.
@@ -66,11 +66,11 @@ func holeCode(fl *spec.Flag) *flagCode {
 func flagValues(fl *spec.Flag, num int, source string) (shape string, vals []string) {
 	vals = flagNames(fl, num)
 	for _, d := range flagDocs(fl, source) {
-		lines := d.lines
+		text := d.text
 		if d.top {
-			lines = gofmtDoc(lines)
+			text = gofmtDoc(text)
 		}
-		vals = append(vals, strings.Join(lines, "\n"))
+		vals = append(vals, text)
 	}
 	return shapeOf(fl), vals
 }
@@ -86,7 +86,7 @@ func realCode(fl *spec.Flag, num int, source string) *flagCode {
 		}
 	}
 	for _, d := range flagDocs(fl, source) {
-		c.docs = append(c.docs, linesComment(d.lines))
+		c.docs = append(c.docs, linesComment(d.text))
 	}
 	return c
 }
@@ -96,7 +96,7 @@ func realCode(fl *spec.Flag, num int, source string) *flagCode {
 func flagDocs(fl *spec.Flag, source string) []flagDoc {
 	about := aboutFlag(fl)
 	deprecated := deprecation(fl)
-	top := func(text ...string) flagDoc { return flagDoc{lines: commentLines(text...), top: true} }
+	top := func(text ...string) flagDoc { return flagDoc{text: commentText(text...), top: true} }
 	newDoc := func(what string) flagDoc {
 		summary := doc("New%s returns %s of the flag %q served to ctx's request, as the evaluator that middleware put on ctx decides. With no evaluator on ctx it returns the default, %s.",
 			fl.GoName, what, fl.Key, variantName(fl, fl.Default))
@@ -106,7 +106,7 @@ func flagDocs(fl *spec.Flag, source string) []flagDoc {
 		}
 		d := top(summary, "", about, "", deprecated)
 		// The directive that marks NewX for the analyzer.
-		d.lines = append(d.lines, "//", "//flaggen:flag "+oneLine(fl.Key))
+		d.text += "\n//\n//flaggen:flag " + oneLine(fl.Key)
 		return d
 	}
 
@@ -130,7 +130,7 @@ func flagDocs(fl *spec.Flag, source string) []flagDoc {
 		if i == fl.Default {
 			text = doc("%s is the variant %q of the flag %q, its default.", variantConst(fl, i), v.Name, fl.Key)
 		}
-		docs = append(docs, flagDoc{lines: commentLines(text)})
+		docs = append(docs, flagDoc{text: commentText(text)})
 	}
 	docs = append(docs,
 		top(doc("String returns the variant's name as %s writes it, e.g. %q.", source, fl.Variants[0].Name)),

@@ -24,9 +24,9 @@ import (
 // rendered and formatted on its own instead.
 const maxLeaves = 1 << 18
 
-// writeEntry writes info's element of the schema literal, unindented and
-// without the comma that follows it.
-func (g *generator) writeEntry(w *bytes.Buffer, info runtime.FlagInfo) error {
+// writeEntry writes info's element of the schema literal, each line
+// indented by indent, without the comma that follows it.
+func (g *generator) writeEntry(w *bytes.Buffer, info runtime.FlagInfo, indent string) error {
 	var shape strings.Builder
 	var leaves []string
 	size := 0
@@ -39,15 +39,16 @@ func (g *generator) writeEntry(w *bytes.Buffer, info runtime.FlagInfo) error {
 		if err != nil {
 			return err
 		}
-		w.Write(src)
+		w.Write(indentLines(src, indent))
 		return nil
 	}
-	t, err := g.template("entry "+shape.String(), func() ([]byte, error) {
+	t, err := g.template("entry"+indent+shape.String(), func() ([]byte, error) {
 		n := 0
-		return g.renderEntry(info, func(reflect.Value) jen.Code {
+		src, err := g.renderEntry(info, func(reflect.Value) jen.Code {
 			n++
 			return jen.Id(hole(n - 1))
 		})
+		return indentLines(src, indent), err
 	})
 	if err != nil {
 		return err

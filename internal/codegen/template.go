@@ -126,20 +126,20 @@ func writeIndented(w *bytes.Buffer, s, indent string) {
 	}
 }
 
-// gofmtDoc returns the lines of a doc comment, each "//…", as gofmt
-// prints a doc comment: go/printer reformats a top-level declaration's
-// doc comment with go/doc/comment, as this does, but the comments of a
-// template are placeholders, so the text that fills them must be in that
-// form already. Comments that gofmt would leave as they are, as most
-// generated ones are, are returned as they are without parsing them.
-func gofmtDoc(lines []string) []string {
-	if plainDoc(lines) {
-		return lines
+// gofmtDoc returns a doc comment, lines each "//…" joined by newlines,
+// as gofmt prints a doc comment: go/printer reformats a top-level
+// declaration's doc comment with go/doc/comment, as this does, but the
+// comments of a template are placeholders, so the text that fills them
+// must be in that form already. A comment that gofmt would leave as it
+// is, as most generated ones are, is returned without parsing it.
+func gofmtDoc(doc string) string {
+	if plainDoc(doc) {
+		return doc
 	}
 	// What go/printer's formatDocComment does with a "//" comment.
 	var text strings.Builder
 	var directives []string
-	for _, line := range lines {
+	for line := range strings.SplitSeq(doc, "\n") {
 		after := strings.TrimPrefix(line, "//")
 		if isDirective(after) {
 			directives = append(directives, line)
@@ -149,7 +149,7 @@ func gofmtDoc(lines []string) []string {
 		text.WriteString("\n")
 	}
 	if text.Len() == 0 {
-		return lines
+		return doc
 	}
 	var p doccomment.Parser
 	var pr doccomment.Printer
@@ -168,16 +168,16 @@ func gofmtDoc(lines []string) []string {
 		out = append(out, "//")
 		out = append(out, directives...)
 	}
-	return out
+	return strings.Join(out, "\n")
 }
 
-// plainDoc reports whether gofmt leaves the doc comment lines as they
-// are: paragraphs of unindented text, none of which could be a heading,
-// a list, a code block or a link definition, nor holds two backquotes or
+// plainDoc reports whether gofmt leaves the doc comment as it is:
+// paragraphs of unindented text, none of which could be a heading, a
+// list, a code block or a link definition, nor holds two backquotes or
 // two single quotes in a row (which go/doc/comment makes curly quotes),
 // separated by single "//" lines, with any directives at the end after a
 // "//" line.
-func plainDoc(lines []string) bool {
+func plainDoc(doc string) bool {
 	paraLen := 0 // lines in the paragraph so far
 	var last string
 	endPara := func() bool {
@@ -185,7 +185,10 @@ func plainDoc(lines []string) bool {
 		paraLen = 0
 		return ok
 	}
-	for i, line := range lines {
+	prev := ""
+	for rest, more := doc, true; more; {
+		var line string
+		line, rest, more = strings.Cut(rest, "\n")
 		after, ok := strings.CutPrefix(line, "//")
 		switch {
 		case !ok:
@@ -196,11 +199,12 @@ func plainDoc(lines []string) bool {
 			}
 		case isDirective(after):
 			// Directives end the comment, after a blank line.
-			if paraLen != 0 || i == 0 || lines[i-1] != "//" {
+			if paraLen != 0 || prev != "//" {
 				return false
 			}
-			for _, d := range lines[i:] {
-				if !isDirective(strings.TrimPrefix(d, "//")) {
+			for more {
+				line, rest, more = strings.Cut(rest, "\n")
+				if after, ok := strings.CutPrefix(line, "//"); !ok || !isDirective(after) {
 					return false
 				}
 			}
@@ -222,6 +226,7 @@ func plainDoc(lines []string) bool {
 			paraLen++
 			last = text
 		}
+		prev = line
 	}
 	return paraLen > 0 && endPara()
 }

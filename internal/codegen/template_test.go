@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"go/format"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -80,10 +79,11 @@ func TestTemplates(t *testing.T) {
 		g := newGenerator(f, Options{Package: "flags"})
 		infos := runtime.SchemaOf(f).Flags
 		for n, fl := range f.Flags {
-			var entries, guard, decls bytes.Buffer
-			if err := g.writeFlag(&entries, &guard, &decls, n, fl, infos[n]); err != nil {
+			var parts [3]bytes.Buffer
+			if err := g.writeFlag(&parts, nil, n, fl, infos[n]); err != nil {
 				t.Fatalf("%s: %s: %v", name, fl.Key, err)
 			}
+			entries, decls := &parts[0], &parts[2]
 
 			want, err := g.render(flagDecls(realCode(fl, n, g.name))...)
 			if err != nil {
@@ -152,27 +152,26 @@ func generateClean(t *testing.T, toml []byte) {
 // declaration, formatted by go/format.
 func FuzzGofmtDoc(f *testing.F) {
 	for _, d := range trickyDocs {
-		f.Add(d, "")
-		f.Add("Summary.", d)
+		f.Add(d, "", false)
+		f.Add("Summary.", d, true)
 	}
-	f.Add("A\n\nB\n\nC", "flaggen:flag x")
-	f.Fuzz(func(t *testing.T, summary, about string) {
-		lines := commentLines(doc("%s", summary), "", about)
-		if len(lines) == 0 {
+	f.Add("A\n\nB\n\nC", "x", true)
+	f.Add("0", "``0", false) // go/doc/comment makes `` a curly quote
+	f.Fuzz(func(t *testing.T, summary, about string, directive bool) {
+		text := commentText(doc("%s", summary), "", about)
+		if text == "" {
 			return
 		}
-		src := "package p\n\n" + strings.Join(lines, "\n") + "\nvar x int\n"
-		formatted, err := format.Source([]byte(src))
+		if directive {
+			text += "\n//\n//flaggen:flag x"
+		}
+		formatted, err := format.Source([]byte("package p\n\n" + text + "\nvar x int\n"))
 		if err != nil {
 			return
 		}
-		text := strings.TrimSuffix(strings.TrimPrefix(string(formatted), "package p\n\n"), "var x int\n")
-		var want []string
-		if text != "" {
-			want = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-		}
-		if got := gofmtDoc(lines); !slices.Equal(got, want) {
-			t.Errorf("gofmtDoc(%q)\n = %q\nwant %q (gofmt)", lines, got, want)
+		want := strings.TrimSuffix(strings.TrimPrefix(string(formatted), "package p\n\n"), "\nvar x int\n")
+		if got := gofmtDoc(text); got != want {
+			t.Errorf("gofmtDoc(%q)\n = %q\nwant %q (gofmt)", text, got, want)
 		}
 	})
 }
