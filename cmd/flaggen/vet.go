@@ -89,16 +89,16 @@ func runVet(args []string, stdout, stderr io.Writer) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
+	var cfg analyzer.Config
 	if opts.now != "" {
-		if _, err := time.Parse(time.DateOnly, opts.now); err != nil {
+		now, err := time.Parse(time.DateOnly, opts.now)
+		if err != nil {
 			fmt.Fprintf(stderr, "flaggen vet: -now %q is not a date: write YYYY-MM-DD, e.g. -now 2026-12-01\n", opts.now)
 			return exitUsage
 		}
+		cfg.Now = now
 	}
-	if err := setNow(opts.now); err != nil {
-		fmt.Fprintf(stderr, "flaggen vet: -now: %v\n", err)
-		return exitUsage
-	}
+	a := analyzer.New(cfg)
 	patterns := fs.Args()
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
@@ -122,7 +122,7 @@ func runVet(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "flaggen vet: no packages match %s\n", strings.Join(patterns, " "))
 		return exitLoad
 	}
-	graph, err := checker.Analyze([]*analysis.Analyzer{analyzer.Analyzer}, pkgs, nil)
+	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "flaggen vet: %v\n", err)
 		return exitLoad
@@ -138,7 +138,7 @@ func runVet(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 
-	v := &vetter{config: opts.config, allowUnused: map[string]bool{}}
+	v := &vetter{analyzer: a, config: opts.config, allowUnused: map[string]bool{}}
 	for key := range strings.SplitSeq(opts.allowUnused, ",") {
 		if key = strings.TrimSpace(key); key != "" {
 			v.allowUnused[key] = true
@@ -189,19 +189,6 @@ func importNames(pkgs []*packages.Package) map[string]string {
 	return names
 }
 
-// setNow sets the analyzer's -now flag to now, or back to its default when
-// now is "", so that one process can run vet more than once.
-func setNow(now string) error {
-	fl := analyzer.Analyzer.Flags.Lookup("now")
-	if fl == nil {
-		return errors.New("the analyzer has no -now flag")
-	}
-	if now == "" {
-		now = fl.DefValue
-	}
-	return fl.Value.Set(now)
-}
-
 // A finding is one line of flaggen vet's report.
 type finding struct {
 	posn     token.Position // Filename is absolute, or as the driver knows it
@@ -226,8 +213,9 @@ type edit struct {
 
 // vetter gathers the findings of one flaggen vet run.
 type vetter struct {
-	config      string          // -config
-	allowUnused map[string]bool // -allow-unused
+	analyzer    *analysis.Analyzer // the run's analyzer, configured by -now
+	config      string             // -config
+	allowUnused map[string]bool    // -allow-unused
 	findings    []finding
 	seen        map[string]bool // "posn\x00category\x00message" of each finding, for files checked twice (p and p [p.test])
 }
@@ -303,7 +291,7 @@ func (v *vetter) wholeProgram(graph *checker.Graph) {
 	byPath := map[string]*flagPackage{}
 	refs := map[string]bool{} // keys of the flags some package refers to
 	for act := range graph.All() {
-		if act.Analyzer != analyzer.Analyzer || act.Package.Types == nil {
+		if act.Analyzer != v.analyzer || act.Package.Types == nil {
 			continue
 		}
 		pkg := act.Package

@@ -165,22 +165,38 @@ func TestVetWholeProgram(t *testing.T) {
 	}
 }
 
-// TestSetNow checks that a vet run without -now judges as of today even
-// after one with -now in the same process.
-func TestSetNow(t *testing.T) {
-	fl := analyzer.Analyzer.Flags.Lookup("now")
-	if fl == nil {
-		t.Fatal("the analyzer has no -now flag")
+// TestVetNowPerRun runs flaggen vet twice in one process, first with a
+// -now after new_checkout expires and then with one before: each run
+// judges as of its own date, and neither touches the default
+// analyzer.Analyzer.
+func TestVetNowPerRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads packages with the go command; skipped with -short")
 	}
-	if err := setNow("2027-01-02"); err != nil || fl.Value.String() != "2027-01-02" {
-		t.Errorf("setNow(2027-01-02): %v; the flag is %q", err, fl.Value.String())
+	dir := smallModule(t)
+	for _, kv := range goEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
 	}
-	if err := setNow(""); err != nil || fl.Value.String() != fl.DefValue {
-		t.Errorf("setNow(\"\"): %v; the flag is %q, want its default %q", err, fl.Value.String(), fl.DefValue)
+	for _, tc := range []struct {
+		now     string
+		expired bool
+	}{
+		{"2027-02-02", true},
+		{"2026-12-01", false},
+	} {
+		r := runIn(t, dir, "vet", "-now", tc.now, "./app")
+		if got := strings.Contains(r.stdout, "(expired)"); got != tc.expired || r.code != exitFail && r.code != exitOK {
+			t.Errorf("flaggen vet -now %s: exit %d, expired findings %v, want %v\nstdout:\n%s\nstderr:\n%s", tc.now, r.code, got, tc.expired, r.stdout, r.stderr)
+		}
+	}
+	if got := analyzer.Analyzer.Flags.Lookup("now").Value.String(); got != "" {
+		t.Errorf("after flaggen vet -now, analyzer.Analyzer's -now is %q, want it unset", got)
 	}
 }
 
 func TestApplyFixes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const a = `package a
 
@@ -283,6 +299,7 @@ func g() {
 }
 
 func TestUsedNamesShadowing(t *testing.T) {
+	t.Parallel()
 	// A local variable that shadows an import is not a use of it.
 	const src = "package a\n\nimport \"example.com/flags\"\n\nfunc f() { _ = flags.X }\n"
 	use := "_ = flags.X"
@@ -297,6 +314,7 @@ func TestUsedNamesShadowing(t *testing.T) {
 }
 
 func TestPrintFindings(t *testing.T) {
+	t.Parallel()
 	wd := t.TempDir()
 	findings := []finding{
 		{posn: token.Position{Filename: filepath.Join(wd, "a", "a.go"), Line: 3, Column: 7}, message: `flag "x" was removed`, category: "removed",
