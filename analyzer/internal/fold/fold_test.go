@@ -591,6 +591,85 @@ func TestFold(t *testing.T) {
 }`,
 		},
 
+		{
+			name:   "else if false, no else",
+			values: map[string]string{"y": "a"},
+			src: `func f(e bool) {
+	if e {
+		a()
+	} else if NewY().IsB() {
+		b()
+	}
+}`,
+			want: `func f(e bool) {
+	if e {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "a residual under ! keeps its parentheses",
+			values: map[string]string{"x": "off"},
+			src: `func f(e, g bool) {
+	if !(e || g || NewX().Enabled()) {
+		a()
+	}
+}`,
+			want: `func f(e, g bool) {
+	if !(e || g) {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "conversions, pure built-ins and closures have no effects",
+			values: map[string]string{"x": "off"},
+			src: `func f(e bool, s []int) {
+	if bool(e) && cap(s) > 0 && func() bool { return effect() } != nil && NewX().Enabled() {
+		a()
+	}
+}`,
+			want: `func f(e bool, s []int) {
+}`,
+		},
+		{
+			name:   "statements after a panic are dead, in a case clause",
+			values: map[string]string{"x": "on"},
+			src: `func f(n int) {
+	switch n {
+	case 1:
+		if NewX().Enabled() {
+			panic("on")
+		}
+		a()
+	}
+}`,
+			want: `func f(n int) {
+	switch n {
+	case 1:
+		panic("on")
+	}
+}`,
+		},
+		{
+			name:   "in a function literal",
+			values: map[string]string{"x": "on"},
+			src: `func f() func() {
+	return func() {
+		if NewX().Enabled() {
+			n := count()
+			use(n)
+		}
+	}
+}`,
+			want: `func f() func() {
+	return func() {
+		n := count()
+		use(n)
+	}
+}`,
+		},
+
 		// No fix.
 		{
 			name:   "a side effect before the value",
@@ -708,6 +787,79 @@ func TestFold(t *testing.T) {
 	isA := NewY().IsA
 	_ = isA()
 	NewY().IsA()
+}`,
+		},
+		{
+			name:   "a built-in with effects",
+			values: map[string]string{"x": "off"},
+			src: `func f(s []int) {
+	if copy(s, s) > 0 && NewX().Enabled() {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "a receive",
+			values: map[string]string{"x": "off"},
+			src: `func f(ch chan bool) {
+	if <-ch && NewX().Enabled() {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "a call of a function value",
+			values: map[string]string{"x": "off"},
+			src: `func f(g func() bool) {
+	if g() && NewX().Enabled() {
+		a()
+	}
+}`,
+		},
+		{
+			name:   "the only use of a type switch's variable",
+			values: map[string]string{"x": "off"},
+			src: `func f(i any) {
+	switch v := i.(type) {
+	case int:
+		if NewX().Enabled() {
+			use(v)
+		}
+	}
+}`,
+		},
+		{
+			name:   "a case that falls through",
+			values: map[string]string{"y": "a"},
+			src: `func f() {
+	switch NewY().Variant() {
+	case YA:
+		a()
+		fallthrough
+	case YB:
+		b()
+	}
+}`,
+		},
+		{
+			name:   "a switch with an init statement of its own",
+			values: map[string]string{"y": "a"},
+			src: `func f() {
+	switch n := count(); NewY().Variant() {
+	case YA:
+		use(n)
+	}
+}`,
+		},
+		{
+			name:   "the variable's address is taken",
+			values: map[string]string{"y": "a"},
+			src: `func f() {
+	v := NewY()
+	use(&v)
+	if v.IsA() {
+		a()
+	}
 }`,
 		},
 		{
