@@ -83,8 +83,8 @@
 // A fix is offered only where it keeps the program's meaning and lets it
 // compile: deleted code that used to run has no side effects (it calls
 // nothing but accessors and their methods, conversions, pure built-ins,
-// context.Background and (*http.Request).Context, and receives from no
-// channel),
+// context.Background, context.TODO and (*http.Request).Context, and
+// receives from no channel),
 // and the accessor's arguments are such code too; deleted code holds no
 // labels and is not the last reader of a local variable; statements moved
 // out of a block keep their braces when their names would clash with the
