@@ -107,7 +107,7 @@ func TestCacheHeaders(t *testing.T) {
 			evs.Shareable(w)
 		}, nil, cacheResult{200, []string{"public, max-age=600"}, nil}},
 		{"the override endpoint's no-store", middleware.Options{Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}}}, nil, func(w http.ResponseWriter, r *http.Request) {
-			evs.Admin(middleware.AdminOptions{Authorize: staff}).ServeHTTP(w, r)
+			evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff}).ServeHTTP(w, r)
 		}, []string{"X-Staff: yes"}, cacheResult{200, []string{"no-store"}, []string{"Cookie"}}},
 	}
 	for _, tt := range tests {

@@ -81,8 +81,8 @@
 // the kill switch and before everything else (see the runtime package's
 // evaluation order), so the kill switch still stops a flag for everyone.
 //
-// Overrides travel in a cookie that [Evaluators.Admin] sets and the
-// middleware verifies on every request. The security model:
+// Overrides travel in a cookie that [Evaluators.OverrideHandler] sets and
+// the middleware verifies on every request. The security model:
 //
 //   - The cookie is signed with HMAC-SHA256 over its name, a version, an
 //     expiry and its flag=variant pairs, keyed by [Overrides.Secrets];
@@ -95,11 +95,11 @@
 //   - The cookie is HttpOnly and SameSite=Lax, and Secure when the request
 //     came over TLS (or, with [Options.TrustProxy], a proxy says so in
 //     X-Forwarded-Proto).
-//   - Only requests that [AdminOptions.Authorize] accepts may use the
-//     endpoint; with no Authorize, it refuses everyone. Cross-site POSTs
-//     are refused by [http.CrossOriginProtection], but for the origins
-//     listed in [AdminOptions.TrustedOrigins], and GET never changes
-//     anything.
+//   - Only requests that [OverrideHandlerOptions.Authorize] accepts may
+//     use the endpoint; with no Authorize, it refuses everyone.
+//     Cross-site POSTs are refused by [http.CrossOriginProtection], but
+//     for the origins listed in [OverrideHandlerOptions.TrustedOrigins],
+//     and GET never changes anything.
 //   - The unsigned [OverrideHeader] (X-Flaggen-Override:
 //     search=variant_a) is for tests and local development, off unless
 //     [Overrides.Header] is set. Never turn it on where visitors can reach
@@ -120,14 +120,16 @@
 // Mount the endpoint behind your own authorisation check, beside the
 // application or behind the middleware: it builds the caller's evaluator
 // as the middleware does (keeping the subject the middleware found), so it
-// needs no middleware in front of it:
+// needs no middleware in front of it. Behind the middleware, it reads the
+// override cookie as the middleware decoded it: a request's cookie is
+// verified once.
 //
 //	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
 //		Subject:   subject,
 //		Overrides: middleware.Overrides{Secrets: [][]byte{secret}},
 //	})
 //	mux := http.NewServeMux()
-//	mux.Handle("/_flags/", evs.Admin(middleware.AdminOptions{
+//	mux.Handle("/_flags/", evs.OverrideHandler(middleware.OverrideHandlerOptions{
 //		Authorize: func(r *http.Request) bool { return session.User(r).IsStaff },
 //	}))
 //	mux.Handle("/", evs.Handler(app))

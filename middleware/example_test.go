@@ -36,13 +36,13 @@ func ExampleNew() {
 	// user 42: nothing new
 }
 
-func ExampleEvaluators_Admin() {
+func ExampleEvaluators_OverrideHandler() {
 	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
 		Subject:   middleware.HeaderSubject(middleware.Headers{}),
 		Overrides: middleware.Overrides{Secrets: [][]byte{[]byte("use 32 random bytes from a vault")}},
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/_flags/", evs.Admin(middleware.AdminOptions{
+	mux.Handle("/_flags/", evs.OverrideHandler(middleware.OverrideHandlerOptions{
 		// Your own check: a staff session, an SSO group, a VPN address.
 		Authorize: func(r *http.Request) bool { return r.Header.Get("X-User-ID") == "1" },
 	}))

@@ -62,7 +62,7 @@ type AnonymousCookie struct {
 }
 
 // Evaluators builds the evaluator of each request: the middleware, the
-// gin adapter and the [Evaluators.Admin] endpoint share one. It is safe
+// gin adapter and the [Evaluators.OverrideHandler] endpoint share one. It is safe
 // for concurrent use.
 type Evaluators struct {
 	set     *runtime.Set
@@ -83,6 +83,9 @@ type Evaluators struct {
 	// copies rather than writes into them, and no allocation is made.
 	cacheControl []string
 	vary         []string
+	// decoded, if not nil, hears of each override cookie decoded; tests
+	// count decodes with it.
+	decoded func()
 }
 
 // NewEvaluators returns the evaluator builder for set.
@@ -178,13 +181,27 @@ func (e *Evaluators) For(w http.ResponseWriter, r *http.Request) *runtime.Evalua
 	return e.fresh(w, r)
 }
 
-// fresh is For for a request that has no evaluator yet.
+// fresh is For for a request that has no evaluator yet. When r carries
+// an override cookie, the evaluator's parent keeps it decoded, for an
+// override endpoint behind the middleware (see [Evaluators.cookieOf]).
 func (e *Evaluators) fresh(w http.ResponseWriter, r *http.Request) *runtime.Evaluator {
 	e.cacheHeaders(w.Header())
-	return e.build(w, r, e.runtime)
+	subject := e.subject(w, r)
+	ctx := r.Context()
+	cookie, ok := e.decodeCookie(r)
+	if ok {
+		ctx = &cookieContext{Context: ctx, e: e, cookie: cookie}
+	}
+	ev := e.set.NewEvaluator(ctx, subject, e.runtime)
+	if problem := errors.Join(cookie.err, e.applyOverrides(ev, r, cookie.pairs)); problem != nil {
+		e.report(r, problem)
+	}
+	return ev
 }
 
-func (e *Evaluators) build(w http.ResponseWriter, r *http.Request, opts *runtime.Options) *runtime.Evaluator {
+// subject returns who r is for, minting a visitor id (and setting its
+// cookie on w) when that is how r is identified.
+func (e *Evaluators) subject(w http.ResponseWriter, r *http.Request) runtime.Subject {
 	var subject runtime.Subject
 	if e.opts.Subject != nil {
 		subject = e.opts.Subject(r)
@@ -192,38 +209,68 @@ func (e *Evaluators) build(w http.ResponseWriter, r *http.Request, opts *runtime
 	if subject.ID == "" && e.visitorCookie != "" {
 		subject.ID = e.visitor(w, r)
 	}
-	ev := e.set.NewEvaluator(r.Context(), subject, opts)
-	e.applyOverrides(ev, r, true)
-	return ev
+	return subject
 }
 
-// rebuild is build for a request that may already have been through the
-// middleware (the override endpoint mounted behind it): then it keeps the
-// subject, so that a new visitor is not given a second id, and does not
-// report the request's override problems again.
-func (e *Evaluators) rebuild(w http.ResponseWriter, r *http.Request, opts *runtime.Options) *runtime.Evaluator {
-	prev, ok := e.set.Evaluator(r.Context())
+// decodedCookie is a request's override cookie, decoded.
+type decodedCookie struct {
+	pairs []pair // verified, in key order; nil when err is set
+	err   error  // why the cookie is ignored, or nil
+}
+
+// decodeCookie decodes r's override cookie; ok is false when overrides
+// are off or r has none. Every decode of a request's cookie goes through
+// it, once per request: [Evaluators.cookieOf] reuses its result.
+func (e *Evaluators) decodeCookie(r *http.Request) (c decodedCookie, ok bool) {
+	if e.overrideCookie == "" {
+		return c, false
+	}
+	v, ok := cookieValue(r.Header["Cookie"], e.overrideCookie)
 	if !ok {
-		return e.build(w, r, opts)
+		return c, false
 	}
-	ev := e.set.NewEvaluator(r.Context(), prev.Subject(), opts)
-	e.applyOverrides(ev, r, false)
-	return ev
+	if e.decoded != nil {
+		e.decoded()
+	}
+	c.pairs, c.err = decodeOverrides(e.secrets, e.overrideCookie, v, time.Now())
+	return c, true
 }
 
-// applyOverrides gives ev the request's verified overrides, and reports
-// the problems with them, once, when report is set.
-func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request, report bool) {
-	var problem error
-	if e.overrideCookie != "" {
-		if v, ok := cookieValue(r.Header["Cookie"], e.overrideCookie); ok {
-			pairs, err := decodeOverrides(e.secrets, e.overrideCookie, v, time.Now())
-			problem = err
-			if err == nil {
-				problem = apply(ev, pairs)
-			}
-		}
+// cookieOf returns r's override cookie decoded: as e's middleware in front
+// decoded it, or now.
+func (e *Evaluators) cookieOf(r *http.Request) decodedCookie {
+	if c, ok := r.Context().Value(cookieKey{e}).(*cookieContext); ok {
+		return c.cookie
 	}
+	c, _ := e.decodeCookie(r)
+	return c
+}
+
+// cookieKey finds the [cookieContext] of an Evaluators.
+type cookieKey struct{ e *Evaluators }
+
+// cookieContext is a request's context with the override cookie e
+// decoded for it. The middleware puts it between the request's context
+// and its evaluator, and only when the request has the cookie, so that a
+// request without one costs nothing more.
+type cookieContext struct {
+	context.Context
+	e      *Evaluators
+	cookie decodedCookie
+}
+
+func (c *cookieContext) Value(key any) any {
+	if k, ok := key.(cookieKey); ok && k.e == c.e {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// applyOverrides gives ev the verified cookie overrides pairs and the
+// request's development header overrides, and returns the problems with
+// them.
+func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request, pairs []pair) error {
+	problem := apply(ev, pairs)
 	if e.opts.Overrides.Header {
 		if h := r.Header[OverrideHeader]; len(h) > 0 {
 			pairs, err := parseOverrideHeader(strings.Join(h, ","))
@@ -233,9 +280,7 @@ func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request, repo
 			problem = errors.Join(problem, err)
 		}
 	}
-	if problem != nil && report {
-		e.report(r, problem)
-	}
+	return problem
 }
 
 // apply sets each pair that names a flag and variant of ev's snapshot.

@@ -513,7 +513,7 @@ func TestPrefixedCookieNames(t *testing.T) {
 				t.Errorf("visitor cookie: got %v, want one with Secure=%v", c, tt.wantSecure)
 			}
 			rec := httptest.NewRecorder()
-			evs.Admin(middleware.AdminOptions{Authorize: staff}).ServeHTTP(rec, post("flag=search&variant=variant_b"))
+			evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff}).ServeHTTP(rec, post("flag=search&variant=variant_b"))
 			if c := cookieNamed(rec.Result(), tt.name+"_overrides"); c == nil || c.Secure != tt.wantSecure {
 				t.Errorf("override cookie: got %v, want one with Secure=%v", c, tt.wantSecure)
 			}

@@ -14,8 +14,8 @@ import (
 )
 
 // Overrides configures signed browser overrides: a cookie, set from the
-// [Evaluators.Admin] endpoint, that maps flags to variants for one
-// browser. The zero value turns them off.
+// [Evaluators.OverrideHandler] endpoint, that maps flags to variants for
+// one browser. The zero value turns them off.
 type Overrides struct {
 	// Secrets sign and verify the cookie with HMAC-SHA256. The first signs;
 	// any verifies, so a secret can be rotated out: put the new one first

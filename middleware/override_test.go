@@ -215,7 +215,7 @@ func TestOverrideCookieSize(t *testing.T) {
 
 	t.Run("set", func(t *testing.T) {
 		rec := httptest.NewRecorder()
-		evs.Admin(middleware.AdminOptions{Authorize: staff}).ServeHTTP(rec, post("flag=search&variant=variant_b"))
+		evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff}).ServeHTTP(rec, post("flag=search&variant=variant_b"))
 		var answer struct{ Error string }
 		json.Unmarshal(rec.Body.Bytes(), &answer)
 		if rec.Code != http.StatusBadRequest || !strings.Contains(answer.Error, "4096") {

@@ -68,7 +68,7 @@ func newRouter(s *app.Server) *gin.Engine {
 
 	// The endpoint may sit behind the middleware, as here, or beside it:
 	// either way it builds the caller's evaluator from the same Evaluators.
-	r.Any("/_flags/*path", gin.WrapH(s.Admin))
+	r.Any("/_flags/*path", gin.WrapH(s.OverrideHandler))
 
 	r.GET("/", func(c *gin.Context) {
 		c.JSON(http.StatusOK, app.Variants(c.Request.Context()))

@@ -240,8 +240,8 @@ func TestRoutesMethodsAndPaths(t *testing.T) {
 	}
 }
 
-// adminAnswer is the part of the override endpoint's answer the tests read.
-type adminAnswer struct {
+// overrideAnswer is the part of the override endpoint's answer the tests read.
+type overrideAnswer struct {
 	Subject string `json:"subject"`
 	Flags   []struct {
 		Key, Variant, Reason, Override string
@@ -262,10 +262,10 @@ func TestOverrides(t *testing.T) {
 		override = "variant_a"
 	}
 
-	post := func(form url.Values) adminAnswer {
+	post := func(form url.Values) overrideAnswer {
 		t.Helper()
 		resp := dev.do(http.MethodPost, "/_flags/", form)
-		var got adminAnswer
+		var got overrideAnswer
 		decode(t, resp, http.StatusOK, &got)
 		if setCookie(resp, "flaggen_overrides") == nil {
 			t.Errorf("POST /_flags/ %s: got no flaggen_overrides cookie, want one", form.Encode())
@@ -287,7 +287,7 @@ func TestOverrides(t *testing.T) {
 		t.Errorf("GET / after overrides: got %v, want %v", got, want)
 	}
 
-	var state adminAnswer
+	var state overrideAnswer
 	dev.getJSON("/_flags/", &state)
 	if want := map[string]string{"search": override, "my_new_feature": "VISIBLE"}; !maps.Equal(state.Overrides, want) {
 		t.Errorf("GET /_flags/: got overrides %v, want %v", state.Overrides, want)
@@ -391,13 +391,13 @@ func TestAnonymousVisitor(t *testing.T) {
 	}
 }
 
-// TestAdminVisitor checks that an anonymous developer (groups but no user
+// TestOverrideHandlerVisitor checks that an anonymous developer (groups but no user
 // id) gets one visitor id from the override endpoint, and keeps it.
-func TestAdminVisitor(t *testing.T) {
+func TestOverrideHandlerVisitor(t *testing.T) {
 	h := testRouter(t)
 	b := newBrowser(t, h, http.Header{"X-User-Groups": {"developers"}})
 	resp := b.do(http.MethodPost, "/_flags/", url.Values{"flag": {"search"}, "variant": {"variant_b"}})
-	var got adminAnswer
+	var got overrideAnswer
 	decode(t, resp, http.StatusOK, &got)
 	var ids []string
 	for _, c := range resp.Cookies() {

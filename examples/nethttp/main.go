@@ -18,11 +18,11 @@
 //     html/template functions on /feature;
 //   - exposure logging: each flag a request reads is logged once, with the
 //     variant and the reason, by [middleware.SlogExposure] on stderr;
-//   - the override endpoint at /_flags/ ([middleware.Evaluators.Admin]),
-//     which sets a signed cookie that pins a flag's variant for one
-//     browser. It is routed by the same mux as the app, behind the
-//     middleware, and keeps the subject (and visitor id) the middleware
-//     found.
+//   - the override endpoint at /_flags/
+//     ([middleware.Evaluators.OverrideHandler]), which sets a signed
+//     cookie that pins a flag's variant for one browser. It is routed by
+//     the same mux as the app, behind the middleware, and keeps the
+//     subject (and visitor id) the middleware found.
 //
 // Flag-dependent answers differ by user and by cookie, and the middleware
 // says so on every one: Cache-Control: private, no-cache and Vary: Cookie,
@@ -127,7 +127,7 @@ func newHandler(s *app.Server) http.Handler {
 	})
 	// The endpoint may sit behind the middleware, as here, or beside it:
 	// either way it builds the caller's evaluator from the same Evaluators.
-	mux.Handle("/_flags/", s.Admin)
+	mux.Handle("/_flags/", s.OverrideHandler)
 	return s.Evaluators.Handler(mux)
 }
 

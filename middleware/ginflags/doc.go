@@ -62,22 +62,23 @@
 //
 // # The override endpoint
 //
-// [middleware.Evaluators.Admin] serves net/http; mount it with gin.WrapH.
-// Build one [middleware.Evaluators] and give it to both the middleware
+// [middleware.Evaluators.OverrideHandler] serves net/http; mount it with
+// gin.WrapH. Build one [middleware.Evaluators] and give it to both the middleware
 // ([FromEvaluators]) and the endpoint, so that the cookies the endpoint
 // sets are the ones the middleware reads:
 //
 //	evs := middleware.NewEvaluators(flags.Set, opts)
 //	r := gin.New()
 //	r.Use(ginflags.FromEvaluators(evs))
-//	r.Any("/_flags/*path", gin.WrapH(evs.Admin(middleware.AdminOptions{
+//	r.Any("/_flags/*path", gin.WrapH(evs.OverrideHandler(middleware.OverrideHandlerOptions{
 //		Authorize: func(r *http.Request) bool { … },
 //	})))
 //	r.GET("/search", search)
 //
 // The endpoint may sit behind the middleware, as here, or beside it: it
 // builds the caller's evaluator as the middleware does, keeping the
-// subject the middleware found.
+// subject the middleware found, and behind it reads the override cookie
+// as the middleware decoded it.
 //
 // # Goroutines
 //

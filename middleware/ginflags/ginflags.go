@@ -19,7 +19,7 @@ func New(set *runtime.Set, opts middleware.Options) gin.HandlerFunc {
 // FromEvaluators returns gin middleware that gives each request the
 // evaluator e builds for it. Use it instead of [New] to share one
 // [middleware.Evaluators] between the middleware and the override
-// endpoint ([middleware.Evaluators.Admin]), or to call
+// endpoint ([middleware.Evaluators.OverrideHandler]), or to call
 // [middleware.Evaluators.Shareable] from handlers.
 func FromEvaluators(e *middleware.Evaluators) gin.HandlerFunc {
 	return func(c *gin.Context) {

@@ -66,13 +66,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 
 // Server is what an example's routes are wired to. Its framework's
 // middleware gives each request the evaluator Evaluators builds, and
-// Admin serves /_flags/, beside that middleware or behind it.
+// OverrideHandler serves /_flags/, beside that middleware or behind it.
 type Server struct {
 	// Evaluators builds each request's evaluator, for the middleware.
 	Evaluators *middleware.Evaluators
-	// Admin is the override endpoint, open to the groups employees and
-	// developers.
-	Admin http.Handler
+	// OverrideHandler is the override endpoint, open to the groups
+	// employees and developers.
+	OverrideHandler http.Handler
 	// Log is for the handlers' own errors.
 	Log *slog.Logger
 }
@@ -111,9 +111,9 @@ func NewServer(cfg Config) *Server {
 		},
 	})
 	return &Server{
-		Evaluators: evs,
-		Admin:      evs.Admin(middleware.AdminOptions{Authorize: mayOverride}),
-		Log:        log,
+		Evaluators:      evs,
+		OverrideHandler: evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: mayOverride}),
+		Log:             log,
 	}
 }
 

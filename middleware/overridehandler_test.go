@@ -20,8 +20,8 @@ import (
 	"github.com/flaggen/flaggen/middleware"
 )
 
-// adminState mirrors the override endpoint's answer.
-type adminState struct {
+// handlerState mirrors the override endpoint's answer.
+type handlerState struct {
 	Subject string `json:"subject"`
 	Flags   []struct {
 		Key      string   `json:"key"`
@@ -35,7 +35,7 @@ type adminState struct {
 }
 
 // flag returns the state of the flag key, as "variant (reason) override".
-func (s *adminState) flag(key string) string {
+func (s *handlerState) flag(key string) string {
 	for _, f := range s.Flags {
 		if f.Key == key {
 			o := "-"
@@ -50,8 +50,8 @@ func (s *adminState) flag(key string) string {
 
 func staff(r *http.Request) bool { return r.Header.Get("X-Staff") == "yes" }
 
-// adminOptions are the middleware options of the endpoint tests.
-func adminOptions(log *errorLog, x *exposures) middleware.Options {
+// handlerOptions are the middleware options of the endpoint tests.
+func handlerOptions(log *errorLog, x *exposures) middleware.Options {
 	return middleware.Options{
 		Subject:   middleware.HeaderSubject(middleware.Headers{}),
 		Overrides: middleware.Overrides{Secrets: [][]byte{secretNew, secretOld}, TTL: time.Hour},
@@ -75,9 +75,9 @@ func post(form string, header ...string) *http.Request {
 	return req
 }
 
-// callAdmin runs req through h and decodes the answer, checking the
+// callHandler runs req through h and decodes the answer, checking the
 // headers every answer carries.
-func callAdmin(t *testing.T, h http.Handler, req *http.Request) (adminState, *http.Response) {
+func callHandler(t *testing.T, h http.Handler, req *http.Request) (handlerState, *http.Response) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -88,7 +88,7 @@ func callAdmin(t *testing.T, h http.Handler, req *http.Request) (adminState, *ht
 	if got, want := res.Header.Get("Cache-Control"), "no-store"; got != want {
 		t.Errorf("Cache-Control: got %q, want %q", got, want)
 	}
-	var st adminState
+	var st handlerState
 	if req.Method != http.MethodHead {
 		if err := json.Unmarshal(rec.Body.Bytes(), &st); err != nil {
 			t.Fatalf("decoding %q: %v", rec.Body, err)
@@ -97,12 +97,12 @@ func callAdmin(t *testing.T, h http.Handler, req *http.Request) (adminState, *ht
 	return st, res
 }
 
-func TestAdminRefuses(t *testing.T) {
+func TestOverrideHandlerRefuses(t *testing.T) {
 	var log errorLog
 	var x exposures
-	evs := middleware.NewEvaluators(flags.Set, adminOptions(&log, &x))
+	evs := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x))
 	noSecrets := middleware.NewEvaluators(flags.Set, middleware.Options{})
-	authorised := evs.Admin(middleware.AdminOptions{Authorize: staff})
+	authorised := evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff})
 	withCookie := "Cookie: " + cookieName + "=" + middleware.SignOverrides(secretNew, cookieName, time.Now().Add(time.Hour), "holiday", "on")
 	method := func(m string) *http.Request {
 		req := post("")
@@ -116,8 +116,8 @@ func TestAdminRefuses(t *testing.T) {
 		want     int
 		wantText string
 	}{
-		{"GET without Authorize", evs.Admin(middleware.AdminOptions{}), request("/_flags/", "X-Staff: yes"), 403, "not authorised"},
-		{"POST without Authorize", evs.Admin(middleware.AdminOptions{}), post("flag=search&variant=variant_a"), 403, "not authorised"},
+		{"GET without Authorize", evs.OverrideHandler(middleware.OverrideHandlerOptions{}), request("/_flags/", "X-Staff: yes"), 403, "not authorised"},
+		{"POST without Authorize", evs.OverrideHandler(middleware.OverrideHandlerOptions{}), post("flag=search&variant=variant_a"), 403, "not authorised"},
 		{"Authorize says no", authorised, post("flag=search&variant=variant_a", "X-Staff: no"), 403, "not authorised"},
 		{"Authorize says no to GET", authorised, request("/_flags/"), 403, "not authorised"},
 		{"PUT", authorised, method(http.MethodPut), 405, "not allowed"},
@@ -142,12 +142,12 @@ func TestAdminRefuses(t *testing.T) {
 			return req
 		}(), 400, "Content-Type"},
 		{"bad form", authorised, post("flag=%zz"), 400, "bad form"},
-		{"no secrets", noSecrets.Admin(middleware.AdminOptions{Authorize: staff}), post("flag=search&variant=variant_a"), 501, "Options.Overrides.Secrets"},
+		{"no secrets", noSecrets.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff}), post("flag=search&variant=variant_a"), 501, "Options.Overrides.Secrets"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.req.Header.Add("Cookie", withCookie[len("Cookie: "):])
-			st, res := callAdmin(t, tt.h, tt.req)
+			st, res := callHandler(t, tt.h, tt.req)
 			if res.StatusCode != tt.want {
 				t.Errorf("status: got %d, want %d (%s)", res.StatusCode, tt.want, st.Error)
 			}
@@ -175,10 +175,10 @@ func TestAdminRefuses(t *testing.T) {
 	}
 }
 
-func TestAdminGet(t *testing.T) {
+func TestOverrideHandlerGet(t *testing.T) {
 	var log errorLog
 	var x exposures
-	h := middleware.NewEvaluators(flags.Set, adminOptions(&log, &x)).Admin(middleware.AdminOptions{Authorize: staff})
+	h := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x)).OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff})
 	cookie := "Cookie: " + cookieName + "=" + middleware.SignOverrides(secretOld, cookieName, time.Now().Add(time.Hour), "search", "variant_b", "holiday", "on")
 
 	// Any path under the mount, HEAD, and a GET that tries to change
@@ -189,7 +189,7 @@ func TestAdminGet(t *testing.T) {
 			req.Header.Set("X-Staff", "yes")
 			req.Header.Set("X-User-ID", "1")
 			req.Header.Add("Cookie", cookie[len("Cookie: "):])
-			st, res := callAdmin(t, h, req)
+			st, res := callHandler(t, h, req)
 			if res.StatusCode != 200 {
 				t.Fatalf("%s %s: got status %d, want 200", m, target, res.StatusCode)
 			}
@@ -253,20 +253,20 @@ func TestAdminGet(t *testing.T) {
 	}
 }
 
-func TestAdminPost(t *testing.T) {
+func TestOverrideHandlerPost(t *testing.T) {
 	var log errorLog
 	var x exposures
-	evs := middleware.NewEvaluators(flags.Set, adminOptions(&log, &x))
-	h := evs.Admin(middleware.AdminOptions{Authorize: staff})
+	evs := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x))
+	h := evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff})
 
 	// jar is the browser's override cookie, as the endpoint last set it.
 	jar := ""
-	send := func(req *http.Request) adminState {
+	send := func(req *http.Request) handlerState {
 		t.Helper()
 		if jar != "" {
 			req.Header.Add("Cookie", cookieName+"="+jar)
 		}
-		st, res := callAdmin(t, h, req)
+		st, res := callHandler(t, h, req)
 		if res.StatusCode != 200 {
 			t.Fatalf("POST: got status %d, want 200 (%s)", res.StatusCode, st.Error)
 		}
@@ -334,7 +334,7 @@ func TestAdminPost(t *testing.T) {
 		if jar != "" {
 			req.Header.Add("Cookie", cookieName+"="+jar)
 		}
-		if again, _ := callAdmin(t, h, req); !maps.Equal(again.Overrides, s.want) {
+		if again, _ := callHandler(t, h, req); !maps.Equal(again.Overrides, s.want) {
 			t.Errorf("%s: GET with the new cookie: overrides: got %v, want %v", s.name, again.Overrides, s.want)
 		}
 	}
@@ -370,17 +370,17 @@ func TestAdminPost(t *testing.T) {
 	log.take()
 }
 
-// TestAdminVisitor checks that the endpoint shows an anonymous visitor
+// TestOverrideHandlerVisitor checks that the endpoint shows an anonymous visitor
 // the id their next request will carry.
-func TestAdminVisitor(t *testing.T) {
+func TestOverrideHandlerVisitor(t *testing.T) {
 	var log errorLog
 	var x exposures
-	opts := adminOptions(&log, &x)
+	opts := handlerOptions(&log, &x)
 	opts.Anonymous = &middleware.AnonymousCookie{}
-	h := middleware.NewEvaluators(flags.Set, opts).Admin(middleware.AdminOptions{Authorize: staff})
+	h := middleware.NewEvaluators(flags.Set, opts).OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff})
 	req := post("flag=search&variant=variant_a")
 	req.Header.Del("X-User-ID")
-	st, res := callAdmin(t, h, req)
+	st, res := callHandler(t, h, req)
 	c := cookieNamed(res, "flaggen_visitor")
 	if c == nil || st.Subject != c.Value {
 		t.Fatalf("visitor: got cookie %v and subject %q, want a cookie holding the subject", c, st.Subject)
@@ -390,14 +390,14 @@ func TestAdminVisitor(t *testing.T) {
 	}
 }
 
-// TestAdminEndToEnd drives the endpoint and the middleware through one
+// TestOverrideHandlerEndToEnd drives the endpoint and the middleware through one
 // http.ServeMux, with a real client and cookie jar.
-func TestAdminEndToEnd(t *testing.T) {
+func TestOverrideHandlerEndToEnd(t *testing.T) {
 	var log errorLog
 	var x exposures
-	evs := middleware.NewEvaluators(flags.Set, adminOptions(&log, &x))
+	evs := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x))
 	mux := http.NewServeMux()
-	mux.Handle("/_flags/", evs.Admin(middleware.AdminOptions{Authorize: staff}))
+	mux.Handle("/_flags/", evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff}))
 	mux.Handle("/", evs.Handler(flagsHandler))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -406,7 +406,7 @@ func TestAdminEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	client := &http.Client{Jar: jar}
-	do := func(method, path, form string) (served, adminState) {
+	do := func(method, path, form string) (served, handlerState) {
 		t.Helper()
 		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(form))
 		if err != nil {
@@ -427,7 +427,7 @@ func TestAdminEndToEnd(t *testing.T) {
 			t.Fatalf("%s %s: got status %d, want 200: %s", method, path, res.StatusCode, body)
 		}
 		var s served
-		var a adminState
+		var a handlerState
 		if err := json.Unmarshal(body, &s); err != nil {
 			t.Fatal(err)
 		}
@@ -473,16 +473,16 @@ func TestAdminEndToEnd(t *testing.T) {
 	}
 }
 
-// TestAdminBehindMiddleware: mounted behind the middleware, the endpoint
+// TestOverrideHandlerBehindMiddleware: mounted behind the middleware, the endpoint
 // keeps the visitor id the middleware minted (one cookie, not two) and
 // does not report a bad override cookie a second time.
-func TestAdminBehindMiddleware(t *testing.T) {
+func TestOverrideHandlerBehindMiddleware(t *testing.T) {
 	var log errorLog
 	var x exposures
-	opts := adminOptions(&log, &x)
+	opts := handlerOptions(&log, &x)
 	opts.Anonymous = &middleware.AnonymousCookie{}
 	evs := middleware.NewEvaluators(flags.Set, opts)
-	h := evs.Handler(evs.Admin(middleware.AdminOptions{Authorize: staff}))
+	h := evs.Handler(evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff}))
 
 	req := httptest.NewRequest(http.MethodGet, "/_flags/", nil)
 	req.Header.Set("X-Staff", "yes")
@@ -513,13 +513,13 @@ func TestAdminBehindMiddleware(t *testing.T) {
 	}
 }
 
-// TestAdminTrustedOrigins: a cross-origin POST from a trusted origin is
+// TestOverrideHandlerTrustedOrigins: a cross-origin POST from a trusted origin is
 // accepted, one from elsewhere is not; a malformed origin is refused when
 // the endpoint is made.
-func TestAdminTrustedOrigins(t *testing.T) {
+func TestOverrideHandlerTrustedOrigins(t *testing.T) {
 	var log errorLog
 	var x exposures
-	h := middleware.NewEvaluators(flags.Set, adminOptions(&log, &x)).Admin(middleware.AdminOptions{
+	h := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x)).OverrideHandler(middleware.OverrideHandlerOptions{
 		Authorize:      staff,
 		TrustedOrigins: []string{"https://admin.example.com"},
 	})
@@ -542,5 +542,82 @@ func TestAdminTrustedOrigins(t *testing.T) {
 			t.Error("Admin accepted the trusted origin \"admin.example.com/path\"; want a panic")
 		}
 	}()
-	middleware.NewEvaluators(flags.Set, middleware.Options{}).Admin(middleware.AdminOptions{TrustedOrigins: []string{"admin.example.com/path"}})
+	middleware.NewEvaluators(flags.Set, middleware.Options{}).OverrideHandler(middleware.OverrideHandlerOptions{TrustedOrigins: []string{"admin.example.com/path"}})
+}
+
+// TestOverrideCookieDecodedOnce: each request's override cookie is
+// decoded once, whether the middleware, the endpoint or both handle it,
+// and a cookie the endpoint has just written is not decoded again.
+func TestOverrideCookieDecodedOnce(t *testing.T) {
+	t.Parallel()
+	valid := "Cookie: " + cookieName + "=" + middleware.SignOverrides(secretNew, cookieName, time.Now().Add(time.Hour), "search", "variant_b")
+	bad := "Cookie: " + cookieName + "=garbage"
+	get := func(header ...string) *http.Request {
+		return request("/_flags/", append([]string{"X-Staff: yes", "X-User-ID: 11"}, header...)...)
+	}
+	postWith := func(header string) *http.Request {
+		req := post("flag=holiday&variant=on")
+		if header != "" {
+			k, v, _ := strings.Cut(header, ":")
+			req.Header.Add(k, strings.TrimSpace(v))
+		}
+		return req
+	}
+	type handlers struct{ alone, behind, middleware http.Handler }
+	tests := []struct {
+		name    string
+		h       func(handlers) http.Handler
+		req     *http.Request
+		want    int64 // decodes
+		reports int
+	}{
+		{"middleware, no cookie", func(h handlers) http.Handler { return h.middleware }, request("/", "X-User-ID: 11"), 0, 0},
+		{"middleware", func(h handlers) http.Handler { return h.middleware }, request("/", "X-User-ID: 11", valid), 1, 0},
+		{"middleware, bad cookie", func(h handlers) http.Handler { return h.middleware }, request("/", "X-User-ID: 11", bad), 1, 1},
+		{"endpoint GET, no cookie", func(h handlers) http.Handler { return h.alone }, get(), 0, 0},
+		{"endpoint GET", func(h handlers) http.Handler { return h.alone }, get(valid), 1, 0},
+		{"endpoint GET, bad cookie", func(h handlers) http.Handler { return h.alone }, get(bad), 1, 1},
+		{"endpoint POST, no cookie", func(h handlers) http.Handler { return h.alone }, postWith(""), 0, 0},
+		{"endpoint POST", func(h handlers) http.Handler { return h.alone }, postWith(valid), 1, 0},
+		{"endpoint POST, bad cookie", func(h handlers) http.Handler { return h.alone }, postWith(bad), 1, 1},
+		{"behind the middleware, GET", func(h handlers) http.Handler { return h.behind }, get(valid), 1, 0},
+		{"behind the middleware, GET, bad cookie", func(h handlers) http.Handler { return h.behind }, get(bad), 1, 1},
+		{"behind the middleware, POST", func(h handlers) http.Handler { return h.behind }, postWith(valid), 1, 0},
+		{"behind the middleware, POST, bad cookie", func(h handlers) http.Handler { return h.behind }, postWith(bad), 1, 1},
+		{"refused", func(h handlers) http.Handler { return h.alone }, func() *http.Request {
+			req := postWith(valid)
+			req.Header.Set("X-Staff", "no")
+			return req
+		}(), 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var log errorLog
+			var x exposures
+			evs := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x))
+			decodes := middleware.CountDecodes(evs)
+			endpoint := evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff})
+			h := tt.h(handlers{alone: endpoint, behind: evs.Handler(endpoint), middleware: evs.Handler(flagsHandler)})
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, tt.req)
+			if got := decodes.Load(); got != tt.want {
+				t.Errorf("decodes: got %d, want %d (status %d)", got, tt.want, rec.Code)
+			}
+			if errs := log.take(); len(errs) != tt.reports {
+				t.Errorf("reported: got %v, want %d", errs, tt.reports)
+			}
+			if tt.req.Method == http.MethodPost && tt.name != "refused" {
+				var st handlerState
+				json.Unmarshal(rec.Body.Bytes(), &st)
+				want := map[string]string{"holiday": "on"}
+				if strings.HasSuffix(tt.name, "POST") {
+					want["search"] = "variant_b"
+				}
+				if rec.Code != http.StatusOK || !maps.Equal(st.Overrides, want) {
+					t.Errorf("POST: got status %d, overrides %v; want 200, %v (%s)", rec.Code, st.Overrides, want, st.Error)
+				}
+			}
+		})
+	}
 }
