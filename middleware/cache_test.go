@@ -33,6 +33,7 @@ func readsSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestCacheHeaders(t *testing.T) {
+	t.Parallel()
 	const private = "private, no-cache"
 	subject := middleware.HeaderSubject(middleware.Headers{})
 	withVary := middleware.Options{Subject: subject, Vary: []string{"X-User-ID", "x-user-groups"}, Anonymous: &middleware.AnonymousCookie{}}
@@ -135,6 +136,7 @@ func TestCacheHeaders(t *testing.T) {
 // server whose concurrent handlers change their responses' headers: the
 // race detector would see one response's change reach another's.
 func TestCacheHeadersServer(t *testing.T) {
+	t.Parallel()
 	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
 		Subject:   middleware.HeaderSubject(middleware.Headers{}),
 		Vary:      []string{"X-User-ID", "X-User-Groups"},
@@ -188,6 +190,7 @@ func TestCacheHeadersServer(t *testing.T) {
 // TestCacheHeadersInstalledTwice: the second install leaves the first's
 // headers as they are.
 func TestCacheHeadersInstalledTwice(t *testing.T) {
+	t.Parallel()
 	first := middleware.New(flags.Set, middleware.Options{Anonymous: &middleware.AnonymousCookie{}})
 	second := middleware.New(flags.Set, middleware.Options{Overrides: middleware.Overrides{Header: true}})
 	rec := httptest.NewRecorder()

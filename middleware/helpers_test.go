@@ -23,18 +23,26 @@ type served struct {
 	Reason  map[string]string `json:"reason"`
 }
 
-// flagsHandler answers every flag of the request, read through the
-// string-keyed lookup of the request's evaluator.
-var flagsHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-	ev := flags.Set.FromContext(r.Context())
-	out := served{Subject: ev.Subject().ID, Variant: map[string]string{}, Reason: map[string]string{}}
-	for _, key := range ev.Snapshot().Keys() {
-		v, reason, _ := ev.Explain(key)
-		out.Variant[key], out.Reason[key] = v, reason.String()
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(out)
-})
+// flagsOf returns a handler that answers every flag of set for the
+// request, read through the string-keyed lookup of the request's
+// evaluator.
+func flagsOf(set *runtime.Set) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ev := set.FromContext(r.Context())
+		out := served{Subject: ev.Subject().ID, Variant: map[string]string{}, Reason: map[string]string{}}
+		for _, key := range ev.Snapshot().Keys() {
+			v, reason, _ := ev.Explain(key)
+			out.Variant[key], out.Reason[key] = v, reason.String()
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(out)
+	})
+}
+
+// flagsHandler answers every flag of the generated flags.Set, which tests
+// only read: a test that changes the snapshot in force uses a set of its
+// own ([newSet]), so that tests run in parallel.
+var flagsHandler = flagsOf(flags.Set)
 
 // serve runs req through h and decodes what [flagsHandler] answered.
 func serve(t *testing.T, h http.Handler, req *http.Request) (served, *http.Response) {
@@ -105,32 +113,34 @@ func (x *exposures) take() []runtime.Exposure {
 // fixedClock is a time inside new_checkout's 25% stage.
 func fixedClock() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }
 
-// compile compiles src against flags.Set's schema.
-func compile(t testing.TB, name, src string) *runtime.Snapshot {
+// newSet returns a set of the generated package's flags for one test to
+// change: [flags.Set] is shared by every test. The generated accessors
+// read flags.Set only; with this set, read flags by key.
+func newSet() *runtime.Set {
+	return runtime.NewSet(flags.Set.Schema())
+}
+
+// compile compiles src against set's schema.
+func compile(t testing.TB, set *runtime.Set, name, src string) *runtime.Snapshot {
 	t.Helper()
-	snap, err := flags.Set.Compile(name, []byte(src))
+	snap, err := set.Compile(name, []byte(src))
 	if err != nil {
 		t.Fatalf("compiling %s: %v", name, err)
 	}
 	return snap
 }
 
-// store puts snap in force for the rest of the test.
-func store(t testing.TB, snap *runtime.Snapshot) {
+// store puts snap in force in set.
+func store(t testing.TB, set *runtime.Set, snap *runtime.Snapshot) {
 	t.Helper()
-	old := flags.Set.Snapshot()
-	t.Cleanup(func() {
-		if err := flags.Set.Store(old); err != nil {
-			t.Errorf("restoring the snapshot: %v", err)
-		}
-	})
-	if err := flags.Set.Store(snap); err != nil {
+	if err := set.Store(snap); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// killed returns the repository's flags.toml with flag key's kill switch on.
-func killed(t testing.TB, key string) *runtime.Snapshot {
+// killed returns the repository's flags.toml compiled for set with flag
+// key's kill switch on.
+func killed(t testing.TB, set *runtime.Set, key string) *runtime.Snapshot {
 	t.Helper()
 	src, err := os.ReadFile("../flags.toml")
 	if err != nil {
@@ -140,7 +150,7 @@ func killed(t testing.TB, key string) *runtime.Snapshot {
 	if !strings.Contains(string(src), table) {
 		t.Fatalf("flags.toml has no %s", table)
 	}
-	return compile(t, "killed.toml", strings.Replace(string(src), table, table+"killed = true\n", 1))
+	return compile(t, set, "killed.toml", strings.Replace(string(src), table, table+"killed = true\n", 1))
 }
 
 // cookieNamed returns res's Set-Cookie of the given name, or nil.

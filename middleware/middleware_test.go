@@ -21,6 +21,7 @@ import (
 )
 
 func TestZeroOptions(t *testing.T) {
+	t.Parallel()
 	h := middleware.New(flags.Set, middleware.Options{})(flagsHandler)
 	got, res := serve(t, h, request("/", "X-User-ID: 1", "X-User-Groups: employees"))
 	if got.Subject != "" {
@@ -44,6 +45,7 @@ func TestZeroOptions(t *testing.T) {
 }
 
 func TestHeaderSubject(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		headers    middleware.Headers
@@ -62,6 +64,7 @@ func TestHeaderSubject(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			s := middleware.HeaderSubject(tt.headers)(request("/", tt.header...))
 			if s.ID != tt.wantID {
 				t.Errorf("id: got %q, want %q", s.ID, tt.wantID)
@@ -74,6 +77,7 @@ func TestHeaderSubject(t *testing.T) {
 }
 
 func TestTargeting(t *testing.T) {
+	t.Parallel()
 	h := middleware.New(flags.Set, middleware.Options{
 		Subject: middleware.HeaderSubject(middleware.Headers{}),
 		Clock:   fixedClock,
@@ -95,6 +99,7 @@ func TestTargeting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got, _ := serve(t, h, request("/", tt.header...))
 			if got.Variant[tt.key] != tt.want || got.Reason[tt.key] != tt.why {
 				t.Errorf("%s: got %s (%s), want %s (%s)", tt.key, got.Variant[tt.key], got.Reason[tt.key], tt.want, tt.why)
@@ -106,6 +111,7 @@ func TestTargeting(t *testing.T) {
 // TestGeneratedAccessors checks that the typed accessors find the
 // middleware's evaluator.
 func TestGeneratedAccessors(t *testing.T) {
+	t.Parallel()
 	var got []bool
 	h := middleware.New(flags.Set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -120,6 +126,7 @@ func TestGeneratedAccessors(t *testing.T) {
 var visitorID = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 func TestAnonymousCookie(t *testing.T) {
+	t.Parallel()
 	opts := func(trust bool) middleware.Options {
 		return middleware.Options{
 			Subject:    middleware.HeaderSubject(middleware.Headers{}),
@@ -147,6 +154,7 @@ func TestAnonymousCookie(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			req := httptest.NewRequest(http.MethodGet, tt.url, nil)
 			for _, h := range tt.header {
 				k, v, _ := strings.Cut(h, ":")
@@ -180,6 +188,7 @@ func TestAnonymousCookie(t *testing.T) {
 }
 
 func TestAnonymousCookieOverTLSServer(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewTLSServer(middleware.New(flags.Set, middleware.Options{Anonymous: &middleware.AnonymousCookie{}})(flagsHandler))
 	defer srv.Close()
 	res, err := srv.Client().Get(srv.URL)
@@ -194,6 +203,7 @@ func TestAnonymousCookieOverTLSServer(t *testing.T) {
 }
 
 func TestAnonymousCookieKeepsBucket(t *testing.T) {
+	t.Parallel()
 	h := middleware.New(flags.Set, middleware.Options{
 		Anonymous: &middleware.AnonymousCookie{Name: "visitor", MaxAge: time.Hour},
 	})(flagsHandler)
@@ -222,6 +232,7 @@ func TestAnonymousCookieKeepsBucket(t *testing.T) {
 // TestAnonymousBuckets checks that visitors are spread over the split:
 // the visitor id is what the rollout buckets.
 func TestAnonymousBuckets(t *testing.T) {
+	t.Parallel()
 	h := middleware.New(flags.Set, middleware.Options{Anonymous: &middleware.AnonymousCookie{}})(flagsHandler)
 	seen := map[string]int{}
 	for range 200 {
@@ -236,6 +247,7 @@ func TestAnonymousBuckets(t *testing.T) {
 }
 
 func TestExposureOncePerRequest(t *testing.T) {
+	t.Parallel()
 	var x exposures
 	h := middleware.New(flags.Set, middleware.Options{
 		Subject:  middleware.HeaderSubject(middleware.Headers{}),
@@ -268,6 +280,7 @@ func TestExposureOncePerRequest(t *testing.T) {
 }
 
 func TestSlogExposure(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	l := slog.New(slog.NewJSONHandler(&buf, nil))
 	h := middleware.New(flags.Set, middleware.Options{
@@ -302,6 +315,7 @@ func TestSlogExposure(t *testing.T) {
 }
 
 func TestFuncMap(t *testing.T) {
+	t.Parallel()
 	page := template.Must(template.New("page").Funcs(middleware.FuncMap(flags.Set)).Parse(
 		`{{if ff .Ctx "my_new_feature" "VISIBLE"}}visible{{else}}hidden{{end}} {{flag .Ctx "search"}} [{{flag .Ctx "no_such_flag"}}]`))
 	tests := []struct {
@@ -316,6 +330,7 @@ func TestFuncMap(t *testing.T) {
 	mw := middleware.New(flags.Set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			rec := httptest.NewRecorder()
 			mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if err := page.Execute(w, struct{ Ctx context.Context }{r.Context()}); err != nil {
@@ -328,6 +343,7 @@ func TestFuncMap(t *testing.T) {
 		})
 	}
 	t.Run("no middleware", func(t *testing.T) {
+		t.Parallel()
 		var buf bytes.Buffer
 		if err := page.Execute(&buf, struct{ Ctx context.Context }{context.Background()}); err != nil {
 			t.Fatal(err)
@@ -340,6 +356,7 @@ func TestFuncMap(t *testing.T) {
 
 // TestEvaluatorsFor checks the building block the gin adapter uses.
 func TestEvaluatorsFor(t *testing.T) {
+	t.Parallel()
 	evs := middleware.NewEvaluators(flags.Set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})
 	req := request("/", "X-User-ID: 2")
 	ev := evs.For(httptest.NewRecorder(), req)
@@ -355,6 +372,7 @@ func TestEvaluatorsFor(t *testing.T) {
 
 // TestSlogExposureDefaultLogger: SlogExposure(nil) logs to slog's default
 // logger as it is when the exposure happens, not when the hook was made.
+// It sets slog's default logger, so it does not run in parallel.
 func TestSlogExposureDefaultLogger(t *testing.T) {
 	hook := middleware.SlogExposure(nil)
 	var buf bytes.Buffer
@@ -385,6 +403,7 @@ func panicOf(f func()) (msg string) {
 // drop, is a programmer's error, reported when the middleware is built
 // (as http.ServeMux reports a bad pattern), not on every request.
 func TestNewChecksOptions(t *testing.T) {
+	t.Parallel()
 	secrets := [][]byte{secretNew}
 	visitor := func(name string) middleware.Options {
 		return middleware.Options{Anonymous: &middleware.AnonymousCookie{Name: name}}
@@ -418,6 +437,7 @@ func TestNewChecksOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			for _, build := range []struct {
 				name string
 				f    func()
@@ -441,6 +461,7 @@ func TestNewChecksOptions(t *testing.T) {
 // installs, or one Evaluators and the same set's New) gets one evaluator:
 // one visitor id, one Set-Cookie, one exposure per flag.
 func TestInstalledTwice(t *testing.T) {
+	t.Parallel()
 	var x exposures
 	opts := middleware.Options{
 		Subject:   middleware.HeaderSubject(middleware.Headers{}),
@@ -451,7 +472,7 @@ func TestInstalledTwice(t *testing.T) {
 		for range 2 {
 			flags.NewSearch(r.Context())
 		}
-		flagsHandler(w, r)
+		flagsHandler.ServeHTTP(w, r)
 	})
 	mw := middleware.New(flags.Set, opts)
 	tests := []struct {
@@ -494,6 +515,7 @@ func TestInstalledTwice(t *testing.T) {
 // __Host-… only if it is Secure, so such a cookie always is, even for a
 // request the middleware cannot tell came over TLS.
 func TestPrefixedCookieNames(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		wantSecure bool
@@ -504,6 +526,7 @@ func TestPrefixedCookieNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			evs := middleware.NewEvaluators(flags.Set, middleware.Options{
 				Anonymous: &middleware.AnonymousCookie{Name: tt.name},
 				Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}, Cookie: tt.name + "_overrides"},

@@ -36,6 +36,7 @@ func signed(secret []byte, exp time.Time, kv ...string) string {
 }
 
 func TestOverrideSecurity(t *testing.T) {
+	t.Parallel()
 	future := time.Now().Add(time.Hour)
 	valid := middleware.SignOverrides(secretNew, cookieName, future, "search", "variant_b")
 	payload, sig := valid[:strings.LastIndexByte(valid, '.')], valid[strings.LastIndexByte(valid, '.')+1:]
@@ -96,6 +97,7 @@ func TestOverrideSecurity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var log errorLog
 			h := middleware.New(flags.Set, middleware.Options{
 				Subject:   middleware.HeaderSubject(middleware.Headers{}),
@@ -127,6 +129,7 @@ func TestOverrideSecurity(t *testing.T) {
 // TestOverrideKeepsKnownPairs checks that a cookie naming a flag that has
 // since gone still applies its other pairs, and reports the stale one.
 func TestOverrideKeepsKnownPairs(t *testing.T) {
+	t.Parallel()
 	var log errorLog
 	h := middleware.New(flags.Set, middleware.Options{
 		Subject:   middleware.HeaderSubject(middleware.Headers{}),
@@ -145,6 +148,7 @@ func TestOverrideKeepsKnownPairs(t *testing.T) {
 // TestOverrideNoSecrets checks that without secrets, or with only empty
 // ones (whose MAC anyone can compute), cookies are not read.
 func TestOverrideNoSecrets(t *testing.T) {
+	t.Parallel()
 	for _, secrets := range [][][]byte{nil, {{}}, {nil, {}}} {
 		var log errorLog
 		h := middleware.New(flags.Set, middleware.Options{
@@ -164,6 +168,7 @@ func TestOverrideNoSecrets(t *testing.T) {
 
 // TestOverrideCustomCookie checks Overrides.Cookie.
 func TestOverrideCustomCookie(t *testing.T) {
+	t.Parallel()
 	h := middleware.New(flags.Set, middleware.Options{
 		Subject:   middleware.HeaderSubject(middleware.Headers{}),
 		Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}, Cookie: "ff"},
@@ -178,6 +183,7 @@ func TestOverrideCustomCookie(t *testing.T) {
 // TestOverrideDefaultReporter checks that with no Options.Error, ignored
 // overrides are logged rather than failing the request.
 func TestOverrideDefaultReporter(t *testing.T) {
+	t.Parallel()
 	h := middleware.New(flags.Set, middleware.Options{Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}}})(flagsHandler)
 	got, _ := serve(t, h, request("/", "Cookie: "+cookieName+"=garbage"))
 	if got.Reason["search"] == "override" {
@@ -189,6 +195,7 @@ func TestOverrideDefaultReporter(t *testing.T) {
 // together take at most 4096 bytes (RFC 6265bis, section 5.7), so that is
 // what the endpoint may set and what the middleware reads.
 func TestOverrideCookieSize(t *testing.T) {
+	t.Parallel()
 	// A long cookie name leaves little room for the value: the overrides
 	// below take some 80 bytes.
 	long := strings.Repeat("n", 4050)

@@ -98,6 +98,7 @@ func callHandler(t *testing.T, h http.Handler, req *http.Request) (handlerState,
 }
 
 func TestOverrideHandlerRefuses(t *testing.T) {
+	t.Parallel()
 	var log errorLog
 	var x exposures
 	evs := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x))
@@ -176,6 +177,7 @@ func TestOverrideHandlerRefuses(t *testing.T) {
 }
 
 func TestOverrideHandlerGet(t *testing.T) {
+	t.Parallel()
 	var log errorLog
 	var x exposures
 	h := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x)).OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff})
@@ -254,6 +256,7 @@ func TestOverrideHandlerGet(t *testing.T) {
 }
 
 func TestOverrideHandlerPost(t *testing.T) {
+	t.Parallel()
 	var log errorLog
 	var x exposures
 	evs := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x))
@@ -373,6 +376,7 @@ func TestOverrideHandlerPost(t *testing.T) {
 // TestOverrideHandlerVisitor checks that the endpoint shows an anonymous visitor
 // the id their next request will carry.
 func TestOverrideHandlerVisitor(t *testing.T) {
+	t.Parallel()
 	var log errorLog
 	var x exposures
 	opts := handlerOptions(&log, &x)
@@ -393,12 +397,14 @@ func TestOverrideHandlerVisitor(t *testing.T) {
 // TestOverrideHandlerEndToEnd drives the endpoint and the middleware through one
 // http.ServeMux, with a real client and cookie jar.
 func TestOverrideHandlerEndToEnd(t *testing.T) {
+	t.Parallel()
 	var log errorLog
 	var x exposures
-	evs := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x))
+	set := newSet() // the test kills a flag
+	evs := middleware.NewEvaluators(set, handlerOptions(&log, &x))
 	mux := http.NewServeMux()
 	mux.Handle("/_flags/", evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff}))
-	mux.Handle("/", evs.Handler(flagsHandler))
+	mux.Handle("/", evs.Handler(flagsOf(set)))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	jar, err := cookiejar.New(nil)
@@ -447,12 +453,12 @@ func TestOverrideHandlerEndToEnd(t *testing.T) {
 	}
 	check("overridden", "variant_b", "override")
 
-	store(t, killed(t, "search"))
+	store(t, set, killed(t, set, "search"))
 	check("killed", "control", "killed")
 	if _, st := do(http.MethodGet, "/_flags/", ""); st.flag("search") != "control (killed) variant_b" {
 		t.Errorf("GET while killed: search: got %s, want control (killed) variant_b", st.flag("search"))
 	}
-	flags.Set.Store(flags.Set.Embedded())
+	store(t, set, set.Embedded())
 	check("revived", "variant_b", "override")
 
 	do(http.MethodPost, "/_flags/", "flag=search&variant=")
@@ -477,6 +483,7 @@ func TestOverrideHandlerEndToEnd(t *testing.T) {
 // keeps the visitor id the middleware minted (one cookie, not two) and
 // does not report a bad override cookie a second time.
 func TestOverrideHandlerBehindMiddleware(t *testing.T) {
+	t.Parallel()
 	var log errorLog
 	var x exposures
 	opts := handlerOptions(&log, &x)
@@ -517,6 +524,7 @@ func TestOverrideHandlerBehindMiddleware(t *testing.T) {
 // accepted, one from elsewhere is not; a malformed origin is refused when
 // the endpoint is made.
 func TestOverrideHandlerTrustedOrigins(t *testing.T) {
+	t.Parallel()
 	var log errorLog
 	var x exposures
 	h := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x)).OverrideHandler(middleware.OverrideHandlerOptions{

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/flaggen/flaggen/generated/flags"
 	"github.com/flaggen/flaggen/middleware"
 )
 
@@ -36,20 +35,23 @@ rollout = %[1]d
 // where both are off: every request must see one snapshot, and the same
 // variants on every read.
 func TestSnapshotSwap(t *testing.T) {
-	on, off := compile(t, "on.toml", both(100)), compile(t, "off.toml", both(0))
-	store(t, on)
+	t.Parallel()
+	set := newSet()
+	on, off := compile(t, set, "on.toml", both(100)), compile(t, set, "off.toml", both(0))
+	store(t, set, on)
 
 	var x exposures
 	var failures, seenOn, seenOff atomic.Int64
-	h := middleware.New(flags.Set, middleware.Options{
+	h := middleware.New(set, middleware.Options{
 		Subject:  middleware.HeaderSubject(middleware.Headers{}),
 		Exposure: x.hook,
 	})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		holiday := flags.NewHoliday(ctx).Enabled()
+		holiday := set.Lookup(ctx, "holiday") == "on"
 		for range 3 {
-			if flags.NewCheckout(ctx).Enabled() != holiday || flags.NewHoliday(ctx).Enabled() != holiday ||
-				flags.Set.Lookup(ctx, "holiday") != map[bool]string{true: "on", false: "off"}[holiday] {
+			ev := set.FromContext(ctx)
+			if ev.Is("new_checkout", "on") != holiday || ev.Is("holiday", "on") != holiday ||
+				set.Lookup(ctx, "holiday") != map[bool]string{true: "on", false: "off"}[holiday] {
 				failures.Add(1)
 			}
 		}
@@ -73,7 +75,7 @@ func TestSnapshotSwap(t *testing.T) {
 			if i%2 == 1 {
 				snap = off
 			}
-			if err := flags.Set.Store(snap); err != nil {
+			if err := set.Store(snap); err != nil {
 				t.Error(err)
 				return
 			}

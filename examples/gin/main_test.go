@@ -149,6 +149,7 @@ func bucketed(s runtime.Subject) map[string]string {
 }
 
 func TestVariants(t *testing.T) {
+	t.Parallel()
 	h := testRouter(t)
 	tests := []struct {
 		name   string
@@ -178,6 +179,7 @@ func TestVariants(t *testing.T) {
 }
 
 func TestRoutes(t *testing.T) {
+	t.Parallel()
 	h := testRouter(t)
 	employee := http.Header{"X-User-Id": {"4"}, "X-User-Groups": {"employees"}}
 	tests := []struct {
@@ -222,6 +224,7 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestRoutesMethodsAndPaths(t *testing.T) {
+	t.Parallel()
 	h := testRouter(t)
 	tests := []struct {
 		method, path string
@@ -250,6 +253,7 @@ type overrideAnswer struct {
 }
 
 func TestOverrides(t *testing.T) {
+	t.Parallel()
 	h := testRouter(t)
 	dev := newBrowser(t, h, http.Header{"X-User-Id": {"4"}, "X-User-Groups": {"developers"}})
 	rollout := dev.variants()
@@ -322,6 +326,7 @@ func TestOverrides(t *testing.T) {
 }
 
 func TestOverridesForbidden(t *testing.T) {
+	t.Parallel()
 	h := testRouter(t)
 	form := url.Values{"flag": {"holiday"}, "variant": {"on"}}
 	tests := []struct {
@@ -363,6 +368,7 @@ func TestOverridesForbidden(t *testing.T) {
 }
 
 func TestAnonymousVisitor(t *testing.T) {
+	t.Parallel()
 	h := testRouter(t)
 	for i := range 5 {
 		b := newBrowser(t, h, nil)
@@ -394,6 +400,7 @@ func TestAnonymousVisitor(t *testing.T) {
 // TestOverrideHandlerVisitor checks that an anonymous developer (groups but no user
 // id) gets one visitor id from the override endpoint, and keeps it.
 func TestOverrideHandlerVisitor(t *testing.T) {
+	t.Parallel()
 	h := testRouter(t)
 	b := newBrowser(t, h, http.Header{"X-User-Groups": {"developers"}})
 	resp := b.do(http.MethodPost, "/_flags/", url.Values{"flag": {"search"}, "variant": {"variant_b"}})
@@ -418,6 +425,7 @@ func TestOverrideHandlerVisitor(t *testing.T) {
 }
 
 func TestDevHeader(t *testing.T) {
+	t.Parallel()
 	for _, on := range []bool{false, true} {
 		cfg := testConfig(t)
 		cfg.DevHeader = on

@@ -117,6 +117,7 @@ func (b *browser) variants(hdr http.Header) map[string]string {
 }
 
 func TestRoutesByUser(t *testing.T) {
+	t.Parallel()
 	h := newServer(testConfig())
 	tests := []struct {
 		name   string
@@ -185,6 +186,7 @@ func TestRoutesByUser(t *testing.T) {
 }
 
 func TestRoutesMethodsAndPaths(t *testing.T) {
+	t.Parallel()
 	h := newServer(testConfig())
 	tests := []struct {
 		method, path string
@@ -229,6 +231,7 @@ func overrideCookie(resp *http.Response) *http.Cookie {
 }
 
 func TestOverrideEndpoint(t *testing.T) {
+	t.Parallel()
 	h := newServer(testConfig())
 	b := newBrowser(t, h)
 	id := userWithSearch(t, b, "control")
@@ -328,6 +331,7 @@ func TestOverrideEndpoint(t *testing.T) {
 }
 
 func TestOverrideEndpointUnauthorised(t *testing.T) {
+	t.Parallel()
 	h := newServer(testConfig())
 	for _, hdr := range []http.Header{
 		header(),
@@ -357,6 +361,7 @@ func TestOverrideEndpointUnauthorised(t *testing.T) {
 }
 
 func TestOverrideCookieNeedsTheSecret(t *testing.T) {
+	t.Parallel()
 	h := newServer(testConfig())
 	b := newBrowser(t, h)
 	id := userWithSearch(t, b, "control")
@@ -382,6 +387,7 @@ func TestOverrideCookieNeedsTheSecret(t *testing.T) {
 // but no user id) gets one visitor id from the override endpoint, which
 // sits behind the middleware, and keeps it.
 func TestOverrideEndpointVisitor(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t, newServer(testConfig()))
 	dev := header("X-User-Groups", "developers")
 	type state struct {
@@ -403,6 +409,7 @@ func TestOverrideEndpointVisitor(t *testing.T) {
 }
 
 func TestAnonymousVisitorKeepsItsBucket(t *testing.T) {
+	t.Parallel()
 	h := newServer(testConfig())
 	b := newBrowser(t, h)
 
@@ -443,6 +450,7 @@ func TestAnonymousVisitorKeepsItsBucket(t *testing.T) {
 }
 
 func TestDevHeader(t *testing.T) {
+	t.Parallel()
 	req := header("X-User-ID", "9", "X-Flaggen-Override", "my_new_feature=VISIBLE, holiday=on")
 	tests := []struct {
 		devHeader   bool

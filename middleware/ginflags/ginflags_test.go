@@ -62,6 +62,7 @@ func headerOptions() middleware.Options {
 }
 
 func TestNewContexts(t *testing.T) {
+	t.Parallel()
 	contexts := []struct {
 		name string
 		of   func(*gin.Context) context.Context
@@ -109,6 +110,7 @@ func TestNewContexts(t *testing.T) {
 // TestOneEvaluatorPerRequest checks that c and c.Request.Context() reach the
 // same evaluator: a flag asked both ways is exposed once.
 func TestOneEvaluatorPerRequest(t *testing.T) {
+	t.Parallel()
 	for _, fallback := range []bool{false, true} {
 		var mu sync.Mutex
 		exposures := map[string]int{}
@@ -147,6 +149,7 @@ func TestOneEvaluatorPerRequest(t *testing.T) {
 // reachable, and that c.Copy() and context.WithoutCancel carry it to a
 // goroutine.
 func TestLaterMiddleware(t *testing.T) {
+	t.Parallel()
 	type traceKey struct{}
 	ctxs := []struct {
 		name string
@@ -190,6 +193,7 @@ func TestLaterMiddleware(t *testing.T) {
 }
 
 func TestAnonymousCookie(t *testing.T) {
+	t.Parallel()
 	opts := headerOptions()
 	opts.Anonymous = &middleware.AnonymousCookie{}
 	var got seen
@@ -224,6 +228,7 @@ func TestAnonymousCookie(t *testing.T) {
 // overrides its Evaluators are configured for (here the development
 // header).
 func TestFromEvaluatorsOverrides(t *testing.T) {
+	t.Parallel()
 	opts := headerOptions()
 	opts.Overrides.Header = true
 	opts.Error = func(*http.Request, error) {}
@@ -254,6 +259,7 @@ func TestFromEvaluatorsOverrides(t *testing.T) {
 // TestNoMiddleware checks that a handler without the middleware gets
 // defaults through either context, and does not panic.
 func TestNoMiddleware(t *testing.T) {
+	t.Parallel()
 	for _, fallback := range []bool{false, true} {
 		var got seen
 		r := engine(fallback, func(c *gin.Context) { c.Next() }, func(c *gin.Context) context.Context { return c }, &got)
@@ -271,6 +277,7 @@ func TestNoMiddleware(t *testing.T) {
 // uses ginflags — gets one evaluator: one visitor id, one Set-Cookie and
 // one exposure per flag, whatever each layer reads.
 func TestInstalledTwice(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var searches []runtime.Exposure
 	opts := headerOptions()
@@ -330,6 +337,7 @@ func TestInstalledTwice(t *testing.T) {
 
 // TestNewNilSet: a nil set is refused when the middleware is built.
 func TestNewNilSet(t *testing.T) {
+	t.Parallel()
 	defer func() {
 		if v := recover(); v == nil || !strings.Contains(fmt.Sprint(v), "nil flag set") {
 			t.Errorf("ginflags.New(nil, …): got panic %v, want one saying nil flag set", v)
@@ -342,6 +350,7 @@ func TestNewNilSet(t *testing.T) {
 // headers of package middleware, which a handler can replace or, for a
 // response that reads no flag, undo.
 func TestCacheHeaders(t *testing.T) {
+	t.Parallel()
 	opts := headerOptions()
 	opts.Vary = []string{"X-User-ID"}
 	opts.Anonymous = &middleware.AnonymousCookie{}

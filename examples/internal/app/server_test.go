@@ -20,6 +20,7 @@ func logTo(buf *bytes.Buffer) *slog.Logger {
 }
 
 func TestConfigFromEnv(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		env  map[string]string
 		want Config
@@ -46,6 +47,7 @@ func TestConfigFromEnv(t *testing.T) {
 }
 
 func TestConfigFromEnvBadDevHeader(t *testing.T) {
+	t.Parallel()
 	for _, v := range []string{"true", "yes", "on", "2", " 1", "1 "} {
 		env := map[string]string{"PORT": "9090", "FLAGGEN_DEV_HEADER": v}
 		_, err := ConfigFromEnv(func(k string) string { return env[k] })
@@ -60,6 +62,7 @@ func TestConfigFromEnvBadDevHeader(t *testing.T) {
 }
 
 func TestSigningSecret(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	a, b := signingSecret(nil, logTo(&logs)), signingSecret([]byte{}, logTo(&logs))
 	if len(a) != 32 || len(b) != 32 || bytes.Equal(a, b) {
@@ -90,6 +93,7 @@ func TestSigningSecret(t *testing.T) {
 }
 
 func TestNewServerWarnsOfTheDevHeader(t *testing.T) {
+	t.Parallel()
 	for _, on := range []bool{false, true} {
 		var logs bytes.Buffer
 		NewServer(Config{Secret: []byte(strings.Repeat("x", 32)), DevHeader: on, Log: logTo(&logs)})
@@ -100,6 +104,7 @@ func TestNewServerWarnsOfTheDevHeader(t *testing.T) {
 }
 
 func TestMayOverride(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		header http.Header
 		want   bool
@@ -129,6 +134,7 @@ func TestMayOverride(t *testing.T) {
 // TestServe serves a request, then shuts down gracefully when the context
 // is canceled, letting a request in flight finish.
 func TestServe(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +206,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestRunListenError(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +219,7 @@ func TestRunListenError(t *testing.T) {
 }
 
 func TestDisplayAddr(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ addr, want string }{
 		{"[::]:8080", "localhost:8080"},
 		{"0.0.0.0:8080", "localhost:8080"},
