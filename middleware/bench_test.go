@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/flaggen/flaggen/generated/flags"
 	"github.com/flaggen/flaggen/middleware"
@@ -77,6 +79,53 @@ func BenchmarkMiddleware(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			h.ServeHTTP(httptest.NewRecorder(), req)
+		}
+	})
+}
+
+// BenchmarkOverrideCookie measures requests that carry an override
+// cookie: the middleware, which decodes it, is the floor; the override
+// endpoint behind the middleware reads what the middleware decoded, and a
+// POST answers from the pairs it wrote.
+func BenchmarkOverrideCookie(b *testing.B) {
+	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
+		Subject:   middleware.HeaderSubject(middleware.Headers{}),
+		Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}},
+	})
+	cookie := cookieName + "=" + middleware.SignOverrides(secretNew, cookieName, time.Now().Add(time.Hour), "search", "variant_b", "holiday", "on")
+	endpoint := evs.Handler(evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: func(*http.Request) bool { return true }}))
+	get := func() *http.Request {
+		req := httptest.NewRequest(http.MethodGet, "/_flags/", nil)
+		req.Header.Set("X-User-ID", "42")
+		req.Header.Set("Cookie", cookie)
+		return req
+	}
+	b.Run("middleware", func(b *testing.B) {
+		h := evs.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			flags.NewSearch(r.Context())
+		}))
+		req := get()
+		b.ReportAllocs()
+		for b.Loop() {
+			h.ServeHTTP(httptest.NewRecorder(), req)
+		}
+	})
+	b.Run("endpoint-get", func(b *testing.B) {
+		req := get()
+		b.ReportAllocs()
+		for b.Loop() {
+			endpoint.ServeHTTP(httptest.NewRecorder(), req)
+		}
+	})
+	b.Run("endpoint-post", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			req := httptest.NewRequest(http.MethodPost, "/_flags/", strings.NewReader("flag=search&variant=variant_a"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			req.Header.Set("X-User-ID", "42")
+			req.Header.Set("Cookie", cookie)
+			endpoint.ServeHTTP(httptest.NewRecorder(), req)
 		}
 	})
 }

@@ -152,8 +152,8 @@ func (h *overrideHandler) post(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	// Start from the caller's verified overrides; an invalid cookie is
-	// reported (by evaluator) and replaced.
+	// Start from the caller's verified overrides. An invalid cookie is
+	// replaced; evaluator reports it, unless the middleware has.
 	cookie := h.e.cookieOf(r)
 	next := decodedCookie{pairs: change.apply(cookie.pairs, snap), err: cookie.err}
 	c, err := h.newCookie(r, next.pairs)
