@@ -62,8 +62,8 @@ type AnonymousCookie struct {
 }
 
 // Evaluators builds the evaluator of each request: the middleware, the
-// gin adapter and the [Evaluators.OverrideHandler] endpoint share one. It is safe
-// for concurrent use.
+// gin adapter and the [Evaluators.OverrideHandler] endpoint share one. It
+// is safe for concurrent use.
 type Evaluators struct {
 	set     *runtime.Set
 	opts    Options
