@@ -171,15 +171,15 @@ func (g *generator) render(code ...jen.Code) ([]byte, error) {
 	return append(bytes.TrimLeft(buf.Bytes(), "\n"), '\n'), nil
 }
 
-// template returns the template of the given shape, making it with make
-// the first time.
-func (g *generator) template(shape string, make func() ([]byte, error)) (*template, error) {
+// template returns the template of the given shape, rendering its source
+// with render the first time.
+func (g *generator) template(shape string, render func() ([]byte, error)) (*template, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if t := g.tmpls[shape]; t != nil {
 		return t, nil
 	}
-	src, err := make()
+	src, err := render()
 	if err != nil {
 		return nil, err
 	}
