@@ -1,7 +1,5 @@
 package runtime
 
-import "sync"
-
 // SupportPackageIsVersion2 is referenced by generated code, so that a
 // package generated for another version of the runtime fails to compile
 // instead of misbehaving. Version 2: the schema carries each flag's whole
@@ -17,10 +15,6 @@ type Schema struct {
 	// Name is the source file's name, e.g. "flags.toml".
 	Name  string
 	Flags []FlagInfo
-
-	// once guards byKey, built on first use.
-	once  sync.Once
-	byKey map[string]int
 }
 
 // FlagInfo describes one flag of a [Schema]. Dates are written
@@ -107,20 +101,4 @@ type ConditionInfo struct {
 type OverrideInfo struct {
 	Variant string
 	Users   []string
-}
-
-// index returns the number of the flag with the given key, or -1.
-func (s *Schema) index(key string) int {
-	s.once.Do(func() {
-		s.byKey = make(map[string]int, len(s.Flags))
-		for i := range s.Flags {
-			if _, dup := s.byKey[s.Flags[i].Key]; !dup {
-				s.byKey[s.Flags[i].Key] = i
-			}
-		}
-	})
-	if i, ok := s.byKey[key]; ok {
-		return i
-	}
-	return -1
 }

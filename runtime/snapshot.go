@@ -230,8 +230,8 @@ func compileUpdate(f *spec.File, schema *Schema, base, embedded *Snapshot) *Snap
 	var notices []Notice
 	for _, fl := range f.Flags {
 		info := flagInfo(fl)
-		n := schema.index(fl.Key)
-		if n < 0 {
+		n, known := embedded.byKey[fl.Key] // embedded holds the schema's flags, by number
+		if !known {
 			s.flags = append(s.flags, compileFlag(&info, info.Variants))
 			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeUnknown, Pos: fl.Pos,
 				Msg: fmt.Sprintf("flag %q is not in the generated code: it is served by key only (templates, Lookup) until code generated from this file is deployed", fl.Key)})
