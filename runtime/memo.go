@@ -25,27 +25,11 @@ type memoTable struct {
 // probes is the longest probe sequence in one table.
 const probes = 8
 
-// load returns flag's state, or 0 when it has none yet.
-func (t *memoTable) load(flag int) uint32 {
-	key := uint64(flag+1) << 32
-	for ; t != nil; t = t.next.Load() {
-		mask := len(t.slots) - 1
-		for p, n := flag&mask, 0; n < probes && n <= mask; p, n = (p+1)&mask, n+1 {
-			v := t.slots[p].Load()
-			if v == 0 {
-				return 0
-			}
-			if v&^0xffffffff == key {
-				return uint32(v)
-			}
-		}
-	}
-	return 0
-}
-
-// store records st for flag unless a state is recorded already; it
-// reports whether st was recorded.
-func (t *memoTable) store(flag int, st uint32) bool {
+// find returns flag's recorded state. When flag has none, find with st
+// 0 returns 0; with another st it records st and reports that it did.
+// Reading and recording walk the same probe sequence, so a flag has one
+// place for every goroutine.
+func (t *memoTable) find(flag int, st uint32) (state uint32, recorded bool) {
 	key := uint64(flag+1) << 32
 	for {
 		mask := len(t.slots) - 1
@@ -53,17 +37,23 @@ func (t *memoTable) store(flag int, st uint32) bool {
 			slot := &t.slots[p]
 			v := slot.Load()
 			if v == 0 {
+				if st == 0 {
+					return 0, false
+				}
 				if slot.CompareAndSwap(0, key|uint64(st)) {
-					return true
+					return st, true
 				}
 				v = slot.Load()
 			}
 			if v&^0xffffffff == key {
-				return false
+				return uint32(v), false
 			}
 		}
 		next := t.next.Load()
 		if next == nil {
+			if st == 0 {
+				return 0, false
+			}
 			next = &memoTable{slots: make([]atomic.Uint64, 4*len(t.slots))}
 			if !t.next.CompareAndSwap(nil, next) {
 				next = t.next.Load()
@@ -123,7 +113,8 @@ func (ev *Evaluator) load(i int) uint32 {
 	if ev.table == nil {
 		return ev.memo[i].Load()
 	}
-	return ev.table.load(i)
+	st, _ := ev.table.find(i, 0)
+	return st
 }
 
 // record records st for flag number i unless it has a state already; it
@@ -132,5 +123,6 @@ func (ev *Evaluator) record(i int, st uint32) bool {
 	if ev.table == nil {
 		return ev.memo[i].CompareAndSwap(0, st)
 	}
-	return ev.table.store(i, st)
+	_, recorded := ev.table.find(i, st)
+	return recorded
 }
