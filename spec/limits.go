@@ -182,10 +182,9 @@ type limitScanner struct {
 	// or '{' after it opens.
 	value path
 
-	inHeader bool   // reading the key of a [header]
-	err      error  // ErrTooDeep or ErrKeyTooLong, once found
-	errOff   int    // where the limit is first exceeded
-	errWhat  string // what goes past it: "key", "table", "array" or "inline table"
+	err     error  // ErrTooDeep or ErrKeyTooLong, once found
+	errOff  int    // where the limit is first exceeded
+	errWhat string // what goes past it: "key", "table", "array" or "inline table"
 }
 
 // path is how deep a place in the document is: its levels (table names,
@@ -227,7 +226,7 @@ func (s *limitScanner) scan() {
 			if n := len(s.open); n > 0 {
 				base = s.open[n-1].path
 			}
-			s.value = s.key(base)
+			s.value = s.key(base, "key")
 			wantKey = false
 		case c == '"' || c == '\'':
 			s.skipString()
@@ -287,9 +286,7 @@ func (s *limitScanner) header() {
 		s.p++
 	}
 	s.skipSpace()
-	s.inHeader = true
-	s.table = s.key(path{})
-	s.inHeader = false
+	s.table = s.key(path{}, "table")
 	if aot { // the element of the array is one more level
 		s.table.depth++
 		if s.table.depth > s.lim.MaxDepth {
@@ -299,9 +296,10 @@ func (s *limitScanner) header() {
 }
 
 // key reads a possibly dotted key whose parts go below base, and returns
-// the path it names. It consumes at least one byte when the next is a
-// quote or a bare-key byte.
-func (s *limitScanner) key(base path) path {
+// the path it names; what names it in an error, "key" or "table" (in a
+// header). It consumes at least one byte when the next is a quote or a
+// bare-key byte.
+func (s *limitScanner) key(base path, what string) path {
 	k := base
 	for {
 		s.skipSpace()
@@ -318,10 +316,6 @@ func (s *limitScanner) key(base path) path {
 		}
 		k.depth++
 		k.keyBytes += s.p - start
-		what := "key"
-		if s.inHeader {
-			what = "table"
-		}
 		switch {
 		case k.depth > s.lim.MaxDepth:
 			s.fail(ErrTooDeep, start, what)
