@@ -45,13 +45,6 @@ func cacheLines(opts Options, cookies bool) (cc, vary []string) {
 // caches already (no-store, or private) stays as it is; any other is
 // replaced. Vary lines others set are kept.
 func (e *Evaluators) cacheHeaders(h http.Header) {
-	if len(h) == 0 { // nothing set yet, as is usual: no line to keep
-		h["Cache-Control"] = e.cacheControl
-		if e.vary != nil {
-			h["Vary"] = e.vary
-		}
-		return
-	}
 	if cc, ok := h["Cache-Control"]; !ok || !unshared(cc) {
 		h["Cache-Control"] = e.cacheControl
 	}
