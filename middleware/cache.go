@@ -14,10 +14,11 @@ import (
 // shows at once while a handler's ETag can still earn a 304.
 const cacheControl = "private, no-cache"
 
-// cacheLines returns the Cache-Control and Vary lines of the responses
-// the middleware configured by opts serves; cookies says whether it reads
-// cookies. It panics on a Vary entry that is not a header field name.
-func cacheLines(opts Options, cookies bool) (cc, vary []string) {
+// varyLine returns the Vary line of the responses the middleware
+// configured by opts serves, or nil when no request header chooses the
+// variants; cookies says whether it reads cookies. It panics on a Vary
+// entry that is not a header field name.
+func varyLine(opts Options, cookies bool) []string {
 	var names []string
 	for _, v := range opts.Vary {
 		if !validToken(v) {
@@ -33,10 +34,10 @@ func cacheLines(opts Options, cookies bool) (cc, vary []string) {
 	}
 	slices.Sort(names)
 	names = slices.Compact(names)
-	if len(names) > 0 {
-		vary = []string{strings.Join(names, ", ")}
+	if len(names) == 0 {
+		return nil
 	}
-	return []string{cacheControl}, vary
+	return []string{strings.Join(names, ", ")}
 }
 
 // cacheHeaders gives h, the header of a response about to be served

@@ -119,7 +119,8 @@ func NewEvaluators(set *runtime.Set, opts Options) *Evaluators {
 			e.visitorMaxAge = 400 * 24 * time.Hour
 		}
 	}
-	e.cacheControl, e.vary = cacheLines(opts, e.visitorCookie != "" || e.overrideCookie != "")
+	e.cacheControl = []string{cacheControl}
+	e.vary = varyLine(opts, e.visitorCookie != "" || e.overrideCookie != "")
 	return e
 }
 
