@@ -173,8 +173,6 @@ type limitScanner struct {
 	cursor
 	lim Limits
 
-	// open holds the arrays and inline tables open at p, innermost last.
-	open []openValue
 	// table is the path of the table that key/value pairs at the top
 	// level go into: the last header's.
 	table path
@@ -200,8 +198,10 @@ type openValue struct {
 // scan reads the whole of s.src, or up to the first limit exceeded. Each
 // step consumes at least one byte.
 func (s *limitScanner) scan() {
-	var buf [16]openValue // enough for a real file: no allocation
-	s.open = buf[:0]
+	// open holds the arrays and inline tables open at p, innermost last.
+	// A local, so that buf, enough for a real file, stays on the stack.
+	var buf [16]openValue
+	open := buf[:0]
 	s.p = bomLen(s.src)
 	// wantKey is set where a key may start: at the start of a top-level
 	// line, and after '{' or ',' in an inline table.
@@ -213,18 +213,18 @@ func (s *limitScanner) scan() {
 			s.p++
 		case c == '\n' || c == '\r':
 			s.p++
-			if len(s.open) == 0 {
+			if len(open) == 0 {
 				wantKey = true
 			}
 		case c == '#':
 			s.skipComment()
-		case wantKey && c == '[' && len(s.open) == 0:
+		case wantKey && c == '[' && len(open) == 0:
 			s.header()
 			wantKey = false
 		case wantKey && (c == '"' || c == '\'' || isBareKeyChar(c)):
 			base := s.table
-			if n := len(s.open); n > 0 {
-				base = s.open[n-1].path
+			if n := len(open); n > 0 {
+				base = open[n-1].path
 			}
 			s.value = s.key(base, "key")
 			wantKey = false
@@ -233,8 +233,8 @@ func (s *limitScanner) scan() {
 			wantKey = false
 		case c == '[' || c == '{':
 			v := s.value
-			if n := len(s.open); n > 0 && !s.open[n-1].table {
-				v = s.open[n-1].path
+			if n := len(open); n > 0 && !open[n-1].table {
+				v = open[n-1].path
 				v.depth++ // an element of the array
 			}
 			if v.depth > s.lim.MaxDepth {
@@ -245,21 +245,21 @@ func (s *limitScanner) scan() {
 				s.fail(ErrTooDeep, s.p, what)
 				return
 			}
-			s.open = append(s.open, openValue{table: c == '{', path: v})
+			open = append(open, openValue{table: c == '{', path: v})
 			s.p++
 			wantKey = c == '{'
 		case c == ']' || c == '}':
 			// A bracket that closes nothing, or the wrong thing, is a
 			// syntax error the decoder stops at.
-			if n := len(s.open); n > 0 {
-				s.open = s.open[:n-1]
+			if n := len(open); n > 0 {
+				open = open[:n-1]
 			}
 			s.p++
 			wantKey = false
 		case c == ',':
 			s.p++
-			n := len(s.open)
-			wantKey = n > 0 && s.open[n-1].table
+			n := len(open)
+			wantKey = n > 0 && open[n-1].table
 		default:
 			// A byte of a number, date, boolean or '=', or one the
 			// decoder rejects.

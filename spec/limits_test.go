@@ -135,6 +135,20 @@ func TestLimitsFailFast(t *testing.T) {
 	}
 }
 
+// TestLimitsCheckNoAlloc: the limit check of a real-sized file within the
+// limits allocates nothing, as its doc says.
+func TestLimitsCheckNoAlloc(t *testing.T) {
+	src := benchFlagsTOML(100)
+	l := Limits{}.withDefaults()
+	if n := testing.AllocsPerRun(10, func() {
+		if e := l.check("flags.toml", src); e != nil {
+			t.Fatal(e)
+		}
+	}); n != 0 {
+		t.Errorf("check made %v allocations, want 0", n)
+	}
+}
+
 func TestLimitsLoad(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.toml")
