@@ -67,7 +67,7 @@ type AnonymousCookie struct {
 type Evaluators struct {
 	set     *runtime.Set
 	opts    Options
-	runtime *runtime.Options
+	runtime *runtime.Options // opts.Exposure and opts.Clock; never nil
 	// secrets are the non-empty Overrides.Secrets: a MAC keyed with an
 	// empty secret is one anyone can compute.
 	secrets [][]byte

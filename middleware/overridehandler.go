@@ -88,10 +88,7 @@ type overrideHandler struct {
 // cookie is decoded once: behind the middleware, the endpoint uses what
 // the middleware decoded.
 func (e *Evaluators) OverrideHandler(opts OverrideHandlerOptions) http.Handler {
-	quiet := &runtime.Options{}
-	if e.runtime != nil {
-		*quiet = *e.runtime
-	}
+	quiet := *e.runtime // NewEvaluators always sets it
 	quiet.Exposure = nil
 	csrf := http.NewCrossOriginProtection()
 	for _, o := range opts.TrustedOrigins {
@@ -99,7 +96,7 @@ func (e *Evaluators) OverrideHandler(opts OverrideHandlerOptions) http.Handler {
 			panic(fmt.Sprintf("middleware: OverrideHandlerOptions.TrustedOrigins: %v", err))
 		}
 	}
-	return &overrideHandler{e: e, authorize: opts.Authorize, quiet: quiet, csrf: csrf}
+	return &overrideHandler{e: e, authorize: opts.Authorize, quiet: &quiet, csrf: csrf}
 }
 
 func (h *overrideHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
