@@ -22,7 +22,7 @@ func varyLine(opts Options, cookies bool) []string {
 	var names []string
 	for _, v := range opts.Vary {
 		if !validToken(v) {
-			panic(fmt.Sprintf("middleware: Options.Vary: %q is not a header field name", v))
+			panic(fmt.Sprintf("middleware: Options.Vary: %q is not a header field name: list the request headers Subject reads, as named, e.g. X-User-ID", v))
 		}
 		names = append(names, http.CanonicalHeaderKey(v))
 	}

@@ -93,7 +93,7 @@ func (e *Evaluators) OverrideHandler(opts OverrideHandlerOptions) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	for _, o := range opts.TrustedOrigins {
 		if err := csrf.AddTrustedOrigin(o); err != nil {
-			panic(fmt.Sprintf("middleware: OverrideHandlerOptions.TrustedOrigins: %v", err))
+			panic(fmt.Sprintf("middleware: OverrideHandlerOptions.TrustedOrigins: %v: write each origin as scheme://host[:port], e.g. https://admin.example.com", err))
 		}
 	}
 	return &overrideHandler{e: e, authorize: opts.Authorize, quiet: &quiet, csrf: csrf}

@@ -547,7 +547,7 @@ func TestOverrideHandlerTrustedOrigins(t *testing.T) {
 	}
 	defer func() {
 		if recover() == nil {
-			t.Error("Admin accepted the trusted origin \"admin.example.com/path\"; want a panic")
+			t.Error("OverrideHandler accepted the trusted origin \"admin.example.com/path\"; want a panic")
 		}
 	}()
 	middleware.NewEvaluators(flags.Set, middleware.Options{}).OverrideHandler(middleware.OverrideHandlerOptions{TrustedOrigins: []string{"admin.example.com/path"}})
