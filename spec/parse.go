@@ -212,9 +212,7 @@ func (p *parser) closest(word string, candidates []string) string {
 	near := make([]string, 0, len(candidates))
 	cost := 0
 	for _, c := range candidates {
-		// The distance is at least the difference in length, and Closest
-		// suggests nothing at len(word)/2+2 or more.
-		if d := len(c) - len(word); d < len(word)/2+2 && -d < len(word)/2+2 {
+		if suggest.Near(word, c) {
 			near = append(near, c)
 			cost += (len(word) + 1) * (len(c) + 1)
 		}

@@ -11,8 +11,11 @@ import "strings"
 // A candidate that shares nothing with word ("c" for "a") is no suggestion.
 func Closest(word string, candidates []string) string {
 	w := strings.ToLower(word)
-	best, bestD, bestSub := "", len(word)/2+2, false
+	best, bestD, bestSub := "", MaxDistance(word)+1, false
 	for _, c := range candidates {
+		if !Near(word, c) {
+			continue // too long or too short to be close: skip the table
+		}
 		lc := strings.ToLower(c)
 		d := Distance(w, lc)
 		if d >= max(len(w), len(lc)) {
@@ -24,6 +27,20 @@ func Closest(word string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// MaxDistance is the largest edit distance at which [Closest] suggests a
+// candidate for word.
+func MaxDistance(word string) int { return len(word)/2 + 1 }
+
+// Near reports whether c may be close enough to word for [Closest] to
+// suggest it, judging by length alone: the distance between two words is
+// at least the difference of their lengths. Near costs nothing; a caller
+// that budgets what [Distance] spends can leave out the candidates that
+// are not near.
+func Near(word, c string) bool {
+	d := len(c) - len(word)
+	return max(d, -d) <= MaxDistance(word)
 }
 
 // isSubsequence reports whether the bytes of a appear in b in order.
