@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
-	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -50,9 +49,11 @@ func sourceLine(f *ast.File) string {
 	return ""
 }
 
-// schemaVars are the names of the schema variable in generated files:
-// flaggenSchema, and schema in files of flaggen versions before it.
-var schemaVars = []string{"flaggenSchema", "schema"}
+// schemaVar is the name of the schema variable in generated files. A file
+// of an older flaggen, which named it schema, refers to a runtime version
+// constant that no longer exists (SupportPackageIsVersion1), so it does
+// not compile and has to be regenerated before the analyzer reads it.
+const schemaVar = "flaggenSchema"
 
 // schemaLit returns the composite literal of runtime.Schema that f's
 // package-level "var flaggenSchema = &runtime.Schema{…}" declares, or nil.
@@ -64,7 +65,7 @@ func schemaLit(pass *analysis.Pass, f *ast.File) *ast.CompositeLit {
 		}
 		for _, spec := range gen.Specs {
 			vs, ok := spec.(*ast.ValueSpec)
-			if !ok || len(vs.Names) != 1 || !slices.Contains(schemaVars, vs.Names[0].Name) || len(vs.Values) != 1 {
+			if !ok || len(vs.Names) != 1 || vs.Names[0].Name != schemaVar || len(vs.Values) != 1 {
 				continue
 			}
 			u, ok := vs.Values[0].(*ast.UnaryExpr)
