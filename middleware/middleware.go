@@ -314,17 +314,11 @@ func (e *Evaluators) visitor(w http.ResponseWriter, r *http.Request) string {
 	}
 	var b [16]byte
 	rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{
-		Name:     e.visitorCookie,
-		Value:    id,
-		Path:     "/",
-		MaxAge:   int(e.visitorMaxAge / time.Second),
-		HttpOnly: true,
-		Secure:   e.secure(r, e.visitorCookie),
-		SameSite: http.SameSiteLaxMode,
-	})
-	return id
+	c := e.cookie(r, e.visitorCookie)
+	c.Value = hex.EncodeToString(b[:])
+	c.MaxAge = int(e.visitorMaxAge / time.Second)
+	http.SetCookie(w, c)
+	return c.Value
 }
 
 // validVisitorID reports whether v is an id visitor could have minted: 32
@@ -343,13 +337,14 @@ func validVisitorID(v string) bool {
 	return true
 }
 
-// secure reports whether a cookie called name, set in answer to r, should
-// be Secure: when r came over TLS, and always when browsers keep a cookie
-// of that name only if it is Secure (the __Secure- and __Host- prefixes
-// of RFC 6265bis).
-func (e *Evaluators) secure(r *http.Request, name string) bool {
-	return r.TLS != nil || e.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") ||
+// cookie returns a cookie called name, to set in answer to r, with the
+// attributes the visitor and override cookies share. It is Secure when r
+// came over TLS, and always when browsers keep a cookie of that name only
+// if it is Secure (the __Secure- and __Host- prefixes of RFC 6265bis).
+func (e *Evaluators) cookie(r *http.Request, name string) *http.Cookie {
+	secure := r.TLS != nil || e.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") ||
 		strings.HasPrefix(name, "__Secure-") || strings.HasPrefix(name, "__Host-")
+	return &http.Cookie{Name: name, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
 }
 
 // Headers names the trusted headers [HeaderSubject] reads.

@@ -191,13 +191,7 @@ func (h *overrideHandler) evaluator(w http.ResponseWriter, r *http.Request, cook
 // larger than browsers keep.
 func (h *overrideHandler) newCookie(r *http.Request, pairs []pair) (*http.Cookie, error) {
 	e := h.e
-	c := &http.Cookie{
-		Name:     e.overrideCookie,
-		Path:     "/",
-		HttpOnly: true,
-		Secure:   e.secure(r, e.overrideCookie),
-		SameSite: http.SameSiteLaxMode,
-	}
+	c := e.cookie(r, e.overrideCookie)
 	if len(pairs) == 0 {
 		c.MaxAge = -1
 		return c, nil
