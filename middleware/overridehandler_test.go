@@ -104,7 +104,7 @@ func TestOverrideHandlerRefuses(t *testing.T) {
 	evs := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x))
 	noSecrets := middleware.NewEvaluators(flags.Set, middleware.Options{})
 	authorised := evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff})
-	withCookie := "Cookie: " + cookieName + "=" + middleware.SignOverrides(secretNew, cookieName, time.Now().Add(time.Hour), "holiday", "on")
+	withCookie := signed(secretNew, time.Now().Add(time.Hour), "holiday", "on")
 	method := func(m string) *http.Request {
 		req := post("")
 		req.Method = m
@@ -181,7 +181,7 @@ func TestOverrideHandlerGet(t *testing.T) {
 	var log errorLog
 	var x exposures
 	h := middleware.NewEvaluators(flags.Set, handlerOptions(&log, &x)).OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff})
-	cookie := "Cookie: " + cookieName + "=" + middleware.SignOverrides(secretOld, cookieName, time.Now().Add(time.Hour), "search", "variant_b", "holiday", "on")
+	cookie := signed(secretOld, time.Now().Add(time.Hour), "search", "variant_b", "holiday", "on")
 
 	// Any path under the mount, HEAD, and a GET that tries to change
 	// something all answer the same state, and change nothing.
