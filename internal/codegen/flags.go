@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -73,22 +72,6 @@ func flagValues(fl *spec.Flag, num int, source string) (shape string, vals []str
 		vals = append(vals, text)
 	}
 	return shapeOf(fl), vals
-}
-
-// realCode returns the flagCode of flag number num, fl, with its own
-// names and doc comments: the code a template filled with flagValues
-// holds, which the tests render without one.
-func realCode(fl *spec.Flag, num int, source string) *flagCode {
-	c := &flagCode{boolean: fl.Bool, goName: fl.GoName, num: strconv.Itoa(num)}
-	if !fl.Bool {
-		for _, v := range fl.Variants {
-			c.variants = append(c.variants, v.GoName)
-		}
-	}
-	for _, d := range flagDocs(fl, source) {
-		c.docs = append(c.docs, linesComment(d.text))
-	}
-	return c
 }
 
 // flagDocs returns the doc comments of fl's declarations, in the order

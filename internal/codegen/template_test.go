@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/format"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -174,4 +175,20 @@ func FuzzGofmtDoc(f *testing.F) {
 			t.Errorf("gofmtDoc(%q)\n = %q\nwant %q (gofmt)", text, got, want)
 		}
 	})
+}
+
+// realCode returns the flagCode of flag number num, fl, with its own
+// names and doc comments: the code a template filled with flagValues
+// holds, rendered without one.
+func realCode(fl *spec.Flag, num int, source string) *flagCode {
+	c := &flagCode{boolean: fl.Bool, goName: fl.GoName, num: strconv.Itoa(num)}
+	if !fl.Bool {
+		for _, v := range fl.Variants {
+			c.variants = append(c.variants, v.GoName)
+		}
+	}
+	for _, d := range flagDocs(fl, source) {
+		c.docs = append(c.docs, linesComment(d.text))
+	}
+	return c
 }
