@@ -336,39 +336,14 @@ func checkDir(dir string, f *spec.File, opts codegen.Options, pkgFrom string) ([
 			fset.Position(id.Pos()), what, codegen.FileName))
 	}
 	for _, file := range files {
-		for _, decl := range file.Decls {
-			switch decl := decl.(type) {
-			case *ast.FuncDecl:
-				if decl.Recv == nil {
-					if decls.Names[decl.Name.Name] {
-						clash(decl.Name, "name "+decl.Name.Name)
-					}
-					continue
-				}
-				typ := decl.Recv.List[0].Type
-				if star, ok := typ.(*ast.StarExpr); ok {
-					typ = star.X
-				}
-				if id, ok := typ.(*ast.Ident); ok && decls.Members[id.Name][decl.Name.Name] {
-					clash(decl.Name, "method "+id.Name+"."+decl.Name.Name)
-				}
-			case *ast.GenDecl:
-				for _, spec := range decl.Specs {
-					var ids []*ast.Ident
-					switch spec := spec.(type) {
-					case *ast.ValueSpec:
-						ids = spec.Names
-					case *ast.TypeSpec:
-						ids = []*ast.Ident{spec.Name}
-					}
-					for _, id := range ids {
-						if id.Name != "_" && decls.Names[id.Name] {
-							clash(id, "name "+id.Name)
-						}
-					}
-				}
+		codegen.ForEachDecl(file, false, func(id *ast.Ident, typ string) {
+			switch {
+			case typ == "" && decls.Names[id.Name]:
+				clash(id, "name "+id.Name)
+			case typ != "" && decls.Members[typ][id.Name]:
+				clash(id, "method "+typ+"."+id.Name)
 			}
-		}
+		})
 	}
 	return problems, nil
 }

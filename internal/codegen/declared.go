@@ -111,9 +111,6 @@ func templateDecls(t *template) ([]declName, error) {
 	var decls []declName
 	var errs []error
 	add := func(name, typ string) {
-		if name == "_" {
-			return
-		}
 		dn := declName{}
 		var err error
 		dn.name, err = parseTemplate([]byte(name))
@@ -125,18 +122,38 @@ func templateDecls(t *template) ([]declName, error) {
 		decls = append(decls, dn)
 	}
 	for _, imp := range file.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		name := path.Base(p)
 		if imp.Name != nil {
-			add(imp.Name.Name, "")
-		} else {
-			p, _ := strconv.Unquote(imp.Path.Value)
-			add(path.Base(p), "")
+			name = imp.Name.Name
+		}
+		if name != "_" {
+			add(name, "")
+		}
+	}
+	ForEachDecl(file, true, func(id *ast.Ident, typ string) { add(id.Name, typ) })
+	return decls, errors.Join(errs...)
+}
+
+// ForEachDecl calls fn for each name that file declares in its package's
+// scope, with typ "", and for each method of a type it declares, with typ
+// the type's name, whether the receiver is a pointer or not (the methods
+// of generic types are not reported). With fields set it also calls fn for the
+// fields of the struct types file declares, with typ the type's name. It
+// skips the blank identifier, and imports, whose names are the file's
+// own. Declared and the flaggen command's check of a package's other
+// files both read declarations with it.
+func ForEachDecl(file *ast.File, fields bool, fn func(id *ast.Ident, typ string)) {
+	call := func(id *ast.Ident, typ string) {
+		if id.Name != "_" {
+			fn(id, typ)
 		}
 	}
 	for _, decl := range file.Decls {
 		switch decl := decl.(type) {
 		case *ast.FuncDecl:
 			if decl.Recv == nil {
-				add(decl.Name.Name, "")
+				call(decl.Name, "")
 				continue
 			}
 			typ := decl.Recv.List[0].Type
@@ -144,21 +161,21 @@ func templateDecls(t *template) ([]declName, error) {
 				typ = star.X
 			}
 			if id, ok := typ.(*ast.Ident); ok {
-				add(decl.Name.Name, id.Name)
+				call(decl.Name, id.Name)
 			}
 		case *ast.GenDecl:
 			for _, s := range decl.Specs {
 				switch s := s.(type) {
 				case *ast.ValueSpec:
 					for _, id := range s.Names {
-						add(id.Name, "")
+						call(id, "")
 					}
 				case *ast.TypeSpec:
-					add(s.Name.Name, "")
-					if st, ok := s.Type.(*ast.StructType); ok {
+					call(s.Name, "")
+					if st, ok := s.Type.(*ast.StructType); ok && fields {
 						for _, field := range st.Fields.List {
 							for _, id := range field.Names {
-								add(id.Name, s.Name.Name)
+								call(id, s.Name.Name)
 							}
 						}
 					}
@@ -166,7 +183,6 @@ func templateDecls(t *template) ([]declName, error) {
 			}
 		}
 	}
-	return decls, errors.Join(errs...)
 }
 
 // flagNames returns the values of the holes of flag number n's template
