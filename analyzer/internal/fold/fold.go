@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -117,19 +118,13 @@ func Prune(fixes []*Fix) {
 		for _, i := range idx {
 			all = append(all, fixes[i].deleted...)
 		}
+		// unread: every read of v is in code the fixes delete.
+		unread := func(v *types.Var) bool {
+			return !slices.ContainsFunc(fi.reads[v], func(id *ast.Ident) bool { return !inAny(all, id.Pos()) })
+		}
 		for _, i := range idx {
-			for _, v := range fixes[i].locals {
-				read := false
-				for _, id := range fi.reads[v] {
-					if !inAny(all, id.Pos()) {
-						read = true
-						break
-					}
-				}
-				if !read {
-					fixes[i] = nil
-					break
-				}
+			if slices.ContainsFunc(fixes[i].locals, unread) {
+				fixes[i] = nil
 			}
 		}
 	}
