@@ -290,21 +290,15 @@ func (g *generator) writeFlag(parts *[3]bytes.Buffer, indent map[int]string, n i
 	parts[0].WriteString(",\n")
 
 	if !fl.Bool {
-		t, err := g.template("guard"+indent[1], func() ([]byte, error) {
-			// The line of a function's body: "\t_ = x[…]".
-			src, err := g.render(jen.Func().Id("_").Params().Block(
-				jen.Id("_").Op("=").Id("x").Index(jen.Id(hole(0)).Op("-").Id(hole(1)))))
-			if err != nil {
-				return nil, err
-			}
-			lines := strings.Split(string(src), "\n")
-			return []byte(indent[1] + strings.TrimPrefix(lines[1], "\t") + "\n"), nil
-		})
-		if err != nil {
-			return err
-		}
+		// A line of the guard function's body, as gofmt writes it.
+		w := &parts[1]
 		for i := range fl.Variants {
-			t.fill(&parts[1], []string{variantConst(fl, i), strconv.Itoa(i)})
+			w.WriteString(indent[1])
+			w.WriteString("_ = x[")
+			w.WriteString(variantConst(fl, i))
+			w.WriteByte('-')
+			w.WriteString(strconv.Itoa(i))
+			w.WriteString("]\n")
 		}
 	}
 
