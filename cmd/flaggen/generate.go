@@ -312,12 +312,15 @@ func checkDir(dir string, f *spec.File, opts codegen.Options, pkgFrom string) ([
 			// regenerated.
 		case !others[got]:
 			others[got] = true
-			hint := fmt.Sprintf(`set package = %q under [generate] in %s, or pass -pkg %s`, got, filepath.Base(f.Name), got)
+			key := fmt.Sprintf(`set package = %q under [generate] in %s`, got, filepath.Base(f.Name))
+			var hint string
 			switch pkgFrom {
 			case "-pkg":
 				hint = "pass -pkg " + got
 			case "[generate]":
-				hint = fmt.Sprintf(`set package = %q under [generate] in %s`, got, filepath.Base(f.Name))
+				hint = key
+			default:
+				hint = key + ", or pass -pkg " + got
 			}
 			problems = append(problems, fmt.Sprintf("%s: %s holds package %s, so %s cannot be package %s (the package would not build): %s, or generate into another directory",
 				fset.Position(file.Name.Pos()), dir, got, codegen.FileName, pkg, hint))
