@@ -360,22 +360,19 @@ func (v *vetter) checkStale(fp *flagPackage, fileName string) *spec.File {
 		}
 		file = filepath.Join(filepath.Dir(fileName), filepath.FromSlash(fp.flags.Source))
 	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		v.add(finding{posn: at, category: categoryStale,
-			message: fmt.Sprintf("cannot read the flags.toml it was generated from: %v; pass -config FILE", err)})
-		return nil
-	}
-	f, err := spec.Parse(file, src)
-	if err != nil {
-		var list spec.ErrorList
-		if !errors.As(err, &list) {
-			v.add(finding{posn: at, category: categoryConfig, message: err.Error()})
-			return nil
-		}
+	// Load reads no more of the file than the size limit allows; its
+	// problems come as an ErrorList, anything else is the file's read.
+	f, err := spec.Load(file)
+	var list spec.ErrorList
+	switch {
+	case errors.As(err, &list):
 		for _, e := range list {
 			v.add(finding{posn: tomlPos(e.Pos), category: categoryConfig, message: e.Msg})
 		}
+		return nil
+	case err != nil:
+		v.add(finding{posn: at, category: categoryStale,
+			message: fmt.Sprintf("cannot read the flags.toml it was generated from: %v; pass -config FILE", err)})
 		return nil
 	}
 	if v.config != "" && fp.flags.Source != "" {

@@ -142,6 +142,10 @@ func TestVetWholeProgram(t *testing.T) {
 	if r := runBin(t, flaggen, dir, "vet", "-now", "2026-12-01", "-config", "other.toml"); strings.Contains(r.stdout, "(stale)") {
 		t.Errorf("flaggen vet -config other.toml (the file it was generated from): %s", r.stdout)
 	}
+	// A -config that cannot be read: a stale finding saying so.
+	if r := runBin(t, flaggen, dir, "vet", "-now", "2026-12-01", "-config", "missing.toml"); r.code != exitFail || !strings.Contains(r.stdout, "cannot read the flags.toml it was generated from: open missing.toml: ") {
+		t.Errorf("flaggen vet -config missing.toml: exit %d, stdout:\n%s\nwant a finding that it cannot be read", r.code, r.stdout)
+	}
 	// An invalid flags.toml: its errors, as findings.
 	writeFiles(t, dir, map[string]string{"flags.toml": invalidTOML})
 	_, parseErr := spec.Parse("flags.toml", []byte(invalidTOML))
