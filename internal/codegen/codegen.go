@@ -302,17 +302,23 @@ func (g *generator) writeFlag(parts *[3]bytes.Buffer, indent map[int]string, n i
 		}
 	}
 
-	shape, vals := flagValues(fl, n, g.name)
-	t, err := g.template(shape, func() ([]byte, error) {
-		src, err := g.render(flagDecls(holeCode(fl))...)
-		return indentLines(src, indent[2]), err
-	})
+	t, err := g.flagTemplate(fl, indent[2])
 	if err != nil {
 		return err
 	}
-	t.fill(&parts[2], vals)
+	t.fill(&parts[2], flagValues(fl, n, g.name))
 	parts[2].WriteString("\n") // a blank line before the next flag's
 	return nil
+}
+
+// flagTemplate returns the template of the declarations of flags of fl's
+// shape, each line indented by indent, which is the same for every flag
+// of one generator.
+func (g *generator) flagTemplate(fl *spec.Flag, indent string) (*template, error) {
+	return g.template(shapeOf(fl), func() ([]byte, error) {
+		src, err := g.render(flagDecls(holeCode(fl))...)
+		return indentLines(src, indent), err
+	})
 }
 
 // indentLines returns src with indent before each line that is not

@@ -49,9 +49,7 @@ func Declared(f *spec.File, opts Options) (*Decls, error) {
 		shape := shapeOf(fl)
 		decls, ok := byShape[shape]
 		if !ok {
-			t, err := g.template(shape, func() ([]byte, error) {
-				return g.render(flagDecls(holeCode(fl))...)
-			})
+			t, err := g.flagTemplate(fl, "")
 			if err == nil {
 				decls, err = templateDecls(t)
 			}

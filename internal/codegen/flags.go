@@ -60,10 +60,10 @@ func holeCode(fl *spec.Flag) *flagCode {
 	return c
 }
 
-// flagValues returns the shape of flag number num, fl, and the text that
-// fills the holes of its template (see holeCode).
-func flagValues(fl *spec.Flag, num int, source string) (shape string, vals []string) {
-	vals = flagNames(fl, num)
+// flagValues returns the text that fills the holes of the template of
+// flag number num, fl (see holeCode).
+func flagValues(fl *spec.Flag, num int, source string) []string {
+	vals := flagNames(fl, num)
 	for _, d := range flagDocs(fl, source) {
 		text := d.text
 		if d.top {
@@ -71,7 +71,7 @@ func flagValues(fl *spec.Flag, num int, source string) (shape string, vals []str
 		}
 		vals = append(vals, text)
 	}
-	return shapeOf(fl), vals
+	return vals
 }
 
 // flagDocs returns the doc comments of fl's declarations, in the order
