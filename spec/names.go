@@ -69,26 +69,9 @@ func GoName(name string) string {
 // isInitialism reports whether w is an initialism, alone or followed by a
 // version number: "id", "http2", "utf8", in any case.
 func isInitialism(w string) bool {
-	var buf [32]byte // lower-cases a short ASCII word without allocating
-	lw := buf[:0]
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c >= utf8.RuneSelf || len(lw) == len(buf) {
-			lower := strings.ToLower(w)
-			return initialisms[lower] || initialisms[strings.TrimRight(lower, "0123456789")]
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lw = append(lw, c)
-	}
-	if initialisms[string(lw)] {
-		return true
-	}
-	for len(lw) > 0 && isASCIIDigit(lw[len(lw)-1]) {
-		lw = lw[:len(lw)-1]
-	}
-	return initialisms[string(lw)]
+	// ToLower returns a lower-case ASCII word, as flag keys are, as it is.
+	lower := strings.ToLower(w)
+	return initialisms[lower] || initialisms[strings.TrimRight(lower, "0123456789")]
 }
 
 // isUpperWord reports whether w has letters and all of them are capitals.
