@@ -94,6 +94,20 @@ func (c *cursor) skipMultiline(q byte) bool {
 	return false
 }
 
+// skipKeyPart skips one part of a possibly dotted key, quoted or bare.
+// It reports whether a quoted part holds escapes, and whether the part is
+// well formed: a string that ends, or at least one bare-key byte.
+func (c *cursor) skipKeyPart() (escaped, ok bool) {
+	if q := c.at(c.p); q == '"' || q == '\'' {
+		return c.skipString()
+	}
+	start := c.p
+	for c.p < len(c.src) && isBareKeyChar(c.src[c.p]) {
+		c.p++
+	}
+	return false, c.p > start
+}
+
 func isBareKeyChar(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || isASCIIDigit(c) || c == '_' || c == '-'
 }

@@ -305,25 +305,16 @@ func (s *indexScanner) key() bool {
 	for {
 		s.skipSpace()
 		start := s.p
-		var seg string
-		switch s.at(s.p) {
-		case '"', '\'':
-			escaped, ok := s.skipString()
-			if !ok {
-				return false
-			}
-			seg = s.str[start+1 : s.p-1]
+		escaped, ok := s.skipKeyPart()
+		if !ok {
+			return false
+		}
+		seg := s.str[start:s.p]
+		if q := seg[0]; q == '"' || q == '\'' {
+			seg = seg[1 : len(seg)-1]
 			if escaped {
 				seg = unescape(seg)
 			}
-		default:
-			for !s.eof() && isBareKeyChar(s.src[s.p]) {
-				s.p++
-			}
-			if s.p == start {
-				return false
-			}
-			seg = s.str[start:s.p]
 		}
 		s.segs = append(s.segs, seg)
 		s.offs = append(s.offs, start)

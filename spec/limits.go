@@ -304,16 +304,9 @@ func (s *limitScanner) key(base path, what string) path {
 	for {
 		s.skipSpace()
 		start := s.p
-		switch {
-		case s.at(s.p) == '"' || s.at(s.p) == '\'':
-			s.skipString()
-		default:
-			// An empty part (a.=1) is an error the decoder reports after
-			// counting it: so count it too.
-			for s.p < len(s.src) && isBareKeyChar(s.src[s.p]) {
-				s.p++
-			}
-		}
+		// An empty part (a.=1) is an error the decoder reports after
+		// counting it: so count it too.
+		s.skipKeyPart()
 		k.depth++
 		k.keyBytes += s.p - start
 		switch {
