@@ -174,19 +174,9 @@ func (fx *fixer) variable(decl inspector.Cursor, v *types.Var) {
 func (fx *fixer) site(cur inspector.Cursor) {
 	// Climb to the largest expression whose value the source decides.
 	top := cur
-	for {
-		k := top.ParentEdgeKind()
-		p := top.Parent().Node()
-		switch {
-		case k == edge.ParenExpr_X, k == edge.SelectorExpr_X, k == edge.CallExpr_Fun:
-		case k == edge.UnaryExpr_X && p.(*ast.UnaryExpr).Op == token.NOT:
-		case (k == edge.BinaryExpr_X || k == edge.BinaryExpr_Y) && isLogicOrEq(p.(*ast.BinaryExpr).Op):
-		default:
-			goto climbed
-		}
+	for decidesParent(top) {
 		top = top.Parent()
 	}
-climbed:
 	e := top.Node().(ast.Expr)
 	switch top.ParentEdgeKind() {
 	case edge.IfStmt_Cond:
@@ -212,8 +202,22 @@ climbed:
 	}
 }
 
-func isLogicOrEq(op token.Token) bool {
-	return op == token.LAND || op == token.LOR || op == token.EQL || op == token.NEQ
+// decidesParent reports whether the value of the expression at cur
+// decides that of its parent: a parenthesis, a method call of the value,
+// !, &&, ||, == or !=.
+func decidesParent(cur inspector.Cursor) bool {
+	switch cur.ParentEdgeKind() {
+	case edge.ParenExpr_X, edge.SelectorExpr_X, edge.CallExpr_Fun:
+		return true
+	case edge.UnaryExpr_X:
+		return cur.Parent().Node().(*ast.UnaryExpr).Op == token.NOT
+	case edge.BinaryExpr_X, edge.BinaryExpr_Y:
+		switch cur.Parent().Node().(*ast.BinaryExpr).Op {
+		case token.LAND, token.LOR, token.EQL, token.NEQ:
+			return true
+		}
+	}
+	return false
 }
 
 // ifStmt fixes the if statement at cur, whose condition holds the source.
