@@ -212,9 +212,7 @@ func (c *checker) checkFile(file *ast.File) {
 				continue
 			}
 			if !generated && f.Role == roleAccessor {
-				if _, ok := end.Node().(*ast.CallExpr); ok {
-					fd.fix = c.fixCall(end, info)
-				}
+				fd.fix = c.fixCall(end, info)
 			}
 			c.findings = append(c.findings, fd)
 		case *ast.CallExpr:

@@ -16,7 +16,7 @@ import (
 )
 
 // fixCall returns the fix for a reference to info by the accessor call at
-// call, or nil.
+// call, or nil; [fold.Folder.Fold] gives none where call is not a call.
 func (c *checker) fixCall(call inspector.Cursor, info *FlagInfo) *suggestedFix {
 	variant, ok := finalVariant(info, c.today)
 	if !ok {
