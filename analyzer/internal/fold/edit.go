@@ -47,10 +47,8 @@ func (fx *fixer) finish() bool {
 	for i := range f.edits {
 		for j := i + 1; j < len(f.edits); j++ {
 			a, b := f.edits[i], f.edits[j]
-			if b.r.pos < a.r.end && b.r.end > a.r.end && len(a.frags) > 0 && len(b.frags) > 0 {
-				return false
-			}
-			if b.r.pos < a.r.end && b.r.end > a.r.end && !f.nested(i) && !f.nested(j) {
+			straddle := b.r.pos < a.r.end && b.r.end > a.r.end
+			if straddle && (len(a.frags) > 0 && len(b.frags) > 0 || !f.nested(i) && !f.nested(j)) {
 				return false
 			}
 		}
