@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -130,11 +131,19 @@ func check(t *testing.T, src string) *pkg {
 	return p
 }
 
-// foldAll folds every call of an accessor of a flag in values, prunes
-// the fixes, and returns the source with them applied and formatted, or
-// "" when no fix is left.
-func (p *pkg) foldAll(t *testing.T, values map[string]string) string {
+// foldAll folds every call of an accessor of a flag in values, written
+// "key=variant …", prunes the fixes, and returns the source with them
+// applied and formatted, or "" when no fix is left.
+func (p *pkg) foldAll(t *testing.T, values string) string {
 	t.Helper()
+	variants := make(map[string]string)
+	for kv := range strings.FieldsSeq(values) {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			t.Fatalf("values %q: want key=variant pairs", values)
+		}
+		variants[k] = v
+	}
 	var fixes []*fold.Fix
 	for cur := range inspector.New([]*ast.File{p.file}).Root().Preorder((*ast.CallExpr)(nil)) {
 		fn, ok := typeutil.Callee(p.info, cur.Node().(*ast.CallExpr)).(*types.Func)
@@ -142,7 +151,7 @@ func (p *pkg) foldAll(t *testing.T, values map[string]string) string {
 			continue
 		}
 		r := roleOf(fn)
-		if variant, ok := values[r.Key]; ok && r.Kind == fold.Accessor {
+		if variant, ok := variants[r.Key]; ok && r.Kind == fold.Accessor {
 			fixes = append(fixes, p.folder.Fold(cur, r.Key, variant))
 		}
 	}
@@ -198,13 +207,13 @@ func TestFold(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name   string
-		values map[string]string // flag key → the variant it always serves
-		src    string            // the body of package p, after "package p"
-		want   string            // the body after the fixes; "" for no fix
+		values string // "key=variant …": each flag and the variant it always serves
+		src    string // the body of package p, after "package p"
+		want   string // the body after the fixes; "" for no fix
 	}{
 		{
 			name:   "if true",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() {
 	if NewX().Enabled() {
 		a()
@@ -220,7 +229,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "if false, else kept",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f() {
 	if NewX().Enabled() {
 		a()
@@ -236,7 +245,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "if false, no else",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f() {
 	a()
 	if NewX().Enabled() {
@@ -251,7 +260,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "else if false",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src:    elseIfChain,
 			want: `func f(e bool) {
 	if e {
@@ -263,7 +272,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "else if true",
-			values: map[string]string{"y": "b"},
+			values: "y=b",
 			src:    elseIfChain,
 			want: `func f(e bool) {
 	if e {
@@ -275,7 +284,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "head of a chain, false",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f(e bool) {
 	if NewY().IsC() {
 		a()
@@ -291,7 +300,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "head of a chain, true: the other conditions never ran",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() {
 	if NewX().Enabled() {
 		a()
@@ -305,7 +314,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "not, and",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f(e bool) {
 	if !NewX().Enabled() && e {
 		a()
@@ -319,7 +328,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "or, short circuit: effect never ran",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() {
 	if NewX().Enabled() || effect() {
 		a()
@@ -331,7 +340,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "pure operands go with the branch",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f(e bool, s []int) {
 	if e && len(s) > 0 && NewX().Enabled() {
 		a()
@@ -344,7 +353,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "residual expression keeps its parentheses",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f(e, g, h bool) {
 	if (e || NewY().IsB()) && !(g && h) {
 		a()
@@ -358,7 +367,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "return of a residual",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f(e bool) bool {
 	return !(e && NewX().Enabled())
 }`,
@@ -368,7 +377,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "comparison with a variant constant",
-			values: map[string]string{"y": "b"},
+			values: "y=b",
 			src: `func f() {
 	if NewY().Variant() == YB {
 		a()
@@ -387,7 +396,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "switch: the matching case",
-			values: map[string]string{"y": "b"},
+			values: "y=b",
 			src: `func f() {
 	switch NewY().Variant() {
 	case YA:
@@ -408,7 +417,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "switch: default, or nothing",
-			values: map[string]string{"y": "c"},
+			values: "y=c",
 			src: `func f() {
 	switch NewY().Variant() {
 	case YA:
@@ -429,7 +438,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "switch on a predicate",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f() {
 	switch NewX().Enabled() {
 	case true:
@@ -444,7 +453,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "variable: every use folded, its declaration deleted",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f() {
 	v := NewY()
 	a()
@@ -464,7 +473,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "var declaration",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() bool {
 	var on = NewX()
 	return on.Enabled() && effect()
@@ -475,7 +484,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "init statement that declares the value",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f(e bool) {
 	if v := NewY(); e && !v.IsB() {
 		a()
@@ -494,7 +503,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "values of other expressions",
-			values: map[string]string{"y": "c"},
+			values: "y=c",
 			src: `func f() (bool, string) {
 	return NewY().IsC(), NewY().String()
 }`,
@@ -504,7 +513,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "names that would clash keep their block",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() int {
 	if NewX().Enabled() {
 		n := count()
@@ -524,7 +533,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "statements after a return are dead",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() int {
 	if NewX().Enabled() {
 		a()
@@ -540,7 +549,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "statements after a continue are dead",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f() {
 	for {
 		switch NewY().Variant() {
@@ -558,7 +567,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "in a case clause",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f(n int) {
 	switch n {
 	case 1:
@@ -577,7 +586,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "two flags, two fixes",
-			values: map[string]string{"x": "on", "y": "b"},
+			values: "x=on y=b",
 			src: `func f() {
 	if NewX().Enabled() {
 		a()
@@ -593,7 +602,7 @@ func TestFold(t *testing.T) {
 
 		{
 			name:   "else if false, no else",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f(e bool) {
 	if e {
 		a()
@@ -609,7 +618,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a residual under ! keeps its parentheses",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f(e, g bool) {
 	if !(e || g || NewX().Enabled()) {
 		a()
@@ -623,7 +632,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "conversions, pure built-ins and closures have no effects",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f(e bool, s []int) {
 	if bool(e) && cap(s) > 0 && func() bool { return effect() } != nil && NewX().Enabled() {
 		a()
@@ -634,7 +643,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "statements after a panic are dead, in a case clause",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f(n int) {
 	switch n {
 	case 1:
@@ -653,7 +662,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "in a function literal",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() func() {
 	return func() {
 		if NewX().Enabled() {
@@ -673,7 +682,7 @@ func TestFold(t *testing.T) {
 		// No fix.
 		{
 			name:   "a side effect before the value",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f() {
 	if effect() && NewX().Enabled() {
 		a()
@@ -682,7 +691,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a side effect after a true value",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() {
 	if effect() || NewX().Enabled() {
 		a()
@@ -691,7 +700,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "the accessor's argument has a side effect",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() {
 	if NewXAt(count()).Enabled() {
 		a()
@@ -700,7 +709,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a test helper is a call with effects",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f() {
 	if WithX() > 0 && NewX().Enabled() {
 		a()
@@ -709,7 +718,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "the deleted branch holds the last read of a variable",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f() {
 	n := 1
 	if NewX().Enabled() {
@@ -719,7 +728,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "the deleted condition holds the last read of a variable",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() {
 	n := 1
 	if NewXAt(n).Enabled() {
@@ -729,7 +738,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "two fixes that together delete every read of a variable",
-			values: map[string]string{"x": "off", "y": "a"},
+			values: "x=off y=a",
 			src: `func f() {
 	n := 1
 	if NewX().Enabled() {
@@ -742,7 +751,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a label in deleted code",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f() {
 	if NewX().Enabled() {
 	loop:
@@ -754,7 +763,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a case that breaks out of the switch",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f(e bool) {
 	switch NewY().Variant() {
 	case YA:
@@ -767,7 +776,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "an init statement of its own",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() {
 	if ok := effect(); NewX().Enabled() && ok {
 		a()
@@ -776,7 +785,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "the value escapes",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f() {
 	use(NewY())
 	v := NewY()
@@ -791,7 +800,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a built-in with effects",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f(s []int) {
 	if copy(s, s) > 0 && NewX().Enabled() {
 		a()
@@ -800,7 +809,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a receive",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f(ch chan bool) {
 	if <-ch && NewX().Enabled() {
 		a()
@@ -809,7 +818,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a call of a function value",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f(g func() bool) {
 	if g() && NewX().Enabled() {
 		a()
@@ -818,7 +827,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "the only use of a type switch's variable",
-			values: map[string]string{"x": "off"},
+			values: "x=off",
 			src: `func f(i any) {
 	switch v := i.(type) {
 	case int:
@@ -830,7 +839,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a case that falls through",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f() {
 	switch NewY().Variant() {
 	case YA:
@@ -843,7 +852,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a switch with an init statement of its own",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f() {
 	switch n := count(); NewY().Variant() {
 	case YA:
@@ -853,7 +862,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "the variable's address is taken",
-			values: map[string]string{"y": "a"},
+			values: "y=a",
 			src: `func f() {
 	v := NewY()
 	use(&v)
@@ -864,7 +873,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a case expression",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() {
 	switch {
 	case NewX().Enabled():
@@ -874,7 +883,7 @@ func TestFold(t *testing.T) {
 		},
 		{
 			name:   "a map key",
-			values: map[string]string{"x": "on"},
+			values: "x=on",
 			src: `func f() map[bool]int {
 	return map[bool]int{NewX().Enabled(): 1, true: 2}
 }`,
@@ -916,11 +925,11 @@ func TestUnreadable(t *testing.T) {
 	} {
 		p := check(t, src)
 		p.folder.ReadFile = readFile
-		if got := p.foldAll(t, map[string]string{"x": "on"}); got != "" {
+		if got := p.foldAll(t, "x=on"); got != "" {
 			t.Errorf("ReadFile %s: got a fix:\n%s", name, got)
 		}
 	}
-	if got := check(t, src).foldAll(t, map[string]string{"x": "on"}); got == "" {
+	if got := check(t, src).foldAll(t, "x=on"); got == "" {
 		t.Error("got no fix with the file readable")
 	}
 }
