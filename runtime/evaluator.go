@@ -340,13 +340,13 @@ func (ev *Evaluator) evaluate(i int) (int, Reason) {
 	if f.schedule != nil {
 		upper := ev.scheduled(f.schedule)
 		if upper >= Buckets || upper == 0 {
-			return int(boolVariant(upper > 0)), Reason{Kind: ReasonSchedule}
+			return f.boolVariant(upper > 0), Reason{Kind: ReasonSchedule}
 		}
 		key, ok := ev.bucketKey(f)
 		if !ok {
 			return def, Reason{Kind: ReasonDefault}
 		}
-		return int(boolVariant(bucketFrom(f.seed, key) < upper)), Reason{Kind: ReasonSchedule}
+		return f.boolVariant(bucketFrom(f.seed, key) < upper), Reason{Kind: ReasonSchedule}
 	}
 	if f.dist != nil {
 		if v, ok := ev.pick(f, f.dist); ok {
@@ -356,12 +356,13 @@ func (ev *Evaluator) evaluate(i int) (int, Reason) {
 	return def, Reason{Kind: ReasonDefault}
 }
 
-// boolVariant is the variant number of a boolean flag's on or off.
-func boolVariant(on bool) uint8 {
+// boolVariant is the number of a boolean flag's on or off: its variants
+// are numbered 0 and 1, the default first.
+func (f *flag) boolVariant(on bool) int {
 	if on {
-		return 1
+		return int(f.on)
 	}
-	return 0
+	return 1 - int(f.on)
 }
 
 // pick returns the variant of d for the subject's bucket. A distribution

@@ -1,104 +1,82 @@
 package runtime
 
-// SupportPackageIsVersion2 is referenced by generated code, so that a
-// package generated for another version of the runtime fails to compile
-// instead of misbehaving. Version 2: the schema carries each flag's whole
-// declaration and [NewSet] compiles it without parsing.
-const SupportPackageIsVersion2 = true
+import (
+	"context"
 
-// Schema describes the flags a generated package was built from: their
-// keys, variants (whose order fixes the generated enum values), the
-// metadata the stale-flag analyzer reads, and the declaration the
-// compiled-in snapshot is built from. Generated code writes it as a plain
-// composite literal; a flag's number is its index in Flags.
-type Schema struct {
-	// Name is the source file's name, e.g. "flags.toml".
-	Name  string
-	Flags []FlagInfo
+	"github.com/flaggen/flaggen/flagmeta"
+	"github.com/flaggen/flaggen/runtime/internal/link"
+)
+
+// Generated code reaches a Set through package flagimpl, by flag and
+// variant numbers; those numbers are not part of this package's API.
+func init() {
+	link.NewSet = func(schema *flagmeta.Schema) (any, link.Flags) {
+		s := newSet(schema)
+		return s, (*generated)(s)
+	}
 }
 
-// FlagInfo describes one flag of a [Schema]. Dates are written
-// YYYY-MM-DD; empty strings mean "not set". The fields after SettledSince
-// hold the flag's targeting as the generator validated it (see spec.Flag,
-// whose fields they mirror); zero values mean "none".
-type FlagInfo struct {
-	Key    string
-	GoName string
-	Bool   bool
-	// Variants are the variant names in declaration order; a boolean
-	// flag's are "off", "on".
-	Variants    []string
-	Default     string
-	Description string
-	Owner       string
-	Expires     string
-	// Deprecated is the deprecation message.
-	Deprecated string
-	// Removed is the date the flag was removed; it then serves Final.
-	Removed string
-	Final   string
-	// Settled is the variant a settled flag serves to everyone, from
-	// SettledSince (when known) on.
-	Settled      string
-	SettledSince string
+// generated is the handle generated code evaluates a set through (see
+// package flagimpl).
+type generated Set
 
-	// Disabled is enabled = false: targeting is off.
-	Disabled bool
-	// Killed is the kill switch.
-	Killed bool
-	// Salt is the bucketing salt when it is not the key.
-	Salt string
-	// BucketBy names the subject attribute to bucket by; "" buckets by id.
-	BucketBy string
-	// Rollout is the top-level rollout or split.
-	Rollout []PartInfo
-	// Schedule is a boolean flag's progressive rollout.
-	Schedule []StageInfo
-	// Rules are the targeting rules, in order.
-	Rules []RuleInfo
-	// Overrides pin user ids to variants.
-	Overrides []OverrideInfo
+// Variant returns the number of the variant that ctx's request gets of
+// flag number flag, or 0 (the default) for a number the schema lacks.
+//
+// A context without an evaluator for the set gets the flag's default,
+// and the first such lookup logs a warning (slog's default logger):
+// middleware is missing, or a goroutine was handed a context that is not
+// the request's.
+func (g *generated) Variant(ctx context.Context, flag int) int {
+	s := (*Set)(g)
+	if uint(flag) >= uint(len(s.schema.Flags)) {
+		return 0
+	}
+	ev, ok := ctx.(*Evaluator)
+	if !ok || ev.set != s {
+		if ev = s.find(ctx); ev == nil {
+			return s.missing(flag)
+		}
+	}
+	return ev.variant(flag)
 }
 
-// PartInfo is one range of a distribution: Variant gets the buckets below
-// Upper, in hundredths of a percent (10000 is everyone), and at or above
-// the previous part's Upper.
-type PartInfo struct {
-	Variant string
-	Upper   int
-}
-
-// StageInfo is one stage of a progressive rollout: from Start (RFC 3339,
-// with a zone offset) on, Percent hundredths of a percent get "on".
-type StageInfo struct {
-	Start   string
-	Percent int
-}
-
-// RuleInfo is one targeting rule: it holds for a subject whose id is one
-// of Users (when set), who is in one of Groups (when set) and for whom
-// every condition of When holds. It serves Serve, or Split when Serve is
-// "".
-type RuleInfo struct {
-	Users  []string
-	Groups []string
-	When   []ConditionInfo
-	Serve  string
-	Split  []PartInfo
-}
-
-// ConditionInfo compares the subject attribute Attribute using Op (a
-// spec.Op): with Values for the string and semver operators, with Number
-// for the numeric ones.
-type ConditionInfo struct {
-	Attribute string
-	Op        string
-	Values    []string
-	Number    float64
-}
-
-// OverrideInfo pins the subjects whose ids are Users to Variant.
-type OverrideInfo struct {
-	Variant string
-	Users   []string
+// Force returns a context whose evaluator serves variant for flag number
+// flag, whatever the configuration says, kill switch included (a removed
+// flag still serves its final variant). Other flags are served as before:
+// by the evaluator in ctx, or defaults when there is none. A variant
+// number the flag does not have forces its default; a flag number the
+// schema lacks returns ctx. The new evaluator keeps the subject,
+// snapshot, options and forced variants of the one in ctx, if any, and
+// starts with an empty memo.
+func (g *generated) Force(ctx context.Context, flag, variant int) context.Context {
+	s := (*Set)(g)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if uint(flag) >= uint(len(s.schema.Flags)) {
+		return ctx
+	}
+	var ev *Evaluator
+	if parent := s.find(ctx); parent != nil {
+		ev = s.newEvaluator(ctx, parent.snap, parent.subject, parent.opts)
+		if parent.rare != nil {
+			x := ev.extra()
+			x.inert = parent.rare.inert
+			x.forced = append(x.forced, parent.rare.forced...)
+		}
+	} else {
+		// Like a context without an evaluator, but for the forced flag.
+		ev = s.NewEvaluator(ctx, Subject{}, nil)
+		ev.extra().inert = true
+	}
+	if f := &ev.snap.flags[flag]; variant < 0 || variant >= len(f.variants) {
+		// Not a variant of the flag (a conversion such as Search(99)):
+		// serve the default, as for any value the code cannot name,
+		// rather than a number nothing can print.
+		variant = int(f.def)
+	}
+	x := ev.extra()
+	x.forced = append(x.forced, forced{flag: flag, variant: variant, test: true})
+	return ev
 }

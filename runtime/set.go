@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync/atomic"
 
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -15,7 +16,7 @@ import (
 // atomically. Generated code exports one as Set; middleware is given it.
 // A Set is safe for concurrent use.
 type Set struct {
-	schema   *Schema
+	schema   *flagmeta.Schema
 	embedded *Snapshot
 	current  atomic.Pointer[Snapshot]
 	// warned is set once a lookup has found no evaluator, so that the
@@ -23,21 +24,23 @@ type Set struct {
 	warned atomic.Bool
 }
 
-// NewSet returns a set whose compiled-in snapshot is built from the
+// newSet returns a set whose compiled-in snapshot is built from the
 // declarations schema carries, without parsing: generated code calls it
-// with the schema literal it holds, which the generator validated, so a
-// program starts in time linear in its flags and never fails to. (A
-// hand-edited literal that names a variant the flag lacks serves the
-// flag's default there.)
-func NewSet(schema *Schema) *Set {
+// (through package flagimpl) with the schema literal it holds, which the
+// generator validated, so a program starts in time linear in its flags
+// and never fails to. (A hand-edited literal that names a variant the
+// flag lacks serves the flag's default there.)
+func newSet(schema *flagmeta.Schema) *Set {
 	snap := compileSchema(schema)
 	s := &Set{schema: schema, embedded: snap}
 	s.current.Store(snap)
 	return s
 }
 
-// Schema returns the set's schema.
-func (s *Set) Schema() *Schema { return s.schema }
+// Schema returns the schema the set's generated code was built from: the
+// flags it declares, their metadata and compiled-in declarations. It must
+// not be modified.
+func (s *Set) Schema() *flagmeta.Schema { return s.schema }
 
 // Snapshot returns the snapshot in force.
 func (s *Set) Snapshot() *Snapshot { return s.current.Load() }
@@ -108,23 +111,6 @@ func (s *Set) newEvaluator(parent context.Context, snap *Snapshot, subject Subje
 	return ev
 }
 
-// Variant returns the number of the variant that ctx's request gets of
-// flag number flag. Generated accessors call it; other code uses them, or
-// [Set.Lookup] by key.
-//
-// A context without an evaluator for s gets the flag's default, and the
-// first such lookup logs a warning (slog's default logger): middleware is
-// missing, or a goroutine was handed a context that is not the request's.
-func (s *Set) Variant(ctx context.Context, flag int) int {
-	ev, ok := ctx.(*Evaluator)
-	if !ok || ev.set != s {
-		if ev = s.find(ctx); ev == nil {
-			return s.missing(flag)
-		}
-	}
-	return ev.variant(flag)
-}
-
 // Evaluator returns the evaluator for s in ctx, if there is one: for
 // example, to tell whether a request has already been through middleware.
 func (s *Set) Evaluator(ctx context.Context) (*Evaluator, bool) {
@@ -172,8 +158,8 @@ func (s *Set) warnMissing(key string) {
 }
 
 // FromContext returns the evaluator for s in ctx. When there is none it
-// returns an evaluator that serves defaults, never nil, and reports the
-// missing evaluator as [Set.Variant] does.
+// returns an evaluator that serves defaults, never nil, and logs a
+// warning the first time, as generated accessors do.
 func (s *Set) FromContext(ctx context.Context) *Evaluator {
 	if ev := s.find(ctx); ev != nil {
 		return ev
@@ -192,40 +178,4 @@ func (s *Set) FromContext(ctx context.Context) *Evaluator {
 // lookup beside the generated accessors, for templates and dynamic code.
 func (s *Set) Lookup(ctx context.Context, key string) string {
 	return s.FromContext(ctx).Lookup(key)
-}
-
-// Force returns a context whose evaluator serves variant for flag number
-// flag, whatever the configuration says, kill switch included (a removed
-// flag still serves its final variant). Other flags are served as before:
-// by the evaluator in ctx, or defaults when there is none. The
-// generated WithX test helpers call it. A variant number the flag does not
-// have forces its default. The new evaluator keeps the
-// subject, snapshot, options and forced variants of the one in ctx, if
-// any, and starts with an empty memo.
-func (s *Set) Force(ctx context.Context, flag, variant int) context.Context {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	var ev *Evaluator
-	if parent := s.find(ctx); parent != nil {
-		ev = s.newEvaluator(ctx, parent.snap, parent.subject, parent.opts)
-		if parent.rare != nil {
-			x := ev.extra()
-			x.inert = parent.rare.inert
-			x.forced = append(x.forced, parent.rare.forced...)
-		}
-	} else {
-		// Like a context without an evaluator, but for the forced flag.
-		ev = s.NewEvaluator(ctx, Subject{}, nil)
-		ev.extra().inert = true
-	}
-	if f := &ev.snap.flags[flag]; variant < 0 || variant >= len(f.variants) {
-		// Not a variant of the flag (a conversion such as
-		// SearchVariant(99)): serve the default, as for any value the
-		// code cannot name, rather than a number nothing can print.
-		variant = int(f.def)
-	}
-	x := ev.extra()
-	x.forced = append(x.forced, forced{flag: flag, variant: variant, test: true})
-	return ev
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/internal/semver"
 	"github.com/flaggen/flaggen/spec"
 )
@@ -14,7 +15,7 @@ import (
 // in an array indexed by the generated code's flag numbers, so evaluation
 // does no map lookup. A Snapshot is safe for concurrent use.
 type Snapshot struct {
-	schema *Schema
+	schema *flagmeta.Schema
 	// flags holds the schema's flags by number, then any flags the file
 	// declares that the schema lacks (reachable by key only).
 	flags []flag
@@ -31,6 +32,7 @@ type flag struct {
 	key      string
 	variants []string // in the schema's order
 	def      uint8    // default variant
+	on       uint8    // a boolean flag's "on" (its schedule serves it)
 	fixed    int      // variant a removed flag serves, or -1
 	killed   bool
 	off      bool
@@ -123,87 +125,15 @@ func (n Notice) String() string {
 // nil when everything did.
 func (s *Snapshot) Notices() []Notice { return slices.Clone(s.notices) }
 
-// SchemaOf describes the flags of f as generated code would: metadata and
-// the whole declaration, so that [NewSet] compiles it without parsing.
-func SchemaOf(f *spec.File) *Schema {
-	s := &Schema{Name: f.Name, Flags: make([]FlagInfo, 0, len(f.Flags))}
-	for _, fl := range f.Flags {
-		s.Flags = append(s.Flags, flagInfo(fl))
-	}
-	return s
-}
-
-// flagInfo describes fl as a FlagInfo.
-func flagInfo(fl *spec.Flag) FlagInfo {
-	name := func(v int) string { return fl.Variants[v].Name }
-	info := FlagInfo{
-		Key:         fl.Key,
-		GoName:      fl.GoName,
-		Bool:        fl.Bool,
-		Variants:    make([]string, len(fl.Variants)),
-		Default:     name(fl.Default),
-		Description: fl.Description,
-		Owner:       fl.Owner,
-		Expires:     fl.Expires.String(),
-		Deprecated:  fl.Deprecated,
-		Disabled:    !fl.Enabled,
-		Killed:      fl.Killed,
-		BucketBy:    fl.BucketBy,
-		Rollout:     partInfos(fl, fl.Rollout),
-	}
-	for i, v := range fl.Variants {
-		info.Variants[i] = v.Name
-	}
-	if fl.Salt != fl.Key {
-		info.Salt = fl.Salt
-	}
-	if fl.Removed != nil {
-		info.Removed = fl.Removed.Date.String()
-		info.Final = name(fl.Removed.Variant)
-	}
-	if v, since, ok := fl.Settled(); ok {
-		info.Settled = name(v)
-		info.SettledSince = since.String()
-	}
-	for _, st := range fl.Schedule {
-		info.Schedule = append(info.Schedule, StageInfo{Start: st.Start.Format(time.RFC3339Nano), Percent: int(st.Percent)})
-	}
-	for _, r := range fl.Rules {
-		ri := RuleInfo{Users: r.Users, Groups: r.Groups, Split: partInfos(fl, r.Split)}
-		if r.Serve >= 0 {
-			ri.Serve = name(r.Serve)
-		}
-		for _, w := range r.When {
-			ri.When = append(ri.When, ConditionInfo{Attribute: w.Attribute, Op: string(w.Op), Values: w.Values, Number: w.Number})
-		}
-		info.Rules = append(info.Rules, ri)
-	}
-	for _, o := range fl.Overrides {
-		info.Overrides = append(info.Overrides, OverrideInfo{Variant: name(o.Variant), Users: o.Users})
-	}
-	return info
-}
-
-func partInfos(fl *spec.Flag, d spec.Distribution) []PartInfo {
-	if len(d) == 0 {
-		return nil
-	}
-	out := make([]PartInfo, len(d))
-	for i, p := range d {
-		out[i] = PartInfo{Variant: fl.Variants[p.Variant].Name, Upper: int(p.Upper)}
-	}
-	return out
-}
-
 // compileSchema compiles the declarations a schema carries: the
 // compiled-in snapshot. The generator validated them; anything
 // inconsistent (a hand-edited file) is served as the flag's default
 // rather than failing at program start.
-func compileSchema(schema *Schema) *Snapshot {
+func compileSchema(schema *flagmeta.Schema) *Snapshot {
 	s := &Snapshot{schema: schema, flags: make([]flag, len(schema.Flags))}
 	for i := range schema.Flags {
 		info := &schema.Flags[i]
-		s.flags[i] = compileFlag(info, info.Variants)
+		s.flags[i] = compileFlag(info, numbered(info))
 	}
 	s.index()
 	return s
@@ -224,15 +154,15 @@ func (s *Snapshot) index() {
 // its declaration in embedded, and one whose declaration the code cannot
 // serve keeps its declaration in base. It runs in time linear in the
 // flags of the schema and f.
-func compileUpdate(f *spec.File, schema *Schema, base, embedded *Snapshot) *Snapshot {
+func compileUpdate(f *spec.File, schema *flagmeta.Schema, base, embedded *Snapshot) *Snapshot {
 	s := &Snapshot{schema: schema, file: f, flags: make([]flag, len(schema.Flags), len(schema.Flags)+len(f.Flags))}
 	declared := make([]bool, len(schema.Flags))
 	var notices []Notice
 	for _, fl := range f.Flags {
-		info := flagInfo(fl)
+		info := fl.Meta()
 		n, known := embedded.byKey[fl.Key] // embedded holds the schema's flags, by number
 		if !known {
-			s.flags = append(s.flags, compileFlag(&info, info.Variants))
+			s.flags = append(s.flags, compileFlag(&info, numbered(&info)))
 			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeUnknown, Pos: fl.Pos,
 				Msg: fmt.Sprintf("flag %q is not in the generated code: it is served by key only (templates, Lookup) until code generated from this file is deployed", fl.Key)})
 			continue
@@ -246,7 +176,7 @@ func compileUpdate(f *spec.File, schema *Schema, base, embedded *Snapshot) *Snap
 			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeKept, Pos: fl.Pos, Msg: msg})
 			continue
 		}
-		s.flags[n] = compileFlag(&info, schema.Flags[n].Variants)
+		s.flags[n] = compileFlag(&info, embedded.flags[n].variants)
 	}
 	for n, ok := range declared {
 		if !ok {
@@ -270,7 +200,7 @@ func compileUpdate(f *spec.File, schema *Schema, base, embedded *Snapshot) *Snap
 // servable returns why the generated code, which declares want, cannot
 // serve the declaration got; "" when it can. Variants may be reordered:
 // the code numbers them by name.
-func servable(want, got *FlagInfo) string {
+func servable(want, got *flagmeta.Flag) string {
 	if want.Bool != got.Bool {
 		kind := map[bool]string{true: "boolean", false: "multi-variant"}
 		return fmt.Sprintf("flag %q is %s here but %s in the generated code: it keeps the declaration in force; keep the flag's kind, or regenerate and deploy the code first", got.Key, kind[got.Bool], kind[want.Bool])
@@ -285,10 +215,20 @@ func servable(want, got *FlagInfo) string {
 	return ""
 }
 
+// numbered returns info's variants in the order generated code numbers
+// them (flagmeta.Flag.Number): info.Variants itself when the default
+// comes first, as it usually does.
+func numbered(info *flagmeta.Flag) []string {
+	if len(info.Variants) > 0 && info.Variants[0] == info.Default {
+		return info.Variants
+	}
+	return info.Numbered()
+}
+
 // compileFlag compiles info, numbering variants as names (the generated
 // code's order) does. A variant name not in names compiles as the
 // default: a validated declaration has none.
-func compileFlag(info *FlagInfo, names []string) flag {
+func compileFlag(info *flagmeta.Flag, names []string) flag {
 	num := func(v string) uint8 {
 		if i := slices.Index(names, v); i >= 0 {
 			return uint8(i)
@@ -303,6 +243,7 @@ func compileFlag(info *FlagInfo, names []string) flag {
 		key:      info.Key,
 		variants: names,
 		def:      num(info.Default),
+		on:       num(spec.On),
 		fixed:    -1,
 		killed:   info.Killed,
 		off:      info.Disabled,
@@ -356,7 +297,7 @@ func compileFlag(info *FlagInfo, names []string) flag {
 	return c
 }
 
-func compileDist(d []PartInfo, num func(string) uint8) []part {
+func compileDist(d []flagmeta.Part, num func(string) uint8) []part {
 	if len(d) == 0 {
 		return nil
 	}
@@ -367,8 +308,9 @@ func compileDist(d []PartInfo, num func(string) uint8) []part {
 	return out
 }
 
-// Schema returns the schema s was compiled against.
-func (s *Snapshot) Schema() *Schema { return s.schema }
+// Schema returns the schema s was compiled against. It must not be
+// modified.
+func (s *Snapshot) Schema() *flagmeta.Schema { return s.schema }
 
 // File returns the validated file s was compiled from, or nil for the
 // compiled-in snapshot, which is built from the schema.

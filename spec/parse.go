@@ -1085,11 +1085,12 @@ func (p *parser) checkNames(f *File) {
 	type owner struct {
 		fl      *Flag
 		variant int
+		pkg     string // with no flag: what of the package claims it
 	}
 	describe := func(o owner) string {
 		switch {
 		case o.fl == nil:
-			return "the package's flag set"
+			return o.pkg
 		case o.variant < 0:
 			return fmt.Sprintf("flag %q", o.fl.Key)
 		}
@@ -1097,10 +1098,12 @@ func (p *parser) checkNames(f *File) {
 	}
 	n := 1
 	for _, fl := range f.Flags {
-		n += 3 + 3 + len(fl.Variants)
+		n += 3 + len(fl.Variants)
 	}
 	taken := make(map[string]owner, n)
-	taken["Set"] = owner{}
+	taken["Set"] = owner{pkg: "the package's flag set"}
+	taken["Parse"] = owner{pkg: "the package's Parse function"}
+	taken["Variants"] = owner{pkg: "the package's Variants function"}
 	claim := func(ident string, o owner) {
 		prev, ok := taken[ident]
 		if !ok {
@@ -1145,11 +1148,6 @@ func (p *parser) checkNames(f *File) {
 		}
 		add("New", g)
 		add("With", g)
-		if !fl.Bool {
-			add(g, "Variant")
-			add("All", g, "Variants")
-			add("Parse", g, "Variant")
-		}
 		flagIDs := len(ends) // the rest are the variants'
 		if !fl.Bool {
 			for _, v := range fl.Variants {
@@ -1157,13 +1155,13 @@ func (p *parser) checkNames(f *File) {
 			}
 		}
 		all := ids.String()
-		claim(g, owner{fl, -1})
+		claim(g, owner{fl: fl, variant: -1})
 		start := 0
 		for i, end := range ends {
 			id := all[start:end]
 			start = end
 			if i < flagIDs {
-				claim(id, owner{fl, -1})
+				claim(id, owner{fl: fl, variant: -1})
 				continue
 			}
 			vi := i - flagIDs
@@ -1174,7 +1172,7 @@ func (p *parser) checkNames(f *File) {
 				continue
 			}
 			seen[key] = v.Name
-			claim(id, owner{fl, vi})
+			claim(id, owner{fl: fl, variant: vi})
 		}
 	}
 }

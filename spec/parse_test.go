@@ -255,7 +255,7 @@ var parseErrorCases = []parseErrorCase{
 			"expires = 2027-01-01",
 			`variants = ["a", "variant_b"]`, // SearchA, SearchVariantB
 			`default = "a"`,
-			"[flags.search_variant]", // 7: SearchVariant is search's variant type
+			"[flags.search_variant]", // 7
 			`description = "d"`,
 			`owner = "o"`,
 			"expires = 2027-01-01",
@@ -263,8 +263,15 @@ var parseErrorCases = []parseErrorCase{
 			`default = "a"`,
 		),
 		want: []string{
-			`flags.toml:7:1: Go name SearchVariant of flag "search_variant" clashes with SearchVariant of flag "search" (1:1): set go_name = "…" on flag "search_variant" to choose another name`,
 			`flags.toml:11:18: Go name SearchVariantB of flag "search_variant" variant "b" clashes with SearchVariantB of flag "search" variant "variant_b" (5:18): set go_name = "…" on flag "search_variant" to choose another name, or variant_go_names = { b = "…" }`,
+		},
+	},
+	{
+		name: "flag named like the package's functions",
+		src:  boolFlagTOML("parse") + boolFlagTOML("variants"),
+		want: []string{
+			`flags.toml:1:1: Go name Parse of flag "parse" clashes with Parse of the package's Parse function: set go_name = "…" on flag "parse" to choose another name`,
+			`flags.toml:5:1: Go name Variants of flag "variants" clashes with Variants of the package's Variants function: set go_name = "…" on flag "variants" to choose another name`,
 		},
 	},
 	{

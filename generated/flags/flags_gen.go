@@ -20,66 +20,47 @@ package flags
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/runtime"
+	"github.com/flaggen/flaggen/runtime/flagimpl"
 )
 
-// This file needs a runtime that speaks generated-code version 2;
+// This file needs a runtime that speaks generated-code version 3;
 // a compile error here means the runtime and this file are out of step.
-const _ = runtime.SupportPackageIsVersion2
+const _ = flagimpl.SupportPackageIsVersion3
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
 // request; live sources swap its snapshot. It is safe for concurrent use.
-var Set = runtime.NewSet(flaggenSchema)
+var Set *runtime.Set = flaggenFlags.Set()
 
-// flaggenVariantName returns the name of variant v of flag number flag,
-// or typ(v) if it has no variant v.
-func flaggenVariantName(flag, v int, typ string) string {
-	if names := flaggenSchema.Flags[flag].Variants; v >= 0 && v < len(names) {
-		return names[v]
-	}
-	return typ + "(" + strconv.Itoa(v) + ")"
+// flaggenFlags is the handle the flags' code evaluates Set through.
+var flaggenFlags = flagimpl.New[flaggenPackage](flaggenSchema)
+
+// flaggenPackage tells flagimpl which package this is.
+type flaggenPackage struct{}
+
+// Parse returns the variant named s, as flags.toml writes it, of the flag
+// whose type is V: for example, Parse[Search]("variant_b").
+func Parse[V flagimpl.Variant](s string) (V, error) {
+	return flagimpl.Parse[V](flaggenFlags, s)
 }
 
-// flaggenParseVariant returns the number of the variant of flag number
-// flag named s.
-func flaggenParseVariant(flag int, s string) (int, error) {
-	info := &flaggenSchema.Flags[flag]
-	for v, name := range info.Variants {
-		if name == s {
-			return v, nil
-		}
-	}
-	return 0, fmt.Errorf("flags: unknown variant %q of flag %q; want one of %s", s, info.Key, strings.Join(info.Variants, ", "))
-}
-
-// flaggenOnOff returns "on" or "off".
-func flaggenOnOff(on bool) string {
-	if on {
-		return "on"
-	}
-	return "off"
-}
-
-// flaggenForceBool returns a copy of ctx on which the boolean flag number
-// flag is on or off.
-func flaggenForceBool(ctx context.Context, flag int, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flag, 1)
-	}
-	return Set.Force(ctx, flag, 0)
+// Variants returns a new slice of the variants of the flag whose type is
+// V, in declaration order: for example, Variants[Search]().
+func Variants[V flagimpl.Variant]() []V {
+	return flagimpl.Variants[V](flaggenFlags)
 }
 
 // flaggenSchema declares the flags, in declaration order; a flag's index
-// is its number (flaggenFlagX). Set compiles it, and the flaggen
-// analyzer reads it, so it stays a plain composite literal of literals.
-var flaggenSchema = &runtime.Schema{
+// is its number. Set compiles it, and the flaggen analyzer reads it, so
+// it stays a plain composite literal of literals.
+//
+//flaggen:schema 3
+var flaggenSchema = &flagmeta.Schema{
 	Name: "flags.toml",
-	Flags: []runtime.FlagInfo{
+	Flags: []flagmeta.Flag{
 		{
 			Key:         "search",
 			GoName:      "Search",
@@ -88,12 +69,12 @@ var flaggenSchema = &runtime.Schema{
 			Description: "Ranking experiment for search results.",
 			Owner:       "search-team",
 			Expires:     "2027-03-31",
-			Rollout: []runtime.PartInfo{
+			Rollout: []flagmeta.Part{
 				{Variant: "control", Upper: 5000},
 				{Variant: "variant_a", Upper: 7500},
 				{Variant: "variant_b", Upper: 10000},
 			},
-			Rules: []runtime.RuleInfo{
+			Rules: []flagmeta.Rule{
 				{
 					Groups: []string{"employees"},
 					Serve:  "variant_a",
@@ -109,14 +90,14 @@ var flaggenSchema = &runtime.Schema{
 			Description: "New checkout flow replacing the legacy form.",
 			Owner:       "payments",
 			Expires:     "2027-02-26",
-			Schedule: []runtime.StageInfo{
+			Schedule: []flagmeta.Stage{
 				{Start: "2026-11-02T09:00:00Z", Percent: 100},
 				{Start: "2026-11-09T09:00:00Z", Percent: 500},
 				{Start: "2026-11-16T09:00:00Z", Percent: 2500},
 				{Start: "2026-11-30T09:00:00Z", Percent: 5000},
 				{Start: "2026-12-14T09:00:00Z", Percent: 10000},
 			},
-			Rules: []runtime.RuleInfo{
+			Rules: []flagmeta.Rule{
 				{
 					Groups: []string{"beta"},
 					Serve:  "on",
@@ -132,7 +113,7 @@ var flaggenSchema = &runtime.Schema{
 			Description: "Serve the special-day answer from the calendar API.",
 			Owner:       "calendar-team",
 			Expires:     "2027-12-31",
-			Rollout: []runtime.PartInfo{
+			Rollout: []flagmeta.Part{
 				{Variant: "on"},
 				{Variant: "off", Upper: 10000},
 			},
@@ -145,76 +126,38 @@ var flaggenSchema = &runtime.Schema{
 			Description: "The new feature, shown to the team before launch.",
 			Owner:       "web-team",
 			Expires:     "2027-06-30",
-			Overrides: []runtime.OverrideInfo{
+			Overrides: []flagmeta.Override{
 				{Variant: "VISIBLE", Users: []string{"1", "2", "3"}},
 			},
 		},
 	},
 }
 
-func _() {
-	// An "invalid argument: index out of bounds" error here means the
-	// variant constants changed: run flaggen generate again.
-	var x [1]struct{}
-	_ = x[SearchControl-0]
-	_ = x[SearchVariantA-1]
-	_ = x[SearchVariantB-2]
-	_ = x[MyNewFeatureVisible-0]
-	_ = x[MyNewFeatureNotVisible-1]
-}
-
-// flaggenFlagSearch is the number of the flag "search".
-const flaggenFlagSearch = 0
-
-// SearchVariant is a variant of the flag "search".
+// Search is the variant of the flag "search" that a request sees. Its zero
+// value is the default, SearchControl.
 //
 // Ranking experiment for search results.
 //
 // Owner: search-team. Expires: 2027-03-31.
-type SearchVariant uint8
+//
+//flaggen:type search
+type Search uint8
 
 const (
 	// SearchControl is the variant "control" of the flag "search", its
 	// default.
-	SearchControl SearchVariant = iota
+	//
+	//flaggen:variant search control
+	SearchControl Search = 0
 	// SearchVariantA is the variant "variant_a" of the flag "search".
-	SearchVariantA
+	//
+	//flaggen:variant search variant_a
+	SearchVariantA Search = 1
 	// SearchVariantB is the variant "variant_b" of the flag "search".
-	SearchVariantB
+	//
+	//flaggen:variant search variant_b
+	SearchVariantB Search = 2
 )
-
-// String returns the variant's name as flags.toml writes it, e.g.
-// "control".
-func (v SearchVariant) String() string {
-	return flaggenVariantName(flaggenFlagSearch, int(v), "SearchVariant")
-}
-
-// Valid reports whether v is one of the variants of the flag "search".
-func (v SearchVariant) Valid() bool {
-	return v <= SearchVariantB
-}
-
-// AllSearchVariants returns a new slice of the variants of the flag
-// "search", in declaration order.
-func AllSearchVariants() []SearchVariant {
-	return []SearchVariant{SearchControl, SearchVariantA, SearchVariantB}
-}
-
-// ParseSearchVariant returns the variant of the flag "search" named s, as
-// flags.toml writes it.
-func ParseSearchVariant(s string) (SearchVariant, error) {
-	v, err := flaggenParseVariant(flaggenFlagSearch, s)
-	return SearchVariant(v), err
-}
-
-// Search is the variant of the flag "search" that a request sees.
-//
-// Ranking experiment for search results.
-//
-// Owner: search-team. Expires: 2027-03-31.
-type Search struct {
-	v SearchVariant
-}
 
 // NewSearch returns the variant of the flag "search" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -224,51 +167,56 @@ type Search struct {
 //
 // Owner: search-team. Expires: 2027-03-31.
 //
-//flaggen:flag search
+//flaggen:accessor search
 func NewSearch(ctx context.Context) Search {
-	return Search{SearchVariant(Set.Variant(ctx, flaggenFlagSearch))}
+	return Search(flaggenFlags.Variant(ctx, 0))
 }
 
-// Variant returns the variant f holds.
-func (f Search) Variant() SearchVariant {
-	return f.v
+// IsControl reports whether v is the variant "control".
+//
+//flaggen:is search control
+func (v Search) IsControl() bool {
+	return v == SearchControl
 }
 
-// IsControl reports whether f is the variant "control".
-func (f Search) IsControl() bool {
-	return f.v == SearchControl
+// IsVariantA reports whether v is the variant "variant_a".
+//
+//flaggen:is search variant_a
+func (v Search) IsVariantA() bool {
+	return v == SearchVariantA
 }
 
-// IsVariantA reports whether f is the variant "variant_a".
-func (f Search) IsVariantA() bool {
-	return f.v == SearchVariantA
+// IsVariantB reports whether v is the variant "variant_b".
+//
+//flaggen:is search variant_b
+func (v Search) IsVariantB() bool {
+	return v == SearchVariantB
 }
 
-// IsVariantB reports whether f is the variant "variant_b".
-func (f Search) IsVariantB() bool {
-	return f.v == SearchVariantB
-}
-
-// String returns the name of the variant f holds.
-func (f Search) String() string {
-	return f.v.String()
+// String returns the variant's name as flags.toml writes it, e.g.
+// "control".
+//
+//flaggen:string search
+func (v Search) String() string {
+	return flaggenFlags.Name(0, int(v), "Search")
 }
 
 // WithSearch returns a copy of ctx on which NewSearch serves v, for unit
 // tests that need a variant without middleware.
-func WithSearch(ctx context.Context, v SearchVariant) context.Context {
-	return Set.Force(ctx, flaggenFlagSearch, int(v))
+//
+//flaggen:helper search
+func WithSearch(ctx context.Context, v Search) context.Context {
+	return flaggenFlags.Force(ctx, 0, int(v))
 }
 
-// flaggenFlagCheckout is the number of the flag "new_checkout".
-const flaggenFlagCheckout = 1
-
 // Checkout is the state of the boolean flag "new_checkout" that a request
-// sees.
+// sees. Its zero value is the default, off.
 //
 // New checkout flow replacing the legacy form.
 //
 // Owner: payments. Expires: 2027-02-26.
+//
+//flaggen:type new_checkout
 type Checkout struct {
 	on bool
 }
@@ -281,35 +229,41 @@ type Checkout struct {
 //
 // Owner: payments. Expires: 2027-02-26.
 //
-//flaggen:flag new_checkout
+//flaggen:accessor new_checkout
 func NewCheckout(ctx context.Context) Checkout {
-	return Checkout{Set.Variant(ctx, flaggenFlagCheckout) == 1}
+	return Checkout{flaggenFlags.Variant(ctx, 1) != 0}
 }
 
 // Enabled reports whether the flag "new_checkout" is on.
+//
+//flaggen:is new_checkout on
 func (f Checkout) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string new_checkout
 func (f Checkout) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithCheckout returns a copy of ctx on which NewCheckout serves on or
-// off, for unit tests that need a state without middleware.
+// off, for unit tests that need a variant without middleware.
+//
+//flaggen:helper new_checkout
 func WithCheckout(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagCheckout, on)
+	return flaggenFlags.ForceBool(ctx, 1, on)
 }
 
-// flaggenFlagHoliday is the number of the flag "holiday".
-const flaggenFlagHoliday = 2
-
 // Holiday is the state of the boolean flag "holiday" that a request sees.
+// Its zero value is the default, off.
 //
 // Serve the special-day answer from the calendar API.
 //
 // Owner: calendar-team. Expires: 2027-12-31.
+//
+//flaggen:type holiday
 type Holiday struct {
 	on bool
 }
@@ -322,80 +276,55 @@ type Holiday struct {
 //
 // Owner: calendar-team. Expires: 2027-12-31.
 //
-//flaggen:flag holiday
+//flaggen:accessor holiday
 func NewHoliday(ctx context.Context) Holiday {
-	return Holiday{Set.Variant(ctx, flaggenFlagHoliday) == 1}
+	return Holiday{flaggenFlags.Variant(ctx, 2) != 0}
 }
 
 // Enabled reports whether the flag "holiday" is on.
+//
+//flaggen:is holiday on
 func (f Holiday) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string holiday
 func (f Holiday) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithHoliday returns a copy of ctx on which NewHoliday serves on or off,
-// for unit tests that need a state without middleware.
+// for unit tests that need a variant without middleware.
+//
+//flaggen:helper holiday
 func WithHoliday(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagHoliday, on)
-}
-
-// flaggenFlagMyNewFeature is the number of the flag "my_new_feature".
-const flaggenFlagMyNewFeature = 3
-
-// MyNewFeatureVariant is a variant of the flag "my_new_feature".
-//
-// The new feature, shown to the team before launch.
-//
-// Owner: web-team. Expires: 2027-06-30.
-type MyNewFeatureVariant uint8
-
-const (
-	// MyNewFeatureVisible is the variant "VISIBLE" of the flag
-	// "my_new_feature".
-	MyNewFeatureVisible MyNewFeatureVariant = iota
-	// MyNewFeatureNotVisible is the variant "NOT_VISIBLE" of the flag
-	// "my_new_feature", its default.
-	MyNewFeatureNotVisible
-)
-
-// String returns the variant's name as flags.toml writes it, e.g.
-// "VISIBLE".
-func (v MyNewFeatureVariant) String() string {
-	return flaggenVariantName(flaggenFlagMyNewFeature, int(v), "MyNewFeatureVariant")
-}
-
-// Valid reports whether v is one of the variants of the flag
-// "my_new_feature".
-func (v MyNewFeatureVariant) Valid() bool {
-	return v <= MyNewFeatureNotVisible
-}
-
-// AllMyNewFeatureVariants returns a new slice of the variants of the flag
-// "my_new_feature", in declaration order.
-func AllMyNewFeatureVariants() []MyNewFeatureVariant {
-	return []MyNewFeatureVariant{MyNewFeatureVisible, MyNewFeatureNotVisible}
-}
-
-// ParseMyNewFeatureVariant returns the variant of the flag
-// "my_new_feature" named s, as flags.toml writes it.
-func ParseMyNewFeatureVariant(s string) (MyNewFeatureVariant, error) {
-	v, err := flaggenParseVariant(flaggenFlagMyNewFeature, s)
-	return MyNewFeatureVariant(v), err
+	return flaggenFlags.ForceBool(ctx, 2, on)
 }
 
 // MyNewFeature is the variant of the flag "my_new_feature" that a request
-// sees.
+// sees. Its zero value is the default, MyNewFeatureNotVisible.
 //
 // The new feature, shown to the team before launch.
 //
 // Owner: web-team. Expires: 2027-06-30.
-type MyNewFeature struct {
-	v MyNewFeatureVariant
-}
+//
+//flaggen:type my_new_feature
+type MyNewFeature uint8
+
+const (
+	// MyNewFeatureNotVisible is the variant "NOT_VISIBLE" of the flag
+	// "my_new_feature", its default.
+	//
+	//flaggen:variant my_new_feature NOT_VISIBLE
+	MyNewFeatureNotVisible MyNewFeature = 0
+	// MyNewFeatureVisible is the variant "VISIBLE" of the flag
+	// "my_new_feature".
+	//
+	//flaggen:variant my_new_feature VISIBLE
+	MyNewFeatureVisible MyNewFeature = 1
+)
 
 // NewMyNewFeature returns the variant of the flag "my_new_feature" served
 // to ctx's request, as the evaluator that middleware put on ctx decides.
@@ -405,33 +334,37 @@ type MyNewFeature struct {
 //
 // Owner: web-team. Expires: 2027-06-30.
 //
-//flaggen:flag my_new_feature
+//flaggen:accessor my_new_feature
 func NewMyNewFeature(ctx context.Context) MyNewFeature {
-	return MyNewFeature{MyNewFeatureVariant(Set.Variant(ctx, flaggenFlagMyNewFeature))}
+	return MyNewFeature(flaggenFlags.Variant(ctx, 3))
 }
 
-// Variant returns the variant f holds.
-func (f MyNewFeature) Variant() MyNewFeatureVariant {
-	return f.v
+// IsNotVisible reports whether v is the variant "NOT_VISIBLE".
+//
+//flaggen:is my_new_feature NOT_VISIBLE
+func (v MyNewFeature) IsNotVisible() bool {
+	return v == MyNewFeatureNotVisible
 }
 
-// IsVisible reports whether f is the variant "VISIBLE".
-func (f MyNewFeature) IsVisible() bool {
-	return f.v == MyNewFeatureVisible
+// IsVisible reports whether v is the variant "VISIBLE".
+//
+//flaggen:is my_new_feature VISIBLE
+func (v MyNewFeature) IsVisible() bool {
+	return v == MyNewFeatureVisible
 }
 
-// IsNotVisible reports whether f is the variant "NOT_VISIBLE".
-func (f MyNewFeature) IsNotVisible() bool {
-	return f.v == MyNewFeatureNotVisible
-}
-
-// String returns the name of the variant f holds.
-func (f MyNewFeature) String() string {
-	return f.v.String()
+// String returns the variant's name as flags.toml writes it, e.g.
+// "NOT_VISIBLE".
+//
+//flaggen:string my_new_feature
+func (v MyNewFeature) String() string {
+	return flaggenFlags.Name(3, int(v), "MyNewFeature")
 }
 
 // WithMyNewFeature returns a copy of ctx on which NewMyNewFeature serves
 // v, for unit tests that need a variant without middleware.
-func WithMyNewFeature(ctx context.Context, v MyNewFeatureVariant) context.Context {
-	return Set.Force(ctx, flaggenFlagMyNewFeature, int(v))
+//
+//flaggen:helper my_new_feature
+func WithMyNewFeature(ctx context.Context, v MyNewFeature) context.Context {
+	return flaggenFlags.Force(ctx, 3, int(v))
 }

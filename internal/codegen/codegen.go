@@ -45,15 +45,20 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/flaggen/flaggen/runtime"
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/spec"
 )
 
 // FileName is the name of the file Generate returns.
 const FileName = "flags_gen.go"
 
-// runtimePath is the import path of the package generated code runs on.
-const runtimePath = "github.com/flaggen/flaggen/runtime"
+// The import paths of the packages generated code uses: the runtime's
+// user API (Set), the API for generated code, and the contract's types.
+const (
+	runtimePath = "github.com/flaggen/flaggen/runtime"
+	implPath    = "github.com/flaggen/flaggen/runtime/flagimpl"
+	metaPath    = "github.com/flaggen/flaggen/flagmeta"
+)
 
 // Options configures Generate. The zero value means defaults, except that
 // Package is required.
@@ -102,15 +107,14 @@ func checkInput(f *spec.File, opts Options) error {
 // Each starts with "flaggen", so that it does not clash with a name of the
 // package's other files; the flaggen command checks that it does not.
 const (
-	// schemaVar is the schema literal; the analyzer reads it by this name.
+	// schemaVar is the schema literal, which a //flaggen:schema
+	// directive marks.
 	schemaVar = "flaggenSchema"
-	// flagConstPrefix starts the name of each flag's number.
-	flagConstPrefix = "flaggenFlag"
-	// The helpers the flags' methods share.
-	variantNameFunc  = "flaggenVariantName"
-	parseVariantFunc = "flaggenParseVariant"
-	onOffFunc        = "flaggenOnOff"
-	forceBoolFunc    = "flaggenForceBool"
+	// flagsVar is the package's flagimpl.Flags, which the flags' code
+	// calls.
+	flagsVar = "flaggenFlags"
+	// pkgType is a type of the package, for flagimpl.New.
+	pkgType = "flaggenPackage"
 )
 
 // generator holds the state of one Generate call.
@@ -141,12 +145,14 @@ func newGenerator(f *spec.File, opts Options) *generator {
 // import names the generated code uses.
 func (g *generator) newFile() *jen.File {
 	f := jen.NewFile(g.pkg)
-	if g.pkg == "runtime" {
-		// Legal Go, but runtime.NewSet in package runtime would read
-		// as a call into the package itself.
-		f.ImportAlias(runtimePath, "flaggenruntime")
-	} else {
-		f.ImportName(runtimePath, "runtime")
+	for _, p := range []string{runtimePath, implPath, metaPath} {
+		if name := path.Base(p); g.pkg == name {
+			// Legal Go, but runtime.Set in package runtime would read
+			// as a name of the package itself.
+			f.ImportAlias(p, "flaggen"+name)
+		} else {
+			f.ImportName(p, name)
+		}
 	}
 	return f
 }
@@ -211,7 +217,7 @@ func (g *generator) file() ([]byte, error) {
 		indent[h.value] = h.indent
 	}
 	flags := g.spec.Flags
-	infos := runtime.SchemaOf(g.spec).Flags
+	infos := g.spec.Meta().Flags
 	nchunks := (len(flags) + chunkSize - 1) / chunkSize
 	type chunk struct {
 		parts [3]bytes.Buffer // entries, guard lines, declarations
@@ -280,27 +286,14 @@ func (g *generator) file() ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// writeFlag writes flag number n's schema entry (followed by ",\n"), its
-// variant constants' guard lines and its declarations (followed by a
-// blank line) to parts, each line of a part indented by indent[part].
-func (g *generator) writeFlag(parts *[3]bytes.Buffer, indent map[int]string, n int, fl *spec.Flag, info runtime.FlagInfo) error {
+// writeFlag writes flag number n's schema entry (followed by ",\n") to
+// parts[0] and its declarations (followed by a blank line) to parts[2],
+// each line indented by indent[part]; parts[1] is unused.
+func (g *generator) writeFlag(parts *[3]bytes.Buffer, indent map[int]string, n int, fl *spec.Flag, info flagmeta.Flag) error {
 	if err := g.writeEntry(&parts[0], info, indent[0]); err != nil {
 		return err
 	}
 	parts[0].WriteString(",\n")
-
-	if !fl.Bool {
-		// A line of the guard function's body, as gofmt writes it.
-		w := &parts[1]
-		for i := range fl.Variants {
-			w.WriteString(indent[1])
-			w.WriteString("_ = x[")
-			w.WriteString(variantConst(fl, i))
-			w.WriteByte('-')
-			w.WriteString(strconv.Itoa(i))
-			w.WriteString("]\n")
-		}
-	}
 
 	t, err := g.flagTemplate(fl, indent[2])
 	if err != nil {
@@ -337,16 +330,15 @@ func indentLines(src []byte, indent string) []byte {
 	return b.Bytes()
 }
 
-// head returns the template of the file around the flags: the header, the
-// package comment, the imports, the version guard, Set, the helpers the
-// flags' methods share, the schema literal with a hole for its entries,
-// the function that guards the variant constants with a hole for its
-// lines, and a hole for the flags' declarations.
+// head returns the template of the file around the flags: the header,
+// the package comment, the imports, the version guard, Set and the
+// handle it is reached through, the generic Parse and Variants (if any
+// flag has named variants), the schema literal with a hole for its
+// entries, and a hole for the flags' declarations.
 func (g *generator) head() (*template, error) {
-	var variants, bools bool
+	var variants bool
 	for _, fl := range g.spec.Flags {
 		variants = variants || !fl.Bool
-		bools = bools || fl.Bool
 	}
 
 	f := g.newFile()
@@ -356,41 +348,52 @@ func (g *generator) head() (*template, error) {
 		f.PackageComment(line)
 	}
 
-	f.Comment("// This file needs a runtime that speaks generated-code version 2;")
+	f.Comment("// This file needs a runtime that speaks generated-code version 3;")
 	f.Comment("// a compile error here means the runtime and this file are out of step.")
-	f.Const().Id("_").Op("=").Qual(runtimePath, "SupportPackageIsVersion2")
+	f.Const().Id("_").Op("=").Qual(implPath, "SupportPackageIsVersion3")
 	f.Line()
 
 	f.Add(comment(doc("Set is the flag set declared in %s, with the snapshot compiled from it as the default. Give it to middleware, which evaluates it per request; live sources swap its snapshot. It is safe for concurrent use.", g.name)))
-	f.Var().Id("Set").Op("=").Qual(runtimePath, "NewSet").Call(jen.Id(schemaVar))
+	f.Var().Id("Set").Op("*").Qual(runtimePath, "Set").Op("=").Id(flagsVar).Dot("Set").Call()
+	f.Line()
+	f.Comment("// " + flagsVar + " is the handle the flags' code evaluates Set through.")
+	f.Var().Id(flagsVar).Op("=").Qual(implPath, "New").Types(jen.Id(pkgType)).Call(jen.Id(schemaVar))
+	f.Line()
+	f.Comment("// " + pkgType + " tells flagimpl which package this is.")
+	f.Type().Id(pkgType).Struct()
 	f.Line()
 
-	g.helpers(f, variants, bools)
+	if variants {
+		example := g.exampleVariant()
+		f.Add(comment(doc("Parse returns the variant named s, as %s writes it, of the flag whose type is V: for example, %s.", g.name, example[0])))
+		f.Func().Id("Parse").Types(jen.Id("V").Qual(implPath, "Variant")).Params(jen.Id("s").String()).Params(jen.Id("V"), jen.Error()).Block(
+			jen.Return(jen.Qual(implPath, "Parse").Types(jen.Id("V")).Call(jen.Id(flagsVar), jen.Id("s"))),
+		)
+		f.Line()
+		f.Add(comment(doc("Variants returns a new slice of the variants of the flag whose type is V, in declaration order: for example, %s.", example[1])))
+		f.Func().Id("Variants").Types(jen.Id("V").Qual(implPath, "Variant")).Params().Index().Id("V").Block(
+			jen.Return(jen.Qual(implPath, "Variants").Types(jen.Id("V")).Call(jen.Id(flagsVar))),
+		)
+		f.Line()
+	}
 
 	f.Comment("// " + schemaVar + " declares the flags, in declaration order; a flag's index")
-	f.Comment("// is its number (" + flagConstPrefix + "X). Set compiles it, and the flaggen")
-	f.Comment("// analyzer reads it, so it stays a plain composite literal of literals.")
+	f.Comment("// is its number. Set compiles it, and the flaggen analyzer reads it, so")
+	f.Comment("// it stays a plain composite literal of literals.")
+	f.Comment("//")
+	f.Comment(flagmeta.Directive{Role: flagmeta.RoleSchema, Version: flagmeta.Version}.String())
 	var entries []jen.Code
 	if len(g.spec.Flags) > 0 {
 		entries = append(entries, jen.Id(hole(0)))
 	}
-	f.Var().Id(schemaVar).Op("=").Op("&").Qual(runtimePath, "Schema").Custom(
+	f.Var().Id(schemaVar).Op("=").Op("&").Qual(metaPath, "Schema").Custom(
 		jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true},
 		jen.Id("Name").Op(":").Lit(g.name),
-		jen.Id("Flags").Op(":").Index().Qual(runtimePath, "FlagInfo").Custom(
+		jen.Id("Flags").Op(":").Index().Qual(metaPath, "Flag").Custom(
 			jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, entries...),
 	)
 	f.Line()
 
-	if variants {
-		f.Func().Id("_").Params().Block(
-			jen.Comment("// An \"invalid argument: index out of bounds\" error here means the"),
-			jen.Comment("// variant constants changed: run flaggen generate again."),
-			jen.Var().Id("x").Index(jen.Lit(1)).Struct(),
-			jen.Id(hole(1)),
-		)
-		f.Line()
-	}
 	if len(g.spec.Flags) > 0 {
 		f.Comment(hole(2))
 		// The flags' declarations, rendered apart, use context.
@@ -410,58 +413,19 @@ func (g *generator) head() (*template, error) {
 	return parseTemplate(src)
 }
 
-// helpers declares the functions the flags' methods share, so that each
-// method is one line: variant names come from the schema literal.
-func (g *generator) helpers(f *jen.File, variants, bools bool) {
-	flag := func() *jen.Statement { return jen.Id(schemaVar).Dot("Flags").Index(jen.Id("flag")) }
-	if variants {
-		f.Comment("// " + variantNameFunc + " returns the name of variant v of flag number flag,")
-		f.Comment("// or typ(v) if it has no variant v.")
-		f.Func().Id(variantNameFunc).Params(jen.List(jen.Id("flag"), jen.Id("v")).Int(), jen.Id("typ").String()).String().Block(
-			jen.If(jen.Id("names").Op(":=").Add(flag()).Dot("Variants"), jen.Id("v").Op(">=").Lit(0).Op("&&").Id("v").Op("<").Len(jen.Id("names"))).Block(
-				jen.Return(jen.Id("names").Index(jen.Id("v"))),
-			),
-			jen.Return(jen.Id("typ").Op("+").Lit("(").Op("+").Qual("strconv", "Itoa").Call(jen.Id("v")).Op("+").Lit(")")),
-		)
-		f.Line()
-		f.Comment("// " + parseVariantFunc + " returns the number of the variant of flag number")
-		f.Comment("// flag named s.")
-		f.Func().Id(parseVariantFunc).Params(jen.Id("flag").Int(), jen.Id("s").String()).Params(jen.Int(), jen.Error()).Block(
-			jen.Id("info").Op(":=").Op("&").Add(flag()),
-			jen.For(jen.List(jen.Id("v"), jen.Id("name")).Op(":=").Range().Id("info").Dot("Variants")).Block(
-				jen.If(jen.Id("name").Op("==").Id("s")).Block(jen.Return(jen.Id("v"), jen.Nil())),
-			),
-			jen.Return(jen.Lit(0), jen.Qual("fmt", "Errorf").Call(
-				jen.Lit(escapePercent(g.pkg)+": unknown variant %q of flag %q; want one of %s"),
-				jen.Id("s"), jen.Id("info").Dot("Key"), jen.Qual("strings", "Join").Call(jen.Id("info").Dot("Variants"), jen.Lit(", ")))),
-		)
-		f.Line()
+// exampleVariant returns calls of Parse and Variants on the first flag
+// with named variants, for their doc comments.
+func (g *generator) exampleVariant() [2]string {
+	for _, fl := range g.spec.Flags {
+		if !fl.Bool {
+			return [2]string{
+				fmt.Sprintf("Parse[%s](%q)", fl.GoName, fl.Variants[len(fl.Variants)-1].Name),
+				fmt.Sprintf("Variants[%s]()", fl.GoName),
+			}
+		}
 	}
-	if bools {
-		f.Comment("// " + onOffFunc + ` returns "on" or "off".`)
-		f.Func().Id(onOffFunc).Params(jen.Id("on").Bool()).String().Block(
-			jen.If(jen.Id("on")).Block(jen.Return(jen.Lit(spec.On))),
-			jen.Return(jen.Lit(spec.Off)),
-		)
-		f.Line()
-		f.Comment("// " + forceBoolFunc + " returns a copy of ctx on which the boolean flag number")
-		f.Comment("// flag is on or off.")
-		f.Func().Id(forceBoolFunc).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("flag").Int(), jen.Id("on").Bool()).Qual("context", "Context").Block(
-			jen.If(jen.Id("on")).Block(
-				jen.Return(jen.Id("Set").Dot("Force").Call(jen.Id("ctx"), jen.Id("flag"), jen.Lit(boolOn))),
-			),
-			jen.Return(jen.Id("Set").Dot("Force").Call(jen.Id("ctx"), jen.Id("flag"), jen.Lit(boolOff))),
-		)
-		f.Line()
-	}
+	return [2]string{}
 }
-
-// The variant numbers of a boolean flag's off and on; checkIdents holds
-// every boolean flag to them.
-const (
-	boolOff = 0
-	boolOn  = 1
-)
 
 // groupImports puts the standard library's imports first and the others
 // after a blank line, as goimports does; jennifer sorts them all
@@ -573,6 +537,7 @@ func checkIdents(f *spec.File) error {
 			errs = append(errs, fmt.Errorf("%s: %s: Go name %q is not an exported Go identifier", fl.Pos, owner, fl.GoName))
 		}
 		if fl.Bool && (len(fl.Variants) != 2 || fl.VariantIndex(spec.Off) != 0 || fl.VariantIndex(spec.On) != 1) {
+			// As spec.Parse writes them; either may be the default.
 			errs = append(errs, fmt.Errorf("%s: boolean %s must have the variants off and on, in that order", fl.Pos, owner))
 		}
 		for _, r := range fl.Rules {

@@ -184,13 +184,13 @@ func ForEachDecl(file *ast.File, fields bool, fn func(id *ast.Ident, typ string)
 }
 
 // flagNames returns the values of the holes of flag number n's template
-// that names hold: its Go name, its variants' Go names and its number
-// (see holeCode).
+// that are not doc comments: its Go name, its variants' Go names in the
+// order of their numbers, and its own number (see holeCode).
 func flagNames(fl *spec.Flag, n int) []string {
 	vals := []string{fl.GoName}
 	if !fl.Bool {
-		for _, v := range fl.Variants {
-			vals = append(vals, v.GoName)
+		for _, i := range byNumber(fl) {
+			vals = append(vals, fl.Variants[i].GoName)
 		}
 	}
 	return append(vals, strconv.Itoa(n))

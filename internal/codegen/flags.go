@@ -6,17 +6,20 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/spec"
 )
 
 // flagCode is what the declarations of one flag are made of besides their
-// shape: the flag's Go name, its variants' Go names, its number and its
-// doc comments, in the order flagDecls uses them. In a template each is a
-// hole (holeCode); flagValues returns the text that fills them.
+// shape: the flag's Go name, its variants' Go names, its number and the
+// text of its doc comments (directives included), in the order flagDecls
+// uses them. In a template each is a hole (holeCode); flagValues returns
+// the text that fills them.
 type flagCode struct {
 	boolean  bool
+	defOn    bool     // a boolean flag whose default is on
 	goName   string
-	variants []string // the variants' Go names; none for a boolean flag
+	variants []string // the variants' Go names, by number; none for a boolean flag
 	num      string
 	docs     []jen.Code
 }
@@ -34,16 +37,19 @@ type flagDoc struct {
 // template.
 func shapeOf(fl *spec.Flag) string {
 	if fl.Bool {
-		return "bool"
+		if fl.Default == fl.VariantIndex(spec.On) {
+			return "bool on"
+		}
+		return "bool off"
 	}
 	return fmt.Sprintf("variants %d", len(fl.Variants))
 }
 
 // holeCode returns the flagCode of fl's shape with a hole for each part:
-// the Go name is hole 0, the variants' Go names follow, then the number,
-// then the doc comments, in the order of flagValues.
+// the Go name is hole 0, the variants' Go names follow by number, then
+// the flag's number, then the doc comments, in the order of flagValues.
 func holeCode(fl *spec.Flag) *flagCode {
-	c := &flagCode{boolean: fl.Bool, goName: hole(0)}
+	c := &flagCode{boolean: fl.Bool, defOn: shapeOf(fl) == "bool on", goName: hole(0)}
 	n := 1
 	if !fl.Bool {
 		for range fl.Variants {
@@ -74,68 +80,81 @@ func flagValues(fl *spec.Flag, num int, source string) []string {
 	return vals
 }
 
+// byNumber returns the indexes of fl's variants in the order of their
+// numbers: the default first.
+func byNumber(fl *spec.Flag) []int {
+	out := make([]int, 0, len(fl.Variants))
+	out = append(out, fl.Default)
+	for i := range fl.Variants {
+		if i != fl.Default {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// directive returns the //flaggen: directive of a declaration, as the
+// last lines of its doc comment.
+func directive(d flagmeta.Directive) string { return "\n//\n" + oneLine(d.String()) }
+
 // flagDocs returns the doc comments of fl's declarations, in the order
 // flagDecls uses them; source is the name of the flags.toml.
 func flagDocs(fl *spec.Flag, source string) []flagDoc {
 	about := aboutFlag(fl)
 	deprecated := deprecation(fl)
-	top := func(text ...string) flagDoc { return flagDoc{text: commentText(text...), top: true} }
+	key := fl.Key
+	top := func(d flagmeta.Directive, text ...string) flagDoc {
+		return flagDoc{text: commentText(text...) + directive(d), top: true}
+	}
+	def := variantName(fl, fl.Default)
 	newDoc := func(what string) flagDoc {
 		summary := doc("New%s returns %s of the flag %q served to ctx's request, as the evaluator that middleware put on ctx decides. With no evaluator on ctx it returns the default, %s.",
-			fl.GoName, what, fl.Key, variantName(fl, fl.Default))
+			fl.GoName, what, key, def)
 		if r := fl.Removed; r != nil {
 			summary = doc("New%s returns %s of the flag %q served to ctx's request: %s, since the flag was removed.",
-				fl.GoName, what, fl.Key, variantName(fl, r.Variant))
+				fl.GoName, what, key, variantName(fl, r.Variant))
 		}
-		d := top(summary, "", about, "", deprecated)
-		// The directive that marks NewX for the analyzer.
-		d.text += "\n//\n//flaggen:flag " + oneLine(fl.Key)
-		return d
+		return top(flagmeta.Directive{Role: flagmeta.RoleAccessor, Key: key}, summary, "", about, "", deprecated)
 	}
-
-	number := top(doc("%s%s is the number of the flag %q.", flagConstPrefix, fl.GoName, fl.Key))
+	withDoc := func(what string) flagDoc {
+		return top(flagmeta.Directive{Role: flagmeta.RoleHelper, Key: key},
+			doc("With%s returns a copy of ctx on which New%s serves %s, for unit tests that need a variant without middleware.", fl.GoName, fl.GoName, what),
+			"", removedForce(fl), "", deprecated)
+	}
+	typeDirective := flagmeta.Directive{Role: flagmeta.RoleType, Key: key}
+	stringDirective := flagmeta.Directive{Role: flagmeta.RoleString, Key: key}
 	if fl.Bool {
 		return []flagDoc{
-			number,
-			top(doc("%s is the state of the boolean flag %q that a request sees.", fl.GoName, fl.Key), "", about, "", deprecated),
+			top(typeDirective, doc("%s is the state of the boolean flag %q that a request sees. Its zero value is the default, %s.", fl.GoName, key, def), "", about, "", deprecated),
 			newDoc("the state"),
-			top(doc("Enabled reports whether the flag %q is on.", fl.Key)),
-			top(`String returns "on" or "off".`),
-			top(doc("With%s returns a copy of ctx on which New%s serves on or off, for unit tests that need a state without middleware.", fl.GoName, fl.GoName),
-				"", removedForce(fl), "", deprecated),
+			top(flagmeta.Directive{Role: flagmeta.RoleIs, Key: key, Variant: spec.On}, doc("Enabled reports whether the flag %q is on.", key)),
+			top(stringDirective, `String returns "on" or "off".`),
+			withDoc("on or off"),
 		}
 	}
 
-	enum := fl.GoName + "Variant"
-	docs := []flagDoc{number, top(doc("%s is a variant of the flag %q.", enum, fl.Key), "", about, "", deprecated)}
-	for i, v := range fl.Variants {
-		text := doc("%s is the variant %q of the flag %q.", variantConst(fl, i), v.Name, fl.Key)
+	docs := []flagDoc{top(typeDirective, doc("%s is the variant of the flag %q that a request sees. Its zero value is the default, %s.", fl.GoName, key, variantConst(fl, fl.Default)), "", about, "", deprecated)}
+	for _, i := range byNumber(fl) {
+		v := fl.Variants[i]
+		text := doc("%s is the variant %q of the flag %q.", variantConst(fl, i), v.Name, key)
 		if i == fl.Default {
-			text = doc("%s is the variant %q of the flag %q, its default.", variantConst(fl, i), v.Name, fl.Key)
+			text = doc("%s is the variant %q of the flag %q, its default.", variantConst(fl, i), v.Name, key)
 		}
-		docs = append(docs, flagDoc{text: commentText(text)})
+		docs = append(docs, flagDoc{text: commentText(text) + directive(flagmeta.Directive{Role: flagmeta.RoleVariant, Key: key, Variant: v.Name})})
 	}
-	docs = append(docs,
-		top(doc("String returns the variant's name as %s writes it, e.g. %q.", source, fl.Variants[0].Name)),
-		top(doc("Valid reports whether v is one of the variants of the flag %q.", fl.Key)),
-		top(doc("All%ss returns a new slice of the variants of the flag %q, in declaration order.", enum, fl.Key), "", deprecated),
-		top(doc("Parse%s returns the variant of the flag %q named s, as %s writes it.", enum, fl.Key, source), "", deprecated),
-		top(doc("%s is the variant of the flag %q that a request sees.", fl.GoName, fl.Key), "", about, "", deprecated),
-		newDoc("the variant"),
-		top("Variant returns the variant f holds."),
-	)
-	for _, v := range fl.Variants {
-		docs = append(docs, top(doc("Is%s reports whether f is the variant %q.", v.GoName, v.Name)))
+	docs = append(docs, newDoc("the variant"))
+	for _, i := range byNumber(fl) {
+		v := fl.Variants[i]
+		docs = append(docs, top(flagmeta.Directive{Role: flagmeta.RoleIs, Key: key, Variant: v.Name}, doc("Is%s reports whether v is the variant %q.", v.GoName, v.Name)))
 	}
 	return append(docs,
-		top("String returns the name of the variant f holds."),
-		top(doc("With%s returns a copy of ctx on which New%s serves v, for unit tests that need a variant without middleware.", fl.GoName, fl.GoName),
-			"", removedForce(fl), "", deprecated),
+		top(stringDirective, doc("String returns the variant's name as %s writes it, e.g. %q.", source, def)),
+		withDoc("v"),
 	)
 }
 
-// flagDecls returns the top-level declarations of a flag: its number, and
-// the API of a boolean flag or of a flag with named variants.
+// flagDecls returns the top-level declarations of a flag: the API of a
+// boolean flag or of a flag with named variants.
 func flagDecls(c *flagCode) []jen.Code {
 	next := 0
 	// doc returns decl after its doc comment. Not jen.Add(d).Line().Add(decl):
@@ -147,82 +166,60 @@ func flagDecls(c *flagCode) []jen.Code {
 		return jen.Custom(jen.Options{Separator: "\n"}, d, decl)
 	}
 	ctx := func() *jen.Statement { return jen.Qual("context", "Context") }
-	num := flagConstPrefix + c.goName
-	decls := []jen.Code{doc(jen.Const().Id(num).Op("=").Id(c.num))}
+	variant := jen.Id(flagsVar).Dot("Variant").Call(jen.Id("ctx"), jen.Id(c.num))
 
 	if c.boolean {
+		field, enabled := "on", jen.Id("f").Dot("on")
+		if c.defOn {
+			field, enabled = "off", jen.Op("!").Id("f").Dot("off")
+		}
 		recv := func() *jen.Statement { return jen.Params(jen.Id("f").Id(c.goName)) }
-		return append(decls,
-			doc(jen.Type().Id(c.goName).Struct(jen.Id("on").Bool())),
+		return []jen.Code{
+			doc(jen.Type().Id(c.goName).Struct(jen.Id(field).Bool())),
 			doc(jen.Func().Id("New"+c.goName).Params(jen.Id("ctx").Add(ctx())).Id(c.goName).Block(
-				jen.Return(jen.Id(c.goName).Values(
-					jen.Id("Set").Dot("Variant").Call(jen.Id("ctx"), jen.Id(num)).Op("==").Lit(boolOn))),
+				// The field holds "not the default": variant 1.
+				jen.Return(jen.Id(c.goName).Values(variant.Op("!=").Lit(0))),
 			)),
 			doc(jen.Func().Add(recv()).Id("Enabled").Params().Bool().Block(
-				jen.Return(jen.Id("f").Dot("on")),
+				jen.Return(enabled),
 			)),
 			doc(jen.Func().Add(recv()).Id("String").Params().String().Block(
-				jen.Return(jen.Id(onOffFunc).Call(jen.Id("f").Dot("on"))),
+				jen.Return(jen.Qual(implPath, "OnOff").Call(enabled.Clone())),
 			)),
 			doc(jen.Func().Id("With"+c.goName).Params(jen.Id("ctx").Add(ctx()), jen.Id("on").Bool()).Add(ctx()).Block(
-				jen.Return(jen.Id(forceBoolFunc).Call(jen.Id("ctx"), jen.Id(num), jen.Id("on"))),
+				jen.Return(jen.Id(flagsVar).Dot("ForceBool").Call(jen.Id("ctx"), jen.Id(c.num), jen.Id("on"))),
 			)),
-		)
+		}
 	}
 
-	enum := c.goName + "Variant"
 	constant := func(i int) *jen.Statement { return jen.Id(c.goName + c.variants[i]) }
-	recv := func() *jen.Statement { return jen.Params(jen.Id("f").Id(c.goName)) }
+	recv := func() *jen.Statement { return jen.Params(jen.Id("v").Id(c.goName)) }
 	kind := jen.Uint8()
 	if len(c.variants) > 256 {
 		kind = jen.Uint16()
 	}
-
-	decls = append(decls, doc(jen.Type().Id(enum).Add(kind)))
+	decls := []jen.Code{doc(jen.Type().Id(c.goName).Add(kind))}
 	consts := make([]jen.Code, len(c.variants))
-	all := make([]jen.Code, len(c.variants))
 	for i := range c.variants {
-		spec := constant(i)
-		if i == 0 {
-			spec.Id(enum).Op("=").Iota()
-		}
-		consts[i], all[i] = doc(spec), constant(i)
+		consts[i] = doc(constant(i).Id(c.goName).Op("=").Lit(i))
 	}
 	decls = append(decls,
 		jen.Const().Defs(consts...),
-		doc(jen.Func().Params(jen.Id("v").Id(enum)).Id("String").Params().String().Block(
-			jen.Return(jen.Id(variantNameFunc).Call(jen.Id(num), jen.Int().Call(jen.Id("v")), jen.Lit(enum))),
-		)),
-		doc(jen.Func().Params(jen.Id("v").Id(enum)).Id("Valid").Params().Bool().Block(
-			jen.Return(jen.Id("v").Op("<=").Add(constant(len(c.variants)-1))),
-		)),
-		doc(jen.Func().Id("All"+enum+"s").Params().Index().Id(enum).Block(
-			jen.Return(jen.Index().Id(enum).Values(all...)),
-		)),
-		doc(jen.Func().Id("Parse"+enum).Params(jen.Id("s").String()).Params(jen.Id(enum), jen.Error()).Block(
-			jen.List(jen.Id("v"), jen.Err()).Op(":=").Id(parseVariantFunc).Call(jen.Id(num), jen.Id("s")),
-			jen.Return(jen.Id(enum).Call(jen.Id("v")), jen.Err()),
-		)),
-		doc(jen.Type().Id(c.goName).Struct(jen.Id("v").Id(enum))),
 		doc(jen.Func().Id("New"+c.goName).Params(jen.Id("ctx").Add(ctx())).Id(c.goName).Block(
-			jen.Return(jen.Id(c.goName).Values(jen.Id(enum).Call(
-				jen.Id("Set").Dot("Variant").Call(jen.Id("ctx"), jen.Id(num))))),
-		)),
-		doc(jen.Func().Add(recv()).Id("Variant").Params().Id(enum).Block(
-			jen.Return(jen.Id("f").Dot("v")),
+			jen.Return(jen.Id(c.goName).Call(variant)),
 		)),
 	)
 	for i, v := range c.variants {
 		decls = append(decls, doc(jen.Func().Add(recv()).Id("Is"+v).Params().Bool().Block(
-			jen.Return(jen.Id("f").Dot("v").Op("==").Add(constant(i))),
+			jen.Return(jen.Id("v").Op("==").Add(constant(i))),
 		)))
 	}
 	return append(decls,
 		doc(jen.Func().Add(recv()).Id("String").Params().String().Block(
-			jen.Return(jen.Id("f").Dot("v").Dot("String").Call()),
+			jen.Return(jen.Id(flagsVar).Dot("Name").Call(jen.Id(c.num), jen.Int().Call(jen.Id("v")), jen.Lit(c.goName))),
 		)),
-		doc(jen.Func().Id("With"+c.goName).Params(jen.Id("ctx").Add(ctx()), jen.Id("v").Id(enum)).Add(ctx()).Block(
-			jen.Return(jen.Id("Set").Dot("Force").Call(jen.Id("ctx"), jen.Id(num), jen.Int().Call(jen.Id("v")))),
+		doc(jen.Func().Id("With"+c.goName).Params(jen.Id("ctx").Add(ctx()), jen.Id("v").Id(c.goName)).Add(ctx()).Block(
+			jen.Return(jen.Id(flagsVar).Dot("Force").Call(jen.Id("ctx"), jen.Id(c.num), jen.Int().Call(jen.Id("v")))),
 		)),
 	)
 }

@@ -9,11 +9,11 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/flaggen/flaggen/runtime"
+	"github.com/flaggen/flaggen/flagmeta"
 )
 
 // The schema literal's entries are written by reflection over
-// runtime.FlagInfo, so that every field the runtime adds to it reaches the
+// flagmeta.Flag, so that every field the runtime adds to it reaches the
 // compiled-in snapshot without a change here. Fields that hold their zero
 // value are left out. A struct whose fields are all scalars or slices of
 // scalars (a rollout's part) is written on one line.
@@ -26,7 +26,7 @@ const maxLeaves = 1 << 18
 
 // writeEntry writes info's element of the schema literal, each line
 // indented by indent, without the comma that follows it.
-func (g *generator) writeEntry(w *bytes.Buffer, info runtime.FlagInfo, indent string) error {
+func (g *generator) writeEntry(w *bytes.Buffer, info flagmeta.Flag, indent string) error {
 	var shape strings.Builder
 	var leaves []string
 	size := 0
@@ -59,11 +59,11 @@ func (g *generator) writeEntry(w *bytes.Buffer, info runtime.FlagInfo, indent st
 
 // renderEntry renders info's element of the schema literal, as writeEntry
 // writes it, with leaf giving the code of each scalar.
-func (g *generator) renderEntry(info runtime.FlagInfo, leaf func(reflect.Value) jen.Code) ([]byte, error) {
+func (g *generator) renderEntry(info flagmeta.Flag, leaf func(reflect.Value) jen.Code) ([]byte, error) {
 	elem := jen.Custom(multiLine, fields(reflect.ValueOf(info), leaf)...)
 	// Rendered as the element of a slice literal, whose first and last
 	// lines are dropped; the element's lines lose the literal's indent.
-	src, err := g.render(jen.Var().Id("_").Op("=").Index().Qual(runtimePath, "FlagInfo").Custom(multiLine, elem))
+	src, err := g.render(jen.Var().Id("_").Op("=").Index().Qual(metaPath, "Flag").Custom(multiLine, elem))
 	if err != nil {
 		return nil, err
 	}
@@ -203,5 +203,5 @@ func typeName(t reflect.Type) *jen.Statement {
 	if t.PkgPath() == "" {
 		return jen.Id(t.Name())
 	}
-	return jen.Qual(runtimePath, t.Name())
+	return jen.Qual(metaPath, t.Name())
 }
