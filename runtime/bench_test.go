@@ -111,7 +111,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		a := 0
 		for i := 0; b.Loop(); i++ {
 			runtime.Reevaluate(ev, userIDs[i&1023], n)
-			if benchflags.NewVariants(ctx).IsVariantA() {
+			if benchflags.NewSplit(ctx).IsVariantA() {
 				a++
 			}
 		}

@@ -117,8 +117,8 @@ split = { control = 50, variant_a = 25, variant_b = 25 }
 	split := make([]int, 3)
 	for i := range ids {
 		ev := s.NewEvaluator(context.Background(), Subject{ID: "user-" + strconv.Itoa(i)}, nil)
-		on[s.Variant(ev, 0)]++
-		split[s.Variant(ev, 1)]++
+		on[gen(s).Variant(ev, 0)]++
+		split[gen(s).Variant(ev, 1)]++
 	}
 	if x := chiSquare(on, []float64{0.75, 0.25}); x > chi2df1 {
 		t.Errorf("25%% rollout: off/on = %v, chi-square %.2f > %.2f", on, x, chi2df1)

@@ -17,7 +17,7 @@ func mustSet(t testing.TB, src string) *Set {
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	return NewSet(SchemaOf(f))
+	return newSet(f.Meta())
 }
 
 const meta = `
@@ -113,7 +113,7 @@ removed = { date = 2026-10-01, serve = "b" }
 	if v, r, _ := ev.Explain("f"); v != "b" || r.Kind != ReasonRemoved {
 		t.Errorf("got %s (%s), want b (removed)", v, r)
 	}
-	if got := s.Variant(context.Background(), 0); got != 1 {
+	if got := gen(s).Variant(context.Background(), 0); got != 1 {
 		t.Errorf("without an evaluator, removed flag serves %d, want its final variant 1", got)
 	}
 }
@@ -307,7 +307,7 @@ rollout = 100
 		got = append(got, e)
 	}}
 	ev := s.NewEvaluator(context.Background(), Subject{ID: "u1"}, opts)
-	if v := s.Variant(ev, 0); v != 1 {
+	if v := gen(s).Variant(ev, 0); v != 1 {
 		t.Fatalf("first evaluation: %d, want 1 (on)", v)
 	}
 	off, err := s.Compile("live.toml", []byte(`
@@ -321,7 +321,7 @@ killed = true
 		t.Fatal(err)
 	}
 	for range 3 {
-		if v := s.Variant(ev, 0); v != 1 {
+		if v := gen(s).Variant(ev, 0); v != 1 {
 			t.Fatalf("after swap, same request: %d, want the memoised 1", v)
 		}
 	}
@@ -347,7 +347,7 @@ rollout = 50
 		for range 16 {
 			go func() {
 				<-start
-				seen <- s.Variant(ev, 0)
+				seen <- gen(s).Variant(ev, 0)
 			}()
 		}
 		close(start)
@@ -375,8 +375,9 @@ split = { a = 100 }
 `)
 	ctx := context.WithValue(context.Background(), struct{ k int }{1}, "unrelated")
 	for range 3 {
-		if v := s.Variant(ctx, 0); v != 1 {
-			t.Errorf("no evaluator: variant %d, want the default 1", v)
+		// b is the default, so it is number 0 whatever its place.
+		if v := gen(s).Variant(ctx, 0); v != 0 {
+			t.Errorf("no evaluator: variant %d, want the default 0", v)
 		}
 	}
 	if v := s.Lookup(ctx, "f"); v != "b" {
@@ -386,8 +387,8 @@ split = { a = 100 }
 		t.Errorf("warned %d times, want once; log:\n%s", n, logs.String())
 	}
 	var nilCtx context.Context
-	if v := s.Variant(context.TODO(), 0); v != 1 {
-		t.Errorf("TODO context: %d", v)
+	if v := gen(s).Variant(context.TODO(), 0); v != 0 {
+		t.Errorf("TODO context: %d, want the default 0", v)
 	}
 	_ = s.FromContext(nilCtx) // must not panic
 }
@@ -399,15 +400,15 @@ func TestFindThroughWrappersAndOtherSets(t *testing.T) {
 	ctx2 := b.NewEvaluator(context.WithValue(ctx, otherKey{}, 1), Subject{ID: "1"}, nil)
 	wrapped, cancel := context.WithCancel(ctx2)
 	defer cancel()
-	if v := a.Variant(wrapped, 0); v != 1 {
+	if v := gen(a).Variant(wrapped, 0); v != 1 {
 		t.Errorf("set a through set b's evaluator: %d, want 1", v)
 	}
-	if v := b.Variant(wrapped, 0); v != 1 {
+	if v := gen(b).Variant(wrapped, 0); v != 1 {
 		t.Errorf("set b through a cancel context: %d, want 1", v)
 	}
 	// The string key, as gin's context answers it.
 	strCtx := stringKeyContext{Context: context.Background(), ev: a.NewEvaluator(context.Background(), Subject{ID: "1"}, nil)}
-	if v := a.Variant(strCtx, 0); v != 1 {
+	if v := gen(a).Variant(strCtx, 0); v != 1 {
 		t.Errorf("through EvaluatorKey: %d, want 1", v)
 	}
 }
@@ -439,23 +440,23 @@ killed = true
 rollout = 100
 `)
 	// No evaluator: the forced flag gets its variant, others their defaults.
-	ctx := s.Force(context.Background(), 0, 2)
-	if v := s.Variant(ctx, 0); v != 2 {
+	ctx := gen(s).Force(context.Background(), 0, 2)
+	if v := gen(s).Variant(ctx, 0); v != 2 {
 		t.Errorf("forced over the kill switch: %d, want 2", v)
 	}
-	if v := s.Variant(ctx, 1); v != 0 {
+	if v := gen(s).Variant(ctx, 1); v != 0 {
 		t.Errorf("unforced flag with no evaluator: %d, want the default 0", v)
 	}
 	// With an evaluator: others are evaluated as before.
 	base := s.NewEvaluator(context.Background(), Subject{ID: "1"}, nil)
-	ctx = s.Force(s.Force(base, 0, 1), 1, 0)
-	if v, g := s.Variant(ctx, 0), s.Variant(ctx, 1); v != 1 || g != 0 {
+	ctx = gen(s).Force(gen(s).Force(base, 0, 1), 1, 0)
+	if v, g := gen(s).Variant(ctx, 0), gen(s).Variant(ctx, 1); v != 1 || g != 0 {
 		t.Errorf("stacked forces: f=%d g=%d, want 1 0", v, g)
 	}
-	if v := s.Variant(s.Force(s.Force(base, 0, 1), 0, 2), 0); v != 2 {
+	if v := gen(s).Variant(gen(s).Force(gen(s).Force(base, 0, 1), 0, 2), 0); v != 2 {
 		t.Errorf("inner force of the same flag: %d, want the newest 2", v)
 	}
-	if g := s.Variant(s.Force(base, 0, 1), 1); g != 1 {
+	if g := gen(s).Variant(gen(s).Force(base, 0, 1), 1); g != 1 {
 		t.Errorf("unforced flag through the request's evaluator: %d, want 1", g)
 	}
 }
@@ -511,13 +512,13 @@ func TestSwapDuringEvaluation(t *testing.T) {
 		go func() {
 			for i := range 2000 {
 				ev := s.NewEvaluator(context.Background(), Subject{ID: fmt.Sprintf("u%d-%d", w, i)}, nil)
-				f, g := s.Variant(ev, 0), s.Variant(ev, 1)
+				f, g := gen(s).Variant(ev, 0), gen(s).Variant(ev, 1)
 				if (f == 1) != (g == 1) {
 					errs <- fmt.Errorf("one request mixed snapshots: f=%d g=%d", f, g)
 					return
 				}
 				for range 3 {
-					if s.Variant(ev, 0) != f || s.Variant(ev, 1) != g {
+					if gen(s).Variant(ev, 0) != f || gen(s).Variant(ev, 1) != g {
 						errs <- fmt.Errorf("variant changed within a request")
 						return
 					}
@@ -566,7 +567,7 @@ func TestMemoSizes(t *testing.T) {
 		}
 		for round := range 2 {
 			for i := range n {
-				if v := s.Variant(ev, i); v != 1 {
+				if v := gen(s).Variant(ev, i); v != 1 {
 					t.Fatalf("%d flags, round %d: flag %d = %d, want 1", n, round, i, v)
 				}
 			}

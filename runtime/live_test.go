@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -176,14 +177,14 @@ func TestCompileReorderedVariants(t *testing.T) {
 	}
 	set.Store(snap)
 	ev := set.NewEvaluator(context.Background(), Subject{ID: "x", Groups: []string{"employees"}}, nil)
-	if v := set.Variant(ev, 0); v != 1 {
+	if v := gen(set).Variant(ev, 0); v != 1 {
 		t.Errorf("search: variant %d, want 1 (variant_a in the generated order)", v)
 	}
 }
 
 func TestForceOutOfRange(t *testing.T) {
 	set := mustSet(t, liveBase)
-	ctx := set.Force(context.Background(), 0, 99)
+	ctx := gen(set).Force(context.Background(), 0, 99)
 	v, r, ok := set.FromContext(ctx).Explain("search")
 	if !ok || v != "control" || r.Kind != ReasonForced {
 		t.Errorf("Explain = %q (%s), %v; want control (forced)", v, r, ok)
@@ -191,18 +192,18 @@ func TestForceOutOfRange(t *testing.T) {
 	if got := set.Lookup(ctx, "search"); got != "control" {
 		t.Errorf("Lookup = %q, want control", got)
 	}
-	if got := set.Variant(ctx, 0); got != 0 {
+	if got := gen(set).Variant(ctx, 0); got != 0 {
 		t.Errorf("Variant = %d, want 0", got)
 	}
 }
 
 func TestExplainLargeRuleNumbers(t *testing.T) {
 	const n = 40000
-	info := FlagInfo{Key: "f", Bool: true, Variants: []string{"off", "on"}, Default: "off"}
+	info := flagmeta.Flag{Key: "f", Bool: true, Variants: []string{"off", "on"}, Default: "off"}
 	for i := range n {
-		info.Rules = append(info.Rules, RuleInfo{Users: []string{fmt.Sprint("u", i)}, Serve: "on"})
+		info.Rules = append(info.Rules, flagmeta.Rule{Users: []string{fmt.Sprint("u", i)}, Serve: "on"})
 	}
-	set := NewSet(&Schema{Name: "flags.toml", Flags: []FlagInfo{info}})
+	set := newSet(&flagmeta.Schema{Name: "flags.toml", Flags: []flagmeta.Flag{info}})
 	for _, rule := range []int{1, 32767, 32768, 39999, n} {
 		var exposed Reason
 		ev := set.NewEvaluator(context.Background(), Subject{ID: fmt.Sprint("u", rule-1)}, &Options{
@@ -242,13 +243,16 @@ func TestHashedMemoConcurrent(t *testing.T) {
 		wg.Go(func() {
 			got[w] = make([]int, n)
 			for _, i := range rand.New(rand.NewPCG(uint64(w), 1)).Perm(n) {
-				got[w][i] = set.Variant(ev, i)
+				got[w][i] = gen(set).Variant(ev, i)
 			}
 		})
 	}
 	wg.Wait()
 	for i := range n {
-		want := int(boolVariant(Bucket(fmt.Sprint("f", i), "user-7") < 5000))
+		want := 0 // off, the default
+		if Bucket(fmt.Sprint("f", i), "user-7") < 5000 {
+			want = 1
+		}
 		for w := range workers {
 			if got[w][i] != want {
 				t.Fatalf("worker %d: flag %d = %d, want %d", w, i, got[w][i], want)

@@ -20,66 +20,47 @@ package benchflags
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/runtime"
+	"github.com/flaggen/flaggen/runtime/flagimpl"
 )
 
-// This file needs a runtime that speaks generated-code version 2;
+// This file needs a runtime that speaks generated-code version 3;
 // a compile error here means the runtime and this file are out of step.
-const _ = runtime.SupportPackageIsVersion2
+const _ = flagimpl.SupportPackageIsVersion3
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
 // request; live sources swap its snapshot. It is safe for concurrent use.
-var Set = runtime.NewSet(flaggenSchema)
+var Set *runtime.Set = flaggenFlags.Set()
 
-// flaggenVariantName returns the name of variant v of flag number flag,
-// or typ(v) if it has no variant v.
-func flaggenVariantName(flag, v int, typ string) string {
-	if names := flaggenSchema.Flags[flag].Variants; v >= 0 && v < len(names) {
-		return names[v]
-	}
-	return typ + "(" + strconv.Itoa(v) + ")"
+// flaggenFlags is the handle the flags' code evaluates Set through.
+var flaggenFlags = flagimpl.New[flaggenPackage](flaggenSchema)
+
+// flaggenPackage tells flagimpl which package this is.
+type flaggenPackage struct{}
+
+// Parse returns the variant named s, as flags.toml writes it, of the flag
+// whose type is V: for example, Parse[Split]("variant_b").
+func Parse[V flagimpl.Variant](s string) (V, error) {
+	return flagimpl.Parse[V](flaggenFlags, s)
 }
 
-// flaggenParseVariant returns the number of the variant of flag number
-// flag named s.
-func flaggenParseVariant(flag int, s string) (int, error) {
-	info := &flaggenSchema.Flags[flag]
-	for v, name := range info.Variants {
-		if name == s {
-			return v, nil
-		}
-	}
-	return 0, fmt.Errorf("benchflags: unknown variant %q of flag %q; want one of %s", s, info.Key, strings.Join(info.Variants, ", "))
-}
-
-// flaggenOnOff returns "on" or "off".
-func flaggenOnOff(on bool) string {
-	if on {
-		return "on"
-	}
-	return "off"
-}
-
-// flaggenForceBool returns a copy of ctx on which the boolean flag number
-// flag is on or off.
-func flaggenForceBool(ctx context.Context, flag int, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flag, 1)
-	}
-	return Set.Force(ctx, flag, 0)
+// Variants returns a new slice of the variants of the flag whose type is
+// V, in declaration order: for example, Variants[Split]().
+func Variants[V flagimpl.Variant]() []V {
+	return flagimpl.Variants[V](flaggenFlags)
 }
 
 // flaggenSchema declares the flags, in declaration order; a flag's index
-// is its number (flaggenFlagX). Set compiles it, and the flaggen
-// analyzer reads it, so it stays a plain composite literal of literals.
-var flaggenSchema = &runtime.Schema{
+// is its number. Set compiles it, and the flaggen analyzer reads it, so
+// it stays a plain composite literal of literals.
+//
+//flaggen:schema 3
+var flaggenSchema = &flagmeta.Schema{
 	Name: "flags.toml",
-	Flags: []runtime.FlagInfo{
+	Flags: []flagmeta.Flag{
 		{
 			Key:         "rollout",
 			GoName:      "Rollout",
@@ -89,20 +70,20 @@ var flaggenSchema = &runtime.Schema{
 			Description: "A 25% boolean rollout.",
 			Owner:       "bench",
 			Expires:     "2099-01-01",
-			Rollout: []runtime.PartInfo{
+			Rollout: []flagmeta.Part{
 				{Variant: "on", Upper: 2500},
 				{Variant: "off", Upper: 10000},
 			},
 		},
 		{
 			Key:         "variants",
-			GoName:      "Variants",
+			GoName:      "Split",
 			Variants:    []string{"control", "variant_a", "variant_b"},
 			Default:     "control",
 			Description: "A 50/25/25 split.",
 			Owner:       "bench",
 			Expires:     "2099-01-01",
-			Rollout: []runtime.PartInfo{
+			Rollout: []flagmeta.Part{
 				{Variant: "control", Upper: 5000},
 				{Variant: "variant_a", Upper: 7500},
 				{Variant: "variant_b", Upper: 10000},
@@ -117,11 +98,11 @@ var flaggenSchema = &runtime.Schema{
 			Description: "A group rule, else a 10% rollout.",
 			Owner:       "bench",
 			Expires:     "2099-01-01",
-			Rollout: []runtime.PartInfo{
+			Rollout: []flagmeta.Part{
 				{Variant: "on", Upper: 1000},
 				{Variant: "off", Upper: 10000},
 			},
-			Rules: []runtime.RuleInfo{
+			Rules: []flagmeta.Rule{
 				{
 					Groups: []string{"beta"},
 					Serve:  "on",
@@ -131,23 +112,14 @@ var flaggenSchema = &runtime.Schema{
 	},
 }
 
-func _() {
-	// An "invalid argument: index out of bounds" error here means the
-	// variant constants changed: run flaggen generate again.
-	var x [1]struct{}
-	_ = x[VariantsControl-0]
-	_ = x[VariantsVariantA-1]
-	_ = x[VariantsVariantB-2]
-}
-
-// flaggenFlagRollout is the number of the flag "rollout".
-const flaggenFlagRollout = 0
-
 // Rollout is the state of the boolean flag "rollout" that a request sees.
+// Its zero value is the default, off.
 //
 // A 25% boolean rollout.
 //
 // Owner: bench. Expires: 2099-01-01.
+//
+//flaggen:type rollout
 type Rollout struct {
 	on bool
 }
@@ -160,81 +132,60 @@ type Rollout struct {
 //
 // Owner: bench. Expires: 2099-01-01.
 //
-//flaggen:flag rollout
+//flaggen:accessor rollout
 func NewRollout(ctx context.Context) Rollout {
-	return Rollout{Set.Variant(ctx, flaggenFlagRollout) == 1}
+	return Rollout{flaggenFlags.Variant(ctx, 0) != 0}
 }
 
 // Enabled reports whether the flag "rollout" is on.
+//
+//flaggen:is rollout on
 func (f Rollout) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string rollout
 func (f Rollout) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithRollout returns a copy of ctx on which NewRollout serves on or off,
-// for unit tests that need a state without middleware.
+// for unit tests that need a variant without middleware.
+//
+//flaggen:helper rollout
 func WithRollout(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagRollout, on)
+	return flaggenFlags.ForceBool(ctx, 0, on)
 }
 
-// flaggenFlagVariants is the number of the flag "variants".
-const flaggenFlagVariants = 1
-
-// VariantsVariant is a variant of the flag "variants".
+// Split is the variant of the flag "variants" that a request sees. Its
+// zero value is the default, SplitControl.
 //
 // A 50/25/25 split.
 //
 // Owner: bench. Expires: 2099-01-01.
-type VariantsVariant uint8
+//
+//flaggen:type variants
+type Split uint8
 
 const (
-	// VariantsControl is the variant "control" of the flag "variants", its
+	// SplitControl is the variant "control" of the flag "variants", its
 	// default.
-	VariantsControl VariantsVariant = iota
-	// VariantsVariantA is the variant "variant_a" of the flag "variants".
-	VariantsVariantA
-	// VariantsVariantB is the variant "variant_b" of the flag "variants".
-	VariantsVariantB
+	//
+	//flaggen:variant variants control
+	SplitControl Split = 0
+	// SplitVariantA is the variant "variant_a" of the flag "variants".
+	//
+	//flaggen:variant variants variant_a
+	SplitVariantA Split = 1
+	// SplitVariantB is the variant "variant_b" of the flag "variants".
+	//
+	//flaggen:variant variants variant_b
+	SplitVariantB Split = 2
 )
 
-// String returns the variant's name as flags.toml writes it, e.g.
-// "control".
-func (v VariantsVariant) String() string {
-	return flaggenVariantName(flaggenFlagVariants, int(v), "VariantsVariant")
-}
-
-// Valid reports whether v is one of the variants of the flag "variants".
-func (v VariantsVariant) Valid() bool {
-	return v <= VariantsVariantB
-}
-
-// AllVariantsVariants returns a new slice of the variants of the flag
-// "variants", in declaration order.
-func AllVariantsVariants() []VariantsVariant {
-	return []VariantsVariant{VariantsControl, VariantsVariantA, VariantsVariantB}
-}
-
-// ParseVariantsVariant returns the variant of the flag "variants" named s,
-// as flags.toml writes it.
-func ParseVariantsVariant(s string) (VariantsVariant, error) {
-	v, err := flaggenParseVariant(flaggenFlagVariants, s)
-	return VariantsVariant(v), err
-}
-
-// Variants is the variant of the flag "variants" that a request sees.
-//
-// A 50/25/25 split.
-//
-// Owner: bench. Expires: 2099-01-01.
-type Variants struct {
-	v VariantsVariant
-}
-
-// NewVariants returns the variant of the flag "variants" served to ctx's
+// NewSplit returns the variant of the flag "variants" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
 // evaluator on ctx it returns the default, control.
 //
@@ -242,50 +193,56 @@ type Variants struct {
 //
 // Owner: bench. Expires: 2099-01-01.
 //
-//flaggen:flag variants
-func NewVariants(ctx context.Context) Variants {
-	return Variants{VariantsVariant(Set.Variant(ctx, flaggenFlagVariants))}
+//flaggen:accessor variants
+func NewSplit(ctx context.Context) Split {
+	return Split(flaggenFlags.Variant(ctx, 1))
 }
 
-// Variant returns the variant f holds.
-func (f Variants) Variant() VariantsVariant {
-	return f.v
+// IsControl reports whether v is the variant "control".
+//
+//flaggen:is variants control
+func (v Split) IsControl() bool {
+	return v == SplitControl
 }
 
-// IsControl reports whether f is the variant "control".
-func (f Variants) IsControl() bool {
-	return f.v == VariantsControl
+// IsVariantA reports whether v is the variant "variant_a".
+//
+//flaggen:is variants variant_a
+func (v Split) IsVariantA() bool {
+	return v == SplitVariantA
 }
 
-// IsVariantA reports whether f is the variant "variant_a".
-func (f Variants) IsVariantA() bool {
-	return f.v == VariantsVariantA
+// IsVariantB reports whether v is the variant "variant_b".
+//
+//flaggen:is variants variant_b
+func (v Split) IsVariantB() bool {
+	return v == SplitVariantB
 }
 
-// IsVariantB reports whether f is the variant "variant_b".
-func (f Variants) IsVariantB() bool {
-	return f.v == VariantsVariantB
+// String returns the variant's name as flags.toml writes it, e.g.
+// "control".
+//
+//flaggen:string variants
+func (v Split) String() string {
+	return flaggenFlags.Name(1, int(v), "Split")
 }
 
-// String returns the name of the variant f holds.
-func (f Variants) String() string {
-	return f.v.String()
+// WithSplit returns a copy of ctx on which NewSplit serves v, for unit
+// tests that need a variant without middleware.
+//
+//flaggen:helper variants
+func WithSplit(ctx context.Context, v Split) context.Context {
+	return flaggenFlags.Force(ctx, 1, int(v))
 }
 
-// WithVariants returns a copy of ctx on which NewVariants serves v, for
-// unit tests that need a variant without middleware.
-func WithVariants(ctx context.Context, v VariantsVariant) context.Context {
-	return Set.Force(ctx, flaggenFlagVariants, int(v))
-}
-
-// flaggenFlagRule is the number of the flag "rule".
-const flaggenFlagRule = 2
-
-// Rule is the state of the boolean flag "rule" that a request sees.
+// Rule is the state of the boolean flag "rule" that a request sees. Its
+// zero value is the default, off.
 //
 // A group rule, else a 10% rollout.
 //
 // Owner: bench. Expires: 2099-01-01.
+//
+//flaggen:type rule
 type Rule struct {
 	on bool
 }
@@ -298,23 +255,29 @@ type Rule struct {
 //
 // Owner: bench. Expires: 2099-01-01.
 //
-//flaggen:flag rule
+//flaggen:accessor rule
 func NewRule(ctx context.Context) Rule {
-	return Rule{Set.Variant(ctx, flaggenFlagRule) == 1}
+	return Rule{flaggenFlags.Variant(ctx, 2) != 0}
 }
 
 // Enabled reports whether the flag "rule" is on.
+//
+//flaggen:is rule on
 func (f Rule) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string rule
 func (f Rule) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithRule returns a copy of ctx on which NewRule serves on or off, for
-// unit tests that need a state without middleware.
+// unit tests that need a variant without middleware.
+//
+//flaggen:helper rule
 func WithRule(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagRule, on)
+	return flaggenFlags.ForceBool(ctx, 2, on)
 }
