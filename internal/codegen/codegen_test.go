@@ -225,14 +225,16 @@ func TestGenerateClash(t *testing.T) {
 		Name: "flags.toml",
 		Flags: []*spec.Flag{
 			{Key: "search", GoName: "Search", Variants: []*spec.Variant{{Name: "a", GoName: "A"}, {Name: "variant", GoName: "Variant"}}},
+			{Key: "search_a", GoName: "SearchA", Bool: true, Variants: []*spec.Variant{{Name: "off", GoName: "Off"}, {Name: "on", GoName: "On"}}},
 			{Key: "set", GoName: "Set", Bool: true, Variants: []*spec.Variant{{Name: "off", GoName: "Off"}, {Name: "on", GoName: "On"}}},
+			{Key: "parse", GoName: "Parse", Bool: true, Variants: []*spec.Variant{{Name: "off", GoName: "Off"}, {Name: "on", GoName: "On"}}},
 		},
 	}
 	_, err := Generate(f, Options{Package: "flags"})
 	if err == nil {
 		t.Fatal("got no error, want clashes")
 	}
-	for _, want := range []string{"SearchVariant", "Set"} {
+	for _, want := range []string{"SearchA", "Set", "Parse"} {
 		if !strings.Contains(err.Error(), "Go name "+want+" of ") || !strings.Contains(err.Error(), " clashes with "+want+" of ") {
 			t.Errorf("error %q does not report the clash of %s", err, want)
 		}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flaggen/flaggen/runtime"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -30,25 +29,39 @@ var endToEnd = []struct {
 	ctx = flags.WithSearch(ctx, flags.SearchVariantB)
 	ctx = flags.WithCheckout(ctx, true)
 	s := flags.NewSearch(ctx)
-	fmt.Println(s, s.IsVariantB(), s.IsControl(), s.Variant() == flags.SearchVariantB, flags.NewCheckout(ctx).Enabled())
+	fmt.Println(s, s.IsVariantB(), s.IsControl(), s == flags.SearchVariantB, flags.NewCheckout(ctx).Enabled())
+	switch s {
+	case flags.SearchVariantB:
+		fmt.Println("switch: variant_b")
+	default:
+		fmt.Println("switch: other")
+	}
 	// The innermost WithX wins, as the innermost context.WithValue does.
 	fmt.Println(flags.NewCheckout(flags.WithCheckout(ctx, false)))
 
-	fmt.Println(flags.AllSearchVariants())
-	v, err := flags.ParseSearchVariant("variant_a")
-	fmt.Println(v, err, v.Valid())
-	_, err = flags.ParseSearchVariant("nope")
+	fmt.Println(flags.Variants[flags.Search]())
+	v, err := flags.Parse[flags.Search]("variant_a")
+	fmt.Println(v, err)
+	_, err = flags.Parse[flags.Search]("nope")
 	fmt.Println(err)
-	fmt.Println(flags.SearchVariant(7), flags.SearchVariant(7).Valid())
+	// A number that is no variant: its name says so, and forcing it
+	// serves the default.
+	fmt.Println(flags.Search(7), flags.NewSearch(flags.WithSearch(context.Background(), flags.Search(7))))
+	// The zero values are the defaults.
+	var zs flags.Search
+	var zc flags.Checkout
+	fmt.Println(zs, zs.IsControl(), zc, zc.Enabled())
 	fmt.Println(flags.Set.Schema().Name, len(flags.Set.Schema().Flags))
 `,
 		want: `control true off false
 variant_b true false true true
+switch: variant_b
 off
 [control variant_a variant_b]
-variant_a <nil> true
-flags: unknown variant "nope" of flag "search"; want one of control, variant_a, variant_b
-SearchVariant(7) false
+variant_a <nil>
+unknown variant "nope" of flag "search"; want one of control, variant_a, variant_b
+Search(7) control
+control true off false
 flags.toml 2
 `,
 	},
@@ -61,14 +74,20 @@ flags.toml 2
 	ctx = flags.WithRanking(ctx, flags.RankingMLv2)
 	ctx = flags.WithUserIDAPI(ctx, true)
 	fmt.Println(flags.NewMyNewFeature(ctx).IsVisible(), flags.NewRanking(ctx).IsMLv2(), flags.NewRanking(ctx).IsAlpha(), flags.NewUserIDAPI(ctx).Enabled())
-	fmt.Println(flags.AllMyNewFeatureVariants(), flags.AllRankingVariants())
-	v, err := flags.ParseRankingVariant("variant_a")
+	fmt.Println(flags.Variants[flags.MyNewFeature](), flags.Variants[flags.Ranking]())
+	v, err := flags.Parse[flags.Ranking]("variant_a")
 	fmt.Println(v == flags.RankingAlpha, v, err)
+	// The default is declared second: it is still the zero value.
+	var z flags.MyNewFeature
+	fmt.Println(z, z.IsNotVisible(), z == flags.MyNewFeatureNotVisible, int(flags.MyNewFeatureVisible))
+	fmt.Println(flags.NewMyNewFeature(context.Background()) == z)
 `,
 		want: `NOT_VISIBLE control off
 true true false true
-[NOT_VISIBLE VISIBLE] [control variant_a ml_v2]
+[VISIBLE NOT_VISIBLE] [control variant_a ml_v2]
 true variant_a <nil>
+NOT_VISIBLE true true 1
+true
 `,
 	},
 	{
@@ -91,16 +110,24 @@ variant_a
 	fmt.Println(flags.NewCheckout(ctx), flags.NewDarkMode(ctx))
 	ctx = flags.WithDarkMode(ctx, true)
 	fmt.Println(flags.NewCheckout(ctx), flags.NewDarkMode(ctx), flags.NewDarkMode(ctx).Enabled())
+
+	// legacy_form is on by default: so is its zero value, and forcing
+	// works both ways.
+	var z flags.LegacyForm
+	fmt.Println(z, z.Enabled(), flags.NewLegacyForm(context.Background()).Enabled())
+	fmt.Println(flags.NewLegacyForm(flags.WithLegacyForm(ctx, false)), flags.NewLegacyForm(flags.WithLegacyForm(ctx, true)))
 `,
 		want: `off off
 off on true
+on true true
+off on
 `,
 	},
 	{
 		golden: "description",
 		main: `
 	ctx := context.Background()
-	fmt.Println(flags.NewUnicodeCopy(ctx), flags.AllUnicodeCopyVariants())
+	fmt.Println(flags.NewUnicodeCopy(ctx), flags.Variants[flags.UnicodeCopy]())
 	ctx = flags.WithUnicodeCopy(ctx, flags.UnicodeCopyLarge)
 	fmt.Println(flags.NewUnicodeCopy(ctx).IsLarge(), flags.NewUnicodeCopy(ctx))
 	fmt.Println(flags.Set.Schema().Flags[0].Owner)
@@ -190,9 +217,10 @@ func TestEndToEnd(t *testing.T) {
 	write("go.sum", string(goSum))
 
 	// Each program ends by printing its package's schema, which must be
-	// what runtime.SchemaOf makes of the flags.toml: the literal carries
+	// what spec.File.Meta makes of the flags.toml: the literal carries
 	// every declaration into the compiled-in snapshot.
 	schemas := map[string]string{}
+	contract := map[string]string{} // by case: what its contract program must print
 	cases := map[string]*goldenCase{}
 	for _, c := range loadGolden(t) {
 		cases[c.name] = c
@@ -213,11 +241,22 @@ func TestEndToEnd(t *testing.T) {
 		for name, src := range files {
 			write(e.golden+"/flags/"+name, string(src))
 		}
-		schemas[e.golden] = fmt.Sprintf("schema %#v\n", runtime.SchemaOf(f).Flags)
+		schemas[e.golden] = fmt.Sprintf("schema %#v\n", f.Meta().Flags)
 		write(e.golden+"/main.go", "package main\n\n"+
 			"import (\n\t\"context\"\n\t\"fmt\"\n\n"+
 			"\tflags \"example.com/e2e/"+e.golden+"/flags\"\n)\n\n"+
 			"func main() {"+e.main+"\tfmt.Printf(\"schema %#v\\n\", flags.Set.Schema().Flags)\n}\n")
+
+		// The program the package's directives describe (contract_test.go).
+		body, want, err := contractMain(f, files[FileName])
+		if err != nil {
+			t.Fatalf("%s: %v", e.golden, err)
+		}
+		contract[e.golden] = want
+		write(e.golden+"/"+e.golden+"_contract/main.go", "package main\n\n"+
+			"import (\n\t\"context\"\n\t\"fmt\"\n\n"+
+			"\tflags \"example.com/e2e/"+e.golden+"/flags\"\n)\n\n"+
+			"func main() {\n"+body+"}\n")
 	}
 
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
@@ -243,10 +282,14 @@ func TestEndToEnd(t *testing.T) {
 			got := string(run(t, filepath.Join(bin, e.golden)))
 			got, schema, _ := strings.Cut(got, "schema ")
 			if "schema "+schema != schemas[e.golden] {
-				t.Errorf("the compiled schema is not runtime.SchemaOf's:\ngot  %swant %s", "schema "+schema, schemas[e.golden])
+				t.Errorf("the compiled schema is not spec.File.Meta's:\ngot  %swant %s", "schema "+schema, schemas[e.golden])
 			}
 			if got != e.want {
 				t.Errorf("output differs; diff (-want +got):\n%s", Diff("want", []byte(e.want), "got", []byte(got)))
+			}
+			got = string(run(t, filepath.Join(bin, e.golden+"_contract")))
+			if got != contract[e.golden] {
+				t.Errorf("the generated code does not do what its directives say; diff (-directives +got):\n%s", Diff("directives", []byte(contract[e.golden]), "got", []byte(got)))
 			}
 		})
 	}

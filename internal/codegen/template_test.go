@@ -11,7 +11,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
-	"github.com/flaggen/flaggen/runtime"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -78,7 +77,7 @@ func synthTOML(n int, docs []string) []byte {
 func TestTemplates(t *testing.T) {
 	for name, f := range specCases(t) {
 		g := newGenerator(f, Options{Package: "flags"})
-		infos := runtime.SchemaOf(f).Flags
+		infos := f.Meta().Flags
 		for n, fl := range f.Flags {
 			var parts [3]bytes.Buffer
 			if err := g.writeFlag(&parts, nil, n, fl, infos[n]); err != nil {
@@ -181,10 +180,10 @@ func FuzzGofmtDoc(f *testing.F) {
 // names and doc comments: the code a template filled with flagValues
 // holds, rendered without one.
 func realCode(fl *spec.Flag, num int, source string) *flagCode {
-	c := &flagCode{boolean: fl.Bool, goName: fl.GoName, num: strconv.Itoa(num)}
+	c := &flagCode{boolean: fl.Bool, defOn: shapeOf(fl) == "bool on", goName: fl.GoName, num: strconv.Itoa(num)}
 	if !fl.Bool {
-		for _, v := range fl.Variants {
-			c.variants = append(c.variants, v.GoName)
+		for _, i := range byNumber(fl) {
+			c.variants = append(c.variants, fl.Variants[i].GoName)
 		}
 	}
 	for _, d := range flagDocs(fl, source) {

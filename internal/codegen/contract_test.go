@@ -1,0 +1,347 @@
+package codegen
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/flaggen/flaggen/flagmeta"
+	"github.com/flaggen/flaggen/spec"
+)
+
+// The contract between generated code and its readers (package flagmeta)
+// is checked here against the generator: TestContract reads the
+// directives of generated files as a reader would and checks them against
+// the flags.toml they came from and against the declarations they sit on;
+// TestEndToEnd runs, for each package it builds, a program written from
+// the directives alone (contractMain), so that what a directive says an
+// identifier stands for is what the identifier does.
+
+// contractFlag is what the directives of a generated file say of one flag.
+type contractFlag struct {
+	typ, accessor, helper, str string
+	is                         map[string]string // method → variant
+	consts                     map[string]string // constant → variant
+	values                     map[string]string // constant → its value, as written
+}
+
+// contractDecls is what a generated file declares, read through its
+// directives.
+type contractDecls struct {
+	version int
+	flags   map[string]*contractFlag // by key
+}
+
+// readContract reads the directives of a generated file. It reports, as
+// errors, a directive that does not parse, a declaration with more than
+// one, and an exported declaration (or method) with none, except Set,
+// Parse and Variants.
+func readContract(src []byte) (*contractDecls, []error) {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "flags_gen.go", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, []error{err}
+	}
+	c := &contractDecls{flags: map[string]*contractFlag{}}
+	var errs []error
+	flag := func(key string) *contractFlag {
+		if c.flags[key] == nil {
+			c.flags[key] = &contractFlag{is: map[string]string{}, consts: map[string]string{}, values: map[string]string{}}
+		}
+		return c.flags[key]
+	}
+	// directive returns the one directive of doc; exported says whether
+	// the declaration must have one.
+	directive := func(doc *ast.CommentGroup, name string, exported bool) (flagmeta.Directive, bool) {
+		var found []flagmeta.Directive
+		if doc != nil {
+			for _, cm := range doc.List {
+				d, ok, err := flagmeta.ParseDirective(cm.Text)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%s: %s: %v", fset.Position(cm.Pos()), name, err))
+				}
+				if ok && err == nil {
+					found = append(found, d)
+				}
+			}
+		}
+		switch {
+		case len(found) > 1:
+			errs = append(errs, fmt.Errorf("%s has %d directives, want 1", name, len(found)))
+		case len(found) == 0 && exported:
+			errs = append(errs, fmt.Errorf("%s is exported and has no directive", name))
+		case len(found) == 1:
+			return found[0], true
+		}
+		return flagmeta.Directive{}, false
+	}
+	unexpected := func(name string, d flagmeta.Directive) {
+		errs = append(errs, fmt.Errorf("%s carries %s, which does not fit it", name, d))
+	}
+	for _, decl := range file.Decls {
+		switch decl := decl.(type) {
+		case *ast.FuncDecl:
+			name := decl.Name.Name
+			if decl.Recv != nil {
+				recv := decl.Recv.List[0].Type.(*ast.Ident).Name
+				name = recv + "." + name
+			}
+			d, ok := directive(decl.Doc, name, token.IsExported(decl.Name.Name) && decl.Name.Name != "Parse" && decl.Name.Name != "Variants")
+			if !ok {
+				continue
+			}
+			fl := flag(d.Key)
+			switch {
+			case decl.Recv == nil && d.Role == flagmeta.RoleAccessor:
+				fl.accessor = name
+			case decl.Recv == nil && d.Role == flagmeta.RoleHelper:
+				fl.helper = name
+			case decl.Recv != nil && d.Role == flagmeta.RoleIs:
+				fl.is[decl.Name.Name] = d.Variant
+			case decl.Recv != nil && d.Role == flagmeta.RoleString:
+				fl.str = decl.Name.Name
+			default:
+				unexpected(name, d)
+			}
+		case *ast.GenDecl:
+			for _, s := range decl.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					doc := s.Doc
+					if doc == nil {
+						doc = decl.Doc
+					}
+					d, ok := directive(doc, s.Name.Name, s.Name.IsExported())
+					if !ok {
+						continue
+					}
+					if d.Role != flagmeta.RoleType {
+						unexpected(s.Name.Name, d)
+						continue
+					}
+					flag(d.Key).typ = s.Name.Name
+				case *ast.ValueSpec:
+					doc := s.Doc
+					if doc == nil && len(decl.Specs) == 1 {
+						doc = decl.Doc
+					}
+					name := s.Names[0].Name
+					d, ok := directive(doc, name, s.Names[0].IsExported() && name != "Set")
+					if !ok {
+						continue
+					}
+					switch {
+					case decl.Tok == token.VAR && d.Role == flagmeta.RoleSchema:
+						c.version = d.Version
+					case decl.Tok == token.CONST && d.Role == flagmeta.RoleVariant:
+						fl := flag(d.Key)
+						fl.consts[name] = d.Variant
+						if len(s.Values) == 1 {
+							fl.values[name] = types(s.Type) + " = " + exprText(s.Values[0])
+						}
+					default:
+						unexpected(name, d)
+					}
+				}
+			}
+		}
+	}
+	return c, errs
+}
+
+func types(e ast.Expr) string {
+	if id, ok := e.(*ast.Ident); ok {
+		return id.Name
+	}
+	return fmt.Sprintf("%T", e)
+}
+
+func exprText(e ast.Expr) string {
+	if lit, ok := e.(*ast.BasicLit); ok {
+		return lit.Value
+	}
+	return fmt.Sprintf("%T", e)
+}
+
+// checkContract checks what the directives of f's generated file say
+// against f.
+func checkContract(f *spec.File, c *contractDecls) []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if len(f.Flags) > 0 && c.version != flagmeta.Version {
+		bad("schema directive states version %d, want flagmeta.Version %d", c.version, flagmeta.Version)
+	}
+	meta := f.Meta()
+	for i, fl := range f.Flags {
+		m := &meta.Flags[i]
+		cf := c.flags[fl.Key]
+		if cf == nil {
+			bad("flag %q: no directives", fl.Key)
+			continue
+		}
+		want := map[string]string{"type": fl.GoName, "accessor": "New" + fl.GoName, "helper": "With" + fl.GoName, "string": "String"}
+		got := map[string]string{"type": cf.typ, "accessor": cf.accessor, "helper": cf.helper, "string": cf.str}
+		for role, w := range want {
+			if got[role] != w {
+				bad("flag %q: the %s directive is on %q, want %q", fl.Key, role, got[role], w)
+			}
+		}
+		wantIs := map[string]string{}
+		wantConsts := map[string]string{}
+		if fl.Bool {
+			wantIs["Enabled"] = spec.On
+		} else {
+			for _, v := range fl.Variants {
+				wantIs["Is"+v.GoName] = v.Name
+				c := fl.GoName + v.GoName
+				wantConsts[c] = v.Name
+				if got, want := cf.values[c], fmt.Sprintf("%s = %d", fl.GoName, m.Number(v.Name)); got != want {
+					bad("flag %q: constant %s is %q, want %q (flagmeta.Flag.Number)", fl.Key, c, got, want)
+				}
+			}
+		}
+		if !mapsEqual(cf.is, wantIs) {
+			bad("flag %q: is directives %v, want %v", fl.Key, cf.is, wantIs)
+		}
+		if !mapsEqual(cf.consts, wantConsts) {
+			bad("flag %q: variant directives %v, want %v", fl.Key, cf.consts, wantConsts)
+		}
+	}
+	for key := range c.flags {
+		if !slices.ContainsFunc(f.Flags, func(fl *spec.Flag) bool { return fl.Key == key }) {
+			bad("directives name flag %q, which flags.toml does not declare", key)
+		}
+	}
+	return errs
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestContract checks the directives of every golden case's generated
+// file, and of a file of many flags of every shape.
+func TestContract(t *testing.T) {
+	for name, f := range specCases(t) {
+		files, err := Generate(f, Options{Package: "flags"})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		c, errs := readContract(files[FileName])
+		if c != nil {
+			errs = append(errs, checkContract(f, c)...)
+		}
+		for _, err := range errs {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestContractCatchesDrift checks that the checks fail on generated code
+// that breaks the contract.
+func TestContractCatchesDrift(t *testing.T) {
+	f, err := spec.Parse("flags.toml", []byte(`
+[flags.search]
+description = "d"
+owner = "o"
+expires = 2027-01-01
+variants = ["a", "b"]
+default = "b"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Generate(f, Options{Package: "flags"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(files[FileName])
+	for name, edit := range map[string][2]string{
+		"numbering":         {"SearchB Search = 0", "SearchB Search = 1"},
+		"missing directive": {"//flaggen:helper search\n", ""},
+		"wrong variant":     {"//flaggen:is search a\n", "//flaggen:is search b\n"},
+		"unknown role":      {"//flaggen:string search", "//flaggen:name search"},
+		"version":           {"//flaggen:schema 3", "//flaggen:schema 2"},
+	} {
+		if !strings.Contains(src, edit[0]) {
+			t.Fatalf("%s: generated code lacks %q", name, edit[0])
+		}
+		c, errs := readContract([]byte(strings.Replace(src, edit[0], edit[1], 1)))
+		if c != nil {
+			errs = append(errs, checkContract(f, c)...)
+		}
+		if len(errs) == 0 {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// contractMain returns the body of a main function, written from the
+// directives of a generated package's source and nothing else, that
+// forces each variant of each flag with its helper and prints what the
+// accessor's value says of itself through its string and predicate
+// methods, and the name of each value type's zero value; and the output
+// the directives promise. f gives what the directives do not: which
+// flags are removed (they serve their final variant, forced or not) and
+// each flag's default.
+func contractMain(f *spec.File, src []byte) (body, want string, err error) {
+	c, errs := readContract(src)
+	if len(errs) > 0 {
+		return "", "", errs[0]
+	}
+	var b, w strings.Builder
+	b.WriteString("\tctx := context.Background()\n\t_, _ = ctx, fmt.Sprint(flags.Set)\n")
+	meta := f.Meta()
+	for i := range meta.Flags {
+		m := &meta.Flags[i]
+		cf := c.flags[m.Key]
+		preds := make([]string, 0, len(cf.is))
+		for p := range cf.is {
+			preds = append(preds, p)
+		}
+		sort.Strings(preds)
+		line := func(arg, variant string) {
+			fmt.Fprintf(&b, "\t{\n\t\tv := flags.%s(flags.%s(ctx, %s))\n\t\tfmt.Println(%q, v.%s()", cf.accessor, cf.helper, arg, m.Key, cf.str)
+			served := variant
+			if m.Removed != "" {
+				served = m.Final
+			}
+			fmt.Fprintf(&w, "%s %s", m.Key, served)
+			for _, p := range preds {
+				fmt.Fprintf(&b, ", v.%s()", p)
+				fmt.Fprintf(&w, " %t", cf.is[p] == served)
+			}
+			b.WriteString(")\n\t}\n")
+			w.WriteString("\n")
+		}
+		if m.Bool {
+			line("true", spec.On)
+			line("false", spec.Off)
+		} else {
+			consts := make([]string, 0, len(cf.consts))
+			for k := range cf.consts {
+				consts = append(consts, k)
+			}
+			sort.Strings(consts)
+			for _, k := range consts {
+				line("flags."+k, cf.consts[k])
+			}
+		}
+		fmt.Fprintf(&b, "\t{\n\t\tvar z flags.%s\n\t\tfmt.Println(%q, z.%s())\n\t}\n", cf.typ, m.Key+" zero", cf.str)
+		fmt.Fprintf(&w, "%s zero %s\n", m.Key, m.Default)
+	}
+	return b.String(), w.String(), nil
+}
