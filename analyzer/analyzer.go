@@ -81,9 +81,15 @@ func (d *dateFlag) Set(s string) error {
 	return nil
 }
 
-// runtimePath is the import path of the runtime that generated packages
-// are built on.
-const runtimePath = "github.com/flaggen/flaggen/flagmeta"
+// Import paths of the packages the analyzer knows types of.
+const (
+	// runtimePath is the runtime's, whose string-keyed lookups are
+	// checked.
+	runtimePath = "github.com/flaggen/flaggen/runtime"
+	// flagmetaPath is the contract's, whose Schema a generated package
+	// declares.
+	flagmetaPath = "github.com/flaggen/flaggen/flagmeta"
+)
 
 // FlagInfo is what the analyzer knows of one flag: the generated
 // package's schema literal, read from its syntax. Dates are YYYY-MM-DD; an
@@ -148,9 +154,8 @@ const (
 	roleHelper                    // WithX(ctx, v): forces a variant in tests
 	roleWrapper                   // a function whose result derives from one accessor
 	rolePredicate                 // a method of the value type: true for Variant only
-	roleGetter                    // the value type's Variant method
 	roleString                    // the value type's String method: the variant's name
-	roleVariant                   // a constant of the variant enum
+	roleVariant                   // a constant of the value type, naming Variant
 )
 
 // flagObject is the fact exported for an object that stands for a flag:
@@ -185,8 +190,6 @@ func (f *flagObject) String() string {
 		return fmt.Sprintf("wrapper of %s", f.Key)
 	case rolePredicate:
 		return fmt.Sprintf("%s is %s", f.Key, f.Variant)
-	case roleGetter:
-		return fmt.Sprintf("variant of %s", f.Key)
 	case roleString:
 		return fmt.Sprintf("name of the variant of %s", f.Key)
 	case roleVariant:
@@ -254,9 +257,9 @@ func extractDoc(src, name string) string {
 	panic("analyzer: doc.go has no section # Analyzer " + name + " starting " + name + ": summary")
 }
 
-// isRuntimeType reports whether t is (a pointer to) the named type of the
-// runtime package.
-func isRuntimeType(t types.Type, name string) bool {
+// isNamed reports whether t is (a pointer to) the named type of the
+// package with the import path.
+func isNamed(t types.Type, path, name string) bool {
 	if p, ok := t.(*types.Pointer); ok {
 		t = p.Elem()
 	}
@@ -265,7 +268,7 @@ func isRuntimeType(t types.Type, name string) bool {
 		return false
 	}
 	obj := n.Obj()
-	return obj.Name() == name && obj.Pkg() != nil && obj.Pkg().Path() == runtimePath
+	return obj.Name() == name && obj.Pkg() != nil && obj.Pkg().Path() == path
 }
 
 // sortedKeys returns the keys of m, sorted.

@@ -247,7 +247,7 @@ func (c *checker) checkLookup(call *ast.CallExpr) {
 		return
 	}
 	for _, m := range lookupMethods {
-		if fn.Name() != m.method || !isRuntimeType(recv.Type(), m.recv) || m.key >= len(call.Args) {
+		if fn.Name() != m.method || !isNamed(recv.Type(), runtimePath, m.recv) || m.key >= len(call.Args) {
 			continue
 		}
 		keyArg := call.Args[m.key]

@@ -59,8 +59,6 @@ func (c *checker) roleOf(obj types.Object) fold.Role {
 		r.Kind = fold.Accessor
 	case rolePredicate:
 		r.Kind = fold.Predicate
-	case roleGetter:
-		r.Kind = fold.Getter
 	case roleString:
 		r.Kind = fold.Name
 	case roleVariant:

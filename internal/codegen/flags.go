@@ -17,7 +17,7 @@ import (
 // the text that fills them.
 type flagCode struct {
 	boolean  bool
-	defOn    bool     // a boolean flag whose default is on
+	defOn    bool // a boolean flag whose default is on
 	goName   string
 	variants []string // the variants' Go names, by number; none for a boolean flag
 	num      string
@@ -176,7 +176,7 @@ func flagDecls(c *flagCode) []jen.Code {
 		recv := func() *jen.Statement { return jen.Params(jen.Id("f").Id(c.goName)) }
 		return []jen.Code{
 			doc(jen.Type().Id(c.goName).Struct(jen.Id(field).Bool())),
-			doc(jen.Func().Id("New"+c.goName).Params(jen.Id("ctx").Add(ctx())).Id(c.goName).Block(
+			doc(jen.Func().Id("New" + c.goName).Params(jen.Id("ctx").Add(ctx())).Id(c.goName).Block(
 				// The field holds "not the default": variant 1.
 				jen.Return(jen.Id(c.goName).Values(variant.Op("!=").Lit(0))),
 			)),

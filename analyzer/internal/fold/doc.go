@@ -9,9 +9,9 @@
 // positions, type information, a way to read a file's text, and
 // [Folder.RoleOf], which says what each function, method and constant
 // stands for — a flag's accessor, a method of its value, a constant of its
-// variant enum ([Role], [Kind]). [Folder.Fold] takes the cursor of an
-// accessor call and the variant it always returns, and gives the [Fix]
-// that keeps that variant's code, or nil. Once every fix of a package is
+// value type naming a variant ([Role], [Kind]). [Folder.Fold] takes the
+// cursor of an accessor call and the variant it always returns, and gives
+// the [Fix] that keeps that variant's code, or nil. Once every fix of a package is
 // made, [Prune] drops those that, applied together, would leave a local
 // variable unread; [Fix.TextEdits] gives the edits of those that remain.
 //
@@ -19,13 +19,15 @@
 //
 // Starting at the call, the engine climbs the largest expression whose
 // value the call decides — through parentheses, method calls of the value
-// ([Predicate], [Getter], [Name]), !, &&, || and comparisons of variants —
-// and rewrites what holds it:
+// ([Predicate], [Name]), !, &&, || and comparisons of variants, the value
+// of a flag with named variants being itself one of its [Constant]s — and
+// rewrites what holds it:
 //
 //	if cond { A } else { B }    the branch that runs, inlined; an else-if
 //	                            chain keeps its other branches
 //	switch value { … }          the statements of the matching case, or
-//	                            default
+//	                            default; value is the call, or a
+//	                            variable holding it
 //	x && y, x || y, !x, ==, !=  simplified, the rest of the expression kept
 //	v := call                   every use of v folded, v's declaration deleted
 //	any other expression        its value: true, false or the variant's name

@@ -17,7 +17,7 @@ const (
 	vUnknown  valueKind = iota // depends on the source in a way not understood
 	vOpaque                    // does not depend on the source: kept as written
 	vFlag                      // the source's value
-	vEnum                      // a variant of a flag's enum
+	vEnum                      // a constant of a flag's value type
 	vBool                      // a known boolean
 	vResidual                  // an expression to keep in place of the original
 )
@@ -30,6 +30,12 @@ type value struct {
 	prec         int    // vOpaque, vResidual: the precedence of its operator
 	pure         bool   // vOpaque, vResidual: free of side effects
 }
+
+// isVariant reports whether v is a known variant of flag v.key: a
+// constant of the flag's value type, or the source's value, which is
+// of that type too when the flag has named variants. (A boolean flag has
+// no constants, so its value compares with none.)
+func (v value) isVariant() bool { return v.kind == vFlag || v.kind == vEnum }
 
 // eval evaluates e, knowing the source's value.
 func (fx *fixer) eval(e ast.Expr) value {
@@ -69,8 +75,6 @@ func (fx *fixer) eval(e ast.Expr) value {
 		switch m.Kind {
 		case Predicate:
 			return value{kind: vBool, b: m.Variant == x.variant}
-		case Getter:
-			return value{kind: vEnum, key: x.key, variant: x.variant}
 		case Name:
 			return value{kind: vResidual, frags: []frag{lit(strconv.Quote(x.variant))}, prec: token.HighestPrec, pure: true}
 		}
@@ -96,7 +100,7 @@ func (fx *fixer) eval(e ast.Expr) value {
 		case token.EQL, token.NEQ:
 			eq, ok := false, false
 			switch {
-			case x.kind == vEnum && y.kind == vEnum && x.key == y.key:
+			case x.isVariant() && y.isVariant() && x.key == y.key:
 				eq, ok = x.variant == y.variant, true
 			case x.kind == vBool && y.kind == vBool:
 				eq, ok = x.b == y.b, true
@@ -266,7 +270,7 @@ func (f *Folder) isPure(e ast.Expr) bool {
 				}
 			case *types.Func:
 				switch f.roleOf(fn).Kind {
-				case Accessor, Predicate, Getter, Name:
+				case Accessor, Predicate, Name:
 					// Accessors and the methods of their values.
 				default:
 					if !pureFunc(fn.FullName()) {

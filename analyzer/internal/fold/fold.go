@@ -19,18 +19,17 @@ const (
 	// knows to be pure.
 	None Kind = iota
 	// Accessor is a function whose result is a flag's value, as
-	// flags.NewSearch(ctx). Calling it has no side effects.
+	// flags.NewSearch(ctx). Calling it has no side effects. The value of
+	// a flag with named variants is of the same type as the flag's
+	// [Constant]s, and compares with them.
 	Accessor
 	// Predicate is a method of a flag's value, without parameters, that
 	// reports whether the value is Role.Variant: IsVariantA, Enabled.
 	Predicate
-	// Getter is a method of a flag's value that returns its variant as
-	// a [Constant] of the flag's variant enum: Variant.
-	Getter
 	// Name is a method of a flag's value that returns its variant's
 	// name: String.
 	Name
-	// Constant is a constant of a flag's variant enum, naming
+	// Constant is a constant of a flag's value type, naming
 	// Role.Variant.
 	Constant
 )

@@ -22,7 +22,8 @@ import (
 
 // flagsSrc declares, beside the code under test, two flags the way a
 // generated package would: x, a boolean flag (off, on), and y, with the
-// variants a, b and c. roles says what each of its objects stands for.
+// variants a, b and c, whose value type Y has a constant for each. roles
+// says what each of its objects stands for.
 const flagsSrc = `package p
 
 type X struct{ on bool }
@@ -33,22 +34,19 @@ func WithX() int           { return 0 }
 func (x X) Enabled() bool  { return x.on }
 func (x X) String() string { return "off" }
 
-type YVariant int
+type Y uint8
 
 const (
-	YA YVariant = iota
+	YA Y = iota
 	YB
 	YC
 )
 
-type Y struct{ v YVariant }
-
-func NewY() Y                 { return Y{} }
-func (y Y) IsA() bool         { return y.v == YA }
-func (y Y) IsB() bool         { return y.v == YB }
-func (y Y) IsC() bool         { return y.v == YC }
-func (y Y) Variant() YVariant { return y.v }
-func (y Y) String() string    { return "a" }
+func NewY() Y              { return YA }
+func (y Y) IsA() bool      { return y == YA }
+func (y Y) IsB() bool      { return y == YB }
+func (y Y) IsC() bool      { return y == YC }
+func (y Y) String() string { return "a" }
 
 func a()           {}
 func b()           {}
@@ -67,7 +65,6 @@ var roles = map[string]fold.Role{
 	"Y.IsA":     {Kind: fold.Predicate, Key: "y", Variant: "a"},
 	"Y.IsB":     {Kind: fold.Predicate, Key: "y", Variant: "b"},
 	"Y.IsC":     {Kind: fold.Predicate, Key: "y", Variant: "c"},
-	"Y.Variant": {Kind: fold.Getter, Key: "y"},
 	"Y.String":  {Kind: fold.Name, Key: "y"},
 	"YA":        {Kind: fold.Constant, Key: "y", Variant: "a"},
 	"YB":        {Kind: fold.Constant, Key: "y", Variant: "b"},
@@ -379,13 +376,13 @@ func TestFold(t *testing.T) {
 			name:   "comparison with a variant constant",
 			values: "y=b",
 			src: `func f() {
-	if NewY().Variant() == YB {
+	if NewY() == YB {
 		a()
 	}
-	if YA != NewY().Variant() {
+	if YA != NewY() {
 		b()
 	}
-	if NewY().Variant() == YC {
+	if NewY() == YC {
 		c()
 	}
 }`,
@@ -398,7 +395,7 @@ func TestFold(t *testing.T) {
 			name:   "switch: the matching case",
 			values: "y=b",
 			src: `func f() {
-	switch NewY().Variant() {
+	switch NewY() {
 	case YA:
 		a()
 	case YB, YC:
@@ -419,13 +416,13 @@ func TestFold(t *testing.T) {
 			name:   "switch: default, or nothing",
 			values: "y=c",
 			src: `func f() {
-	switch NewY().Variant() {
+	switch NewY() {
 	case YA:
 		a()
 	default:
 		b()
 	}
-	switch NewY().Variant() {
+	switch NewY() {
 	case YB:
 		a()
 	}
@@ -433,6 +430,26 @@ func TestFold(t *testing.T) {
 }`,
 			want: `func f() {
 	b()
+	c()
+}`,
+		},
+		{
+			name:   "variable compared and switched on",
+			values: "y=b",
+			src: `func f() {
+	v := NewY()
+	if v == YB {
+		a()
+	}
+	switch v {
+	case YA:
+		b()
+	case YB:
+		c()
+	}
+}`,
+			want: `func f() {
+	a()
 	c()
 }`,
 		},
@@ -489,7 +506,7 @@ func TestFold(t *testing.T) {
 	if v := NewY(); e && !v.IsB() {
 		a()
 	}
-	switch v := NewY(); v.Variant() {
+	switch v := NewY(); v {
 	case YA:
 		b()
 	}
@@ -552,7 +569,7 @@ func TestFold(t *testing.T) {
 			values: "y=a",
 			src: `func f() {
 	for {
-		switch NewY().Variant() {
+		switch NewY() {
 		case YA:
 			continue
 		}
@@ -765,7 +782,7 @@ func TestFold(t *testing.T) {
 			name:   "a case that breaks out of the switch",
 			values: "y=a",
 			src: `func f(e bool) {
-	switch NewY().Variant() {
+	switch NewY() {
 	case YA:
 		if e {
 			break
@@ -796,6 +813,19 @@ func TestFold(t *testing.T) {
 	isA := NewY().IsA
 	_ = isA()
 	NewY().IsA()
+}`,
+		},
+		{
+			name:   "compared with a value that is not a constant",
+			values: "y=a",
+			src: `func f(w Y) {
+	if NewY() == w {
+		a()
+	}
+	switch NewY() {
+	case w:
+		b()
+	}
 }`,
 		},
 		{
@@ -841,7 +871,7 @@ func TestFold(t *testing.T) {
 			name:   "a case that falls through",
 			values: "y=a",
 			src: `func f() {
-	switch NewY().Variant() {
+	switch NewY() {
 	case YA:
 		a()
 		fallthrough
@@ -854,7 +884,7 @@ func TestFold(t *testing.T) {
 			name:   "a switch with an init statement of its own",
 			values: "y=a",
 			src: `func f() {
-	switch n := count(); NewY().Variant() {
+	switch n := count(); NewY() {
 	case YA:
 		use(n)
 	}

@@ -396,7 +396,7 @@ func (fx *fixer) switchStmt(cur inspector.Cursor) {
 		return
 	}
 	tag := fx.eval(sw.Tag)
-	if tag.kind != vEnum && tag.kind != vBool {
+	if !tag.isVariant() && tag.kind != vBool {
 		fx.fail()
 		return
 	}
@@ -419,7 +419,7 @@ func (fx *fixer) switchStmt(cur inspector.Cursor) {
 			v := fx.eval(e)
 			var match bool
 			switch {
-			case tag.kind == vEnum && v.kind == vEnum && v.key == tag.key:
+			case tag.isVariant() && v.isVariant() && v.key == tag.key:
 				match = v.variant == tag.variant
 			case tag.kind == vBool && v.kind == vBool:
 				match = v.b == tag.b
