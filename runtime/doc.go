@@ -5,13 +5,15 @@
 // # Sets and snapshots
 //
 // A [Set] is the handle a generated package exports for its flags. It
-// holds the [Schema] the code was generated from and the [Snapshot] in
-// force: a compiled, immutable configuration whose flags are numbered as
-// the generated code numbers them, so an accessor indexes an array rather
-// than looking up a map. The compiled-in snapshot is built by [NewSet]
-// from the declarations the generated schema literal carries, without
-// parsing, so a program starts in time linear in its flags and cannot
-// fail to. Live sources compile updates with [Set.Compile] (or
+// holds the schema the code was generated from ([Set.Schema], a
+// flagmeta.Schema) and the [Snapshot] in force: a compiled, immutable
+// configuration whose flags are numbered as the generated code numbers
+// them, so an accessor indexes an array rather than looking up a map.
+// Generated code builds its set, and reads it by those numbers, through
+// package runtime/flagimpl, which is for generated code only. The
+// compiled-in snapshot is built from the declarations the generated
+// schema literal carries, without parsing, so a program starts in time
+// linear in its flags and cannot fail to. Live sources compile updates with [Set.Compile] (or
 // [Set.CompileFile], for a document parsed with a source's own limits)
 // and put them in force with [Set.Store]. A bad update never gets that
 // far: it fails to compile and the last good snapshot stays.

@@ -9,19 +9,23 @@
 //
 // For a flag with Go name G the package declares:
 //
-//   - G, the value type a request sees, with Variant and one Is… predicate
-//     per variant (Enabled for a boolean flag), and String;
+//   - G, the value type a request sees, whose zero value is the flag's
+//     default: for a flag with named variants an unsigned integer type
+//     with one constant per variant (the default is 0, see
+//     flagmeta.Flag.Number), one Is… predicate per variant and String; for
+//     a boolean flag a struct with Enabled and String;
 //   - NewG(ctx), which asks the package's [runtime.Set] for the variant
 //     served to ctx's request;
-//   - WithG(ctx, v), a test helper that forces a variant on a context;
-//   - for a flag with named variants, the enum GVariant with one constant
-//     per variant, String, Valid, AllGVariants and ParseGVariant.
+//   - WithG(ctx, v), a test helper that forces a variant on a context.
 //
-// The package also holds Set (the flag set, for middleware and live
-// sources) and a schema literal that describes every flag: its owner,
-// expiry and lifecycle state, which the analyzer reads from Go code, and
-// its whole declaration, which Set compiles into the compiled-in snapshot
-// without parsing flags.toml at program start.
+// Each of them carries the directive (package flagmeta) that says which
+// flag and variant it stands for. The package also holds Set (the flag
+// set, for middleware and live sources), the generic Parse and Variants
+// (if a flag has named variants), and a schema literal that describes
+// every flag: its owner, expiry and lifecycle state, which the analyzer
+// reads from Go code, and its whole declaration, which Set compiles into
+// the compiled-in snapshot without parsing flags.toml at program start.
+// The code calls the runtime through package runtime/flagimpl.
 //
 // [runtime.Set]: https://pkg.go.dev/github.com/flaggen/flaggen/runtime#Set
 package codegen
