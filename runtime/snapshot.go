@@ -30,6 +30,7 @@ type Snapshot struct {
 // flag is one compiled flag.
 type flag struct {
 	key      string
+	decl     *flagmeta.Flag // the declaration it was compiled from
 	variants []string // in the schema's order
 	def      uint8    // default variant
 	on       uint8    // a boolean flag's "on" (its schedule serves it)
@@ -159,10 +160,11 @@ func compileUpdate(f *spec.File, schema *flagmeta.Schema, base, embedded *Snapsh
 	declared := make([]bool, len(schema.Flags))
 	var notices []Notice
 	for _, fl := range f.Flags {
-		info := fl.Meta()
+		info := new(flagmeta.Flag)
+		*info = fl.Meta()
 		n, known := embedded.byKey[fl.Key] // embedded holds the schema's flags, by number
 		if !known {
-			s.flags = append(s.flags, compileFlag(&info, numbered(&info)))
+			s.flags = append(s.flags, compileFlag(info, numbered(info)))
 			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeUnknown, Pos: fl.Pos,
 				Msg: fmt.Sprintf("flag %q is not in the generated code: it is served by key only (templates, Lookup) until code generated from this file is deployed", fl.Key)})
 			continue
@@ -171,12 +173,12 @@ func compileUpdate(f *spec.File, schema *flagmeta.Schema, base, embedded *Snapsh
 			continue // spec rejects duplicate keys; be safe
 		}
 		declared[n] = true
-		if msg := servable(&schema.Flags[n], &info); msg != "" {
+		if msg := servable(&schema.Flags[n], info); msg != "" {
 			s.flags[n] = base.flags[n]
 			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeKept, Pos: fl.Pos, Msg: msg})
 			continue
 		}
-		s.flags[n] = compileFlag(&info, embedded.flags[n].variants)
+		s.flags[n] = compileFlag(info, embedded.flags[n].variants)
 	}
 	for n, ok := range declared {
 		if !ok {
@@ -241,6 +243,7 @@ func compileFlag(info *flagmeta.Flag, names []string) flag {
 	}
 	c := flag{
 		key:      info.Key,
+		decl:     info,
 		variants: names,
 		def:      num(info.Default),
 		on:       num(spec.On),
@@ -333,4 +336,17 @@ func (s *Snapshot) Variants(key string) []string {
 		return slices.Clone(s.flags[i].variants)
 	}
 	return nil
+}
+
+// Flag returns the declaration of the flag with the given key that s
+// serves, as package flagmeta describes it: the compiled-in one, the
+// update's, or, for a flag an update could not change (see [Notice]),
+// the one kept. It returns false for an unknown key. The result shares
+// its slices with s and must not be modified.
+func (s *Snapshot) Flag(key string) (flagmeta.Flag, bool) {
+	i, ok := s.byKey[key]
+	if !ok || s.flags[i].decl == nil {
+		return flagmeta.Flag{}, false
+	}
+	return *s.flags[i].decl, true
 }
