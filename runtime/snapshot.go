@@ -31,10 +31,10 @@ type Snapshot struct {
 type flag struct {
 	key      string
 	decl     *flagmeta.Flag // the declaration it was compiled from
-	variants []string // in the schema's order
-	def      uint8    // default variant
-	on       uint8    // a boolean flag's "on" (its schedule serves it)
-	fixed    int      // variant a removed flag serves, or -1
+	variants []string       // in the schema's order
+	def      uint8          // default variant
+	on       uint8          // a boolean flag's "on" (its schedule serves it)
+	fixed    int            // variant a removed flag serves, or -1
 	killed   bool
 	off      bool
 	users    map[string]uint8 // per-user overrides; nil when none
