@@ -129,16 +129,16 @@ func residual(ctx context.Context, x, y, z bool) {
 }
 
 func compare(ctx context.Context) {
-	if flags.NewSearch(ctx).Variant() == flags.SearchVariantB { // want `flag "search" was removed`
+	if flags.NewSearch(ctx) == flags.SearchVariantB { // want `flag "search" was removed`
 		a()
 	}
-	if flags.NewSearch(ctx).Variant() != flags.SearchControl { // want `flag "search" was removed`
+	if flags.NewSearch(ctx) != flags.SearchControl { // want `flag "search" was removed`
 		b()
 	}
 }
 
 func switchCase(ctx context.Context) {
-	switch flags.NewSearch(ctx).Variant() { // want `flag "search" was removed`
+	switch flags.NewSearch(ctx) { // want `flag "search" was removed`
 	case flags.SearchControl:
 		a()
 	case flags.SearchVariantA, flags.SearchVariantB:
@@ -151,13 +151,13 @@ func switchCase(ctx context.Context) {
 }
 
 func switchDefault(ctx context.Context) {
-	switch flags.NewSearch(ctx).Variant() { // want `flag "search" was removed`
+	switch flags.NewSearch(ctx) { // want `flag "search" was removed`
 	case flags.SearchControl:
 		a()
 	default:
 		b()
 	}
-	switch flags.NewSearch(ctx).Variant() { // want `flag "search" was removed`
+	switch flags.NewSearch(ctx) { // want `flag "search" was removed`
 	case flags.SearchVariantB:
 		a()
 	}
@@ -182,9 +182,12 @@ func variable(ctx context.Context) {
 			c()
 		}
 	}
-	switch s.Variant() {
+	switch s {
 	case flags.SearchVariantA:
 		a()
+	}
+	if s != flags.SearchControl {
+		c()
 	}
 }
 
@@ -249,7 +252,7 @@ func deadAfterReturn(ctx context.Context) int {
 
 func deadAfterContinue(ctx context.Context) {
 	for {
-		switch flags.NewSearch(ctx).Variant() { // want `flag "search" was removed`
+		switch flags.NewSearch(ctx) { // want `flag "search" was removed`
 		case flags.SearchVariantA:
 			continue
 		}
@@ -264,7 +267,7 @@ func ifInit(ctx context.Context, x bool) {
 	if s := flags.NewSearch(ctx); x && !s.IsControl() { // want `flag "search" was removed`
 		b()
 	}
-	switch s := flags.NewSearch(ctx); s.Variant() { // want `flag "search" was removed`
+	switch s := flags.NewSearch(ctx); s { // want `flag "search" was removed`
 	case flags.SearchVariantA:
 		c()
 	}

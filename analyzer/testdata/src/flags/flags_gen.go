@@ -20,66 +20,47 @@ package flags
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/runtime"
+	"github.com/flaggen/flaggen/runtime/flagimpl"
 )
 
-// This file needs a runtime that speaks generated-code version 2;
+// This file needs a runtime that speaks generated-code version 3;
 // a compile error here means the runtime and this file are out of step.
-const _ = runtime.SupportPackageIsVersion2
+const _ = flagimpl.SupportPackageIsVersion3
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
 // request; live sources swap its snapshot. It is safe for concurrent use.
-var Set = runtime.NewSet(flaggenSchema)
+var Set *runtime.Set = flaggenFlags.Set()
 
-// flaggenVariantName returns the name of variant v of flag number flag,
-// or typ(v) if it has no variant v.
-func flaggenVariantName(flag, v int, typ string) string {
-	if names := flaggenSchema.Flags[flag].Variants; v >= 0 && v < len(names) {
-		return names[v]
-	}
-	return typ + "(" + strconv.Itoa(v) + ")"
+// flaggenFlags is the handle the flags' code evaluates Set through.
+var flaggenFlags = flagimpl.New[flaggenPackage](flaggenSchema)
+
+// flaggenPackage tells flagimpl which package this is.
+type flaggenPackage struct{}
+
+// Parse returns the variant named s, as flags.toml writes it, of the flag
+// whose type is V: for example, Parse[Search]("variant_b").
+func Parse[V flagimpl.Variant](s string) (V, error) {
+	return flagimpl.Parse[V](flaggenFlags, s)
 }
 
-// flaggenParseVariant returns the number of the variant of flag number
-// flag named s.
-func flaggenParseVariant(flag int, s string) (int, error) {
-	info := &flaggenSchema.Flags[flag]
-	for v, name := range info.Variants {
-		if name == s {
-			return v, nil
-		}
-	}
-	return 0, fmt.Errorf("flags: unknown variant %q of flag %q; want one of %s", s, info.Key, strings.Join(info.Variants, ", "))
-}
-
-// flaggenOnOff returns "on" or "off".
-func flaggenOnOff(on bool) string {
-	if on {
-		return "on"
-	}
-	return "off"
-}
-
-// flaggenForceBool returns a copy of ctx on which the boolean flag number
-// flag is on or off.
-func flaggenForceBool(ctx context.Context, flag int, on bool) context.Context {
-	if on {
-		return Set.Force(ctx, flag, 1)
-	}
-	return Set.Force(ctx, flag, 0)
+// Variants returns a new slice of the variants of the flag whose type is
+// V, in declaration order: for example, Variants[Search]().
+func Variants[V flagimpl.Variant]() []V {
+	return flagimpl.Variants[V](flaggenFlags)
 }
 
 // flaggenSchema declares the flags, in declaration order; a flag's index
-// is its number (flaggenFlagX). Set compiles it, and the flaggen
-// analyzer reads it, so it stays a plain composite literal of literals.
-var flaggenSchema = &runtime.Schema{
+// is its number. Set compiles it, and the flaggen analyzer reads it, so
+// it stays a plain composite literal of literals.
+//
+//flaggen:schema 3
+var flaggenSchema = &flagmeta.Schema{
 	Name: "flags.toml",
-	Flags: []runtime.FlagInfo{
+	Flags: []flagmeta.Flag{
 		{
 			Key:         "search",
 			GoName:      "Search",
@@ -114,7 +95,7 @@ var flaggenSchema = &runtime.Schema{
 			Expires:      "2027-06-30",
 			Settled:      "on",
 			SettledSince: "2026-11-30",
-			Schedule: []runtime.StageInfo{
+			Schedule: []flagmeta.Stage{
 				{Start: "2026-11-02T09:00:00Z", Percent: 1000},
 				{Start: "2026-11-30T09:00:00Z", Percent: 10000},
 			},
@@ -130,7 +111,7 @@ var flaggenSchema = &runtime.Schema{
 			Expires:      "2028-01-01",
 			Settled:      "on",
 			SettledSince: "2027-06-01",
-			Schedule: []runtime.StageInfo{
+			Schedule: []flagmeta.Stage{
 				{Start: "2027-01-01T09:00:00Z", Percent: 5000},
 				{Start: "2027-06-01T09:00:00Z", Percent: 10000},
 			},
@@ -144,7 +125,7 @@ var flaggenSchema = &runtime.Schema{
 			Description: "Serve the special-day answer.",
 			Owner:       "calendar-team",
 			Expires:     "2026-12-31",
-			Rollout: []runtime.PartInfo{
+			Rollout: []flagmeta.Part{
 				{Variant: "on"},
 				{Variant: "off", Upper: 10000},
 			},
@@ -159,7 +140,7 @@ var flaggenSchema = &runtime.Schema{
 			Owner:       "core",
 			Expires:     "2027-01-01",
 			Settled:     "on",
-			Rollout: []runtime.PartInfo{
+			Rollout: []flagmeta.Part{
 				{Variant: "on", Upper: 10000},
 				{Variant: "off", Upper: 10000},
 			},
@@ -174,7 +155,7 @@ var flaggenSchema = &runtime.Schema{
 			Owner:       "marketing",
 			Expires:     "2028-01-01",
 			Deprecated:  "pricing banners move to the CMS",
-			Rollout: []runtime.PartInfo{
+			Rollout: []flagmeta.Part{
 				{Variant: "on", Upper: 5000},
 				{Variant: "off", Upper: 10000},
 			},
@@ -187,7 +168,7 @@ var flaggenSchema = &runtime.Schema{
 			Description: "Ranking model.",
 			Owner:       "search-team",
 			Expires:     "2028-01-01",
-			Rollout: []runtime.PartInfo{
+			Rollout: []flagmeta.Part{
 				{Variant: "control", Upper: 5000},
 				{Variant: "ml_v2", Upper: 10000},
 			},
@@ -195,21 +176,8 @@ var flaggenSchema = &runtime.Schema{
 	},
 }
 
-func _() {
-	// An "invalid argument: index out of bounds" error here means the
-	// variant constants changed: run flaggen generate again.
-	var x [1]struct{}
-	_ = x[SearchControl-0]
-	_ = x[SearchVariantA-1]
-	_ = x[SearchVariantB-2]
-	_ = x[RankingControl-0]
-	_ = x[RankingMLv2-1]
-}
-
-// flaggenFlagSearch is the number of the flag "search".
-const flaggenFlagSearch = 0
-
-// SearchVariant is a variant of the flag "search".
+// Search is the variant of the flag "search" that a request sees. Its zero
+// value is the default, SearchControl.
 //
 // Ranking experiment for search results.
 //
@@ -217,59 +185,25 @@ const flaggenFlagSearch = 0
 //
 // Deprecated: removed on 2026-10-01; every request gets variant_a. Delete
 // the code that reads it.
-type SearchVariant uint8
+//
+//flaggen:type search
+type Search uint8
 
 const (
 	// SearchControl is the variant "control" of the flag "search", its
 	// default.
-	SearchControl SearchVariant = iota
+	//
+	//flaggen:variant search control
+	SearchControl Search = 0
 	// SearchVariantA is the variant "variant_a" of the flag "search".
-	SearchVariantA
+	//
+	//flaggen:variant search variant_a
+	SearchVariantA Search = 1
 	// SearchVariantB is the variant "variant_b" of the flag "search".
-	SearchVariantB
+	//
+	//flaggen:variant search variant_b
+	SearchVariantB Search = 2
 )
-
-// String returns the variant's name as flags.toml writes it, e.g.
-// "control".
-func (v SearchVariant) String() string {
-	return flaggenVariantName(flaggenFlagSearch, int(v), "SearchVariant")
-}
-
-// Valid reports whether v is one of the variants of the flag "search".
-func (v SearchVariant) Valid() bool {
-	return v <= SearchVariantB
-}
-
-// AllSearchVariants returns a new slice of the variants of the flag
-// "search", in declaration order.
-//
-// Deprecated: removed on 2026-10-01; every request gets variant_a. Delete
-// the code that reads it.
-func AllSearchVariants() []SearchVariant {
-	return []SearchVariant{SearchControl, SearchVariantA, SearchVariantB}
-}
-
-// ParseSearchVariant returns the variant of the flag "search" named s, as
-// flags.toml writes it.
-//
-// Deprecated: removed on 2026-10-01; every request gets variant_a. Delete
-// the code that reads it.
-func ParseSearchVariant(s string) (SearchVariant, error) {
-	v, err := flaggenParseVariant(flaggenFlagSearch, s)
-	return SearchVariant(v), err
-}
-
-// Search is the variant of the flag "search" that a request sees.
-//
-// Ranking experiment for search results.
-//
-// Owner: search-team. Expires: 2027-03-31.
-//
-// Deprecated: removed on 2026-10-01; every request gets variant_a. Delete
-// the code that reads it.
-type Search struct {
-	v SearchVariant
-}
 
 // NewSearch returns the variant of the flag "search" served to ctx's
 // request: variant_a, since the flag was removed.
@@ -281,34 +215,38 @@ type Search struct {
 // Deprecated: removed on 2026-10-01; every request gets variant_a. Delete
 // the code that reads it.
 //
-//flaggen:flag search
+//flaggen:accessor search
 func NewSearch(ctx context.Context) Search {
-	return Search{SearchVariant(Set.Variant(ctx, flaggenFlagSearch))}
+	return Search(flaggenFlags.Variant(ctx, 0))
 }
 
-// Variant returns the variant f holds.
-func (f Search) Variant() SearchVariant {
-	return f.v
+// IsControl reports whether v is the variant "control".
+//
+//flaggen:is search control
+func (v Search) IsControl() bool {
+	return v == SearchControl
 }
 
-// IsControl reports whether f is the variant "control".
-func (f Search) IsControl() bool {
-	return f.v == SearchControl
+// IsVariantA reports whether v is the variant "variant_a".
+//
+//flaggen:is search variant_a
+func (v Search) IsVariantA() bool {
+	return v == SearchVariantA
 }
 
-// IsVariantA reports whether f is the variant "variant_a".
-func (f Search) IsVariantA() bool {
-	return f.v == SearchVariantA
+// IsVariantB reports whether v is the variant "variant_b".
+//
+//flaggen:is search variant_b
+func (v Search) IsVariantB() bool {
+	return v == SearchVariantB
 }
 
-// IsVariantB reports whether f is the variant "variant_b".
-func (f Search) IsVariantB() bool {
-	return f.v == SearchVariantB
-}
-
-// String returns the name of the variant f holds.
-func (f Search) String() string {
-	return f.v.String()
+// String returns the variant's name as flags.toml writes it, e.g.
+// "control".
+//
+//flaggen:string search
+func (v Search) String() string {
+	return flaggenFlags.Name(0, int(v), "Search")
 }
 
 // WithSearch returns a copy of ctx on which NewSearch serves v, for unit
@@ -319,15 +257,14 @@ func (f Search) String() string {
 //
 // Deprecated: removed on 2026-10-01; every request gets variant_a. Delete
 // the code that reads it.
-func WithSearch(ctx context.Context, v SearchVariant) context.Context {
-	return Set.Force(ctx, flaggenFlagSearch, int(v))
+//
+//flaggen:helper search
+func WithSearch(ctx context.Context, v Search) context.Context {
+	return flaggenFlags.Force(ctx, 0, int(v))
 }
 
-// flaggenFlagLegacyForm is the number of the flag "legacy_form".
-const flaggenFlagLegacyForm = 1
-
 // LegacyForm is the state of the boolean flag "legacy_form" that a request
-// sees.
+// sees. Its zero value is the default, off.
 //
 // The old checkout form.
 //
@@ -335,6 +272,8 @@ const flaggenFlagLegacyForm = 1
 //
 // Deprecated: removed on 2026-09-15; every request gets off. Delete the
 // code that reads it.
+//
+//flaggen:type legacy_form
 type LegacyForm struct {
 	on bool
 }
@@ -349,38 +288,41 @@ type LegacyForm struct {
 // Deprecated: removed on 2026-09-15; every request gets off. Delete the
 // code that reads it.
 //
-//flaggen:flag legacy_form
+//flaggen:accessor legacy_form
 func NewLegacyForm(ctx context.Context) LegacyForm {
-	return LegacyForm{Set.Variant(ctx, flaggenFlagLegacyForm) == 1}
+	return LegacyForm{flaggenFlags.Variant(ctx, 1) != 0}
 }
 
 // Enabled reports whether the flag "legacy_form" is on.
+//
+//flaggen:is legacy_form on
 func (f LegacyForm) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string legacy_form
 func (f LegacyForm) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithLegacyForm returns a copy of ctx on which NewLegacyForm serves on or
-// off, for unit tests that need a state without middleware.
+// off, for unit tests that need a variant without middleware.
 //
 // The flag was removed, so NewLegacyForm serves off whatever
 // WithLegacyForm asks for.
 //
 // Deprecated: removed on 2026-09-15; every request gets off. Delete the
 // code that reads it.
+//
+//flaggen:helper legacy_form
 func WithLegacyForm(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagLegacyForm, on)
+	return flaggenFlags.ForceBool(ctx, 1, on)
 }
 
-// flaggenFlagCheckout is the number of the flag "new_checkout".
-const flaggenFlagCheckout = 2
-
 // Checkout is the state of the boolean flag "new_checkout" that a request
-// sees.
+// sees. Its zero value is the default, off.
 //
 // New checkout flow.
 //
@@ -388,6 +330,8 @@ const flaggenFlagCheckout = 2
 //
 // Settled: from 2026-11-30, every request gets on; remove the flag and
 // keep that code path.
+//
+//flaggen:type new_checkout
 type Checkout struct {
 	on bool
 }
@@ -403,32 +347,35 @@ type Checkout struct {
 // Settled: from 2026-11-30, every request gets on; remove the flag and
 // keep that code path.
 //
-//flaggen:flag new_checkout
+//flaggen:accessor new_checkout
 func NewCheckout(ctx context.Context) Checkout {
-	return Checkout{Set.Variant(ctx, flaggenFlagCheckout) == 1}
+	return Checkout{flaggenFlags.Variant(ctx, 2) != 0}
 }
 
 // Enabled reports whether the flag "new_checkout" is on.
+//
+//flaggen:is new_checkout on
 func (f Checkout) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string new_checkout
 func (f Checkout) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithCheckout returns a copy of ctx on which NewCheckout serves on or
-// off, for unit tests that need a state without middleware.
+// off, for unit tests that need a variant without middleware.
+//
+//flaggen:helper new_checkout
 func WithCheckout(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagCheckout, on)
+	return flaggenFlags.ForceBool(ctx, 2, on)
 }
 
-// flaggenFlagDarkMode is the number of the flag "dark_mode".
-const flaggenFlagDarkMode = 3
-
 // DarkMode is the state of the boolean flag "dark_mode" that a request
-// sees.
+// sees. Its zero value is the default, off.
 //
 // Dark mode for the dashboard.
 //
@@ -436,6 +383,8 @@ const flaggenFlagDarkMode = 3
 //
 // Settled: from 2027-06-01, every request gets on; remove the flag and
 // keep that code path.
+//
+//flaggen:type dark_mode
 type DarkMode struct {
 	on bool
 }
@@ -451,35 +400,41 @@ type DarkMode struct {
 // Settled: from 2027-06-01, every request gets on; remove the flag and
 // keep that code path.
 //
-//flaggen:flag dark_mode
+//flaggen:accessor dark_mode
 func NewDarkMode(ctx context.Context) DarkMode {
-	return DarkMode{Set.Variant(ctx, flaggenFlagDarkMode) == 1}
+	return DarkMode{flaggenFlags.Variant(ctx, 3) != 0}
 }
 
 // Enabled reports whether the flag "dark_mode" is on.
+//
+//flaggen:is dark_mode on
 func (f DarkMode) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string dark_mode
 func (f DarkMode) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithDarkMode returns a copy of ctx on which NewDarkMode serves on or
-// off, for unit tests that need a state without middleware.
+// off, for unit tests that need a variant without middleware.
+//
+//flaggen:helper dark_mode
 func WithDarkMode(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagDarkMode, on)
+	return flaggenFlags.ForceBool(ctx, 3, on)
 }
 
-// flaggenFlagHoliday is the number of the flag "holiday".
-const flaggenFlagHoliday = 4
-
 // Holiday is the state of the boolean flag "holiday" that a request sees.
+// Its zero value is the default, off.
 //
 // Serve the special-day answer.
 //
 // Owner: calendar-team. Expires: 2026-12-31.
+//
+//flaggen:type holiday
 type Holiday struct {
 	on bool
 }
@@ -492,38 +447,43 @@ type Holiday struct {
 //
 // Owner: calendar-team. Expires: 2026-12-31.
 //
-//flaggen:flag holiday
+//flaggen:accessor holiday
 func NewHoliday(ctx context.Context) Holiday {
-	return Holiday{Set.Variant(ctx, flaggenFlagHoliday) == 1}
+	return Holiday{flaggenFlags.Variant(ctx, 4) != 0}
 }
 
 // Enabled reports whether the flag "holiday" is on.
+//
+//flaggen:is holiday on
 func (f Holiday) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string holiday
 func (f Holiday) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithHoliday returns a copy of ctx on which NewHoliday serves on or off,
-// for unit tests that need a state without middleware.
+// for unit tests that need a variant without middleware.
+//
+//flaggen:helper holiday
 func WithHoliday(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagHoliday, on)
+	return flaggenFlags.ForceBool(ctx, 4, on)
 }
 
-// flaggenFlagFastPath is the number of the flag "fast_path".
-const flaggenFlagFastPath = 5
-
 // FastPath is the state of the boolean flag "fast_path" that a request
-// sees.
+// sees. Its zero value is the default, off.
 //
 // Skip the slow path.
 //
 // Owner: core. Expires: 2027-01-01.
 //
 // Settled: every request gets on; remove the flag and keep that code path.
+//
+//flaggen:type fast_path
 type FastPath struct {
 	on bool
 }
@@ -538,37 +498,43 @@ type FastPath struct {
 //
 // Settled: every request gets on; remove the flag and keep that code path.
 //
-//flaggen:flag fast_path
+//flaggen:accessor fast_path
 func NewFastPath(ctx context.Context) FastPath {
-	return FastPath{Set.Variant(ctx, flaggenFlagFastPath) == 1}
+	return FastPath{flaggenFlags.Variant(ctx, 5) != 0}
 }
 
 // Enabled reports whether the flag "fast_path" is on.
+//
+//flaggen:is fast_path on
 func (f FastPath) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string fast_path
 func (f FastPath) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithFastPath returns a copy of ctx on which NewFastPath serves on or
-// off, for unit tests that need a state without middleware.
+// off, for unit tests that need a variant without middleware.
+//
+//flaggen:helper fast_path
 func WithFastPath(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagFastPath, on)
+	return flaggenFlags.ForceBool(ctx, 5, on)
 }
 
-// flaggenFlagBanner is the number of the flag "banner".
-const flaggenFlagBanner = 6
-
 // Banner is the state of the boolean flag "banner" that a request sees.
+// Its zero value is the default, off.
 //
 // Banner announcing the new pricing.
 //
 // Owner: marketing. Expires: 2028-01-01.
 //
 // Deprecated: pricing banners move to the CMS.
+//
+//flaggen:type banner
 type Banner struct {
 	on bool
 }
@@ -583,79 +549,56 @@ type Banner struct {
 //
 // Deprecated: pricing banners move to the CMS.
 //
-//flaggen:flag banner
+//flaggen:accessor banner
 func NewBanner(ctx context.Context) Banner {
-	return Banner{Set.Variant(ctx, flaggenFlagBanner) == 1}
+	return Banner{flaggenFlags.Variant(ctx, 6) != 0}
 }
 
 // Enabled reports whether the flag "banner" is on.
+//
+//flaggen:is banner on
 func (f Banner) Enabled() bool {
 	return f.on
 }
 
 // String returns "on" or "off".
+//
+//flaggen:string banner
 func (f Banner) String() string {
-	return flaggenOnOff(f.on)
+	return flagimpl.OnOff(f.on)
 }
 
 // WithBanner returns a copy of ctx on which NewBanner serves on or off,
-// for unit tests that need a state without middleware.
+// for unit tests that need a variant without middleware.
 //
 // Deprecated: pricing banners move to the CMS.
+//
+//flaggen:helper banner
 func WithBanner(ctx context.Context, on bool) context.Context {
-	return flaggenForceBool(ctx, flaggenFlagBanner, on)
+	return flaggenFlags.ForceBool(ctx, 6, on)
 }
 
-// flaggenFlagRanking is the number of the flag "ranking".
-const flaggenFlagRanking = 7
-
-// RankingVariant is a variant of the flag "ranking".
+// Ranking is the variant of the flag "ranking" that a request sees. Its
+// zero value is the default, RankingControl.
 //
 // Ranking model.
 //
 // Owner: search-team. Expires: 2028-01-01.
-type RankingVariant uint8
+//
+//flaggen:type ranking
+type Ranking uint8
 
 const (
 	// RankingControl is the variant "control" of the flag "ranking", its
 	// default.
-	RankingControl RankingVariant = iota
+	//
+	//flaggen:variant ranking control
+	RankingControl Ranking = 0
 	// RankingMLv2 is the variant "ml_v2" of the flag "ranking".
-	RankingMLv2
+	//
+	//flaggen:variant ranking ml_v2
+	RankingMLv2 Ranking = 1
 )
-
-// String returns the variant's name as flags.toml writes it, e.g.
-// "control".
-func (v RankingVariant) String() string {
-	return flaggenVariantName(flaggenFlagRanking, int(v), "RankingVariant")
-}
-
-// Valid reports whether v is one of the variants of the flag "ranking".
-func (v RankingVariant) Valid() bool {
-	return v <= RankingMLv2
-}
-
-// AllRankingVariants returns a new slice of the variants of the flag
-// "ranking", in declaration order.
-func AllRankingVariants() []RankingVariant {
-	return []RankingVariant{RankingControl, RankingMLv2}
-}
-
-// ParseRankingVariant returns the variant of the flag "ranking" named s,
-// as flags.toml writes it.
-func ParseRankingVariant(s string) (RankingVariant, error) {
-	v, err := flaggenParseVariant(flaggenFlagRanking, s)
-	return RankingVariant(v), err
-}
-
-// Ranking is the variant of the flag "ranking" that a request sees.
-//
-// Ranking model.
-//
-// Owner: search-team. Expires: 2028-01-01.
-type Ranking struct {
-	v RankingVariant
-}
 
 // NewRanking returns the variant of the flag "ranking" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -665,33 +608,37 @@ type Ranking struct {
 //
 // Owner: search-team. Expires: 2028-01-01.
 //
-//flaggen:flag ranking
+//flaggen:accessor ranking
 func NewRanking(ctx context.Context) Ranking {
-	return Ranking{RankingVariant(Set.Variant(ctx, flaggenFlagRanking))}
+	return Ranking(flaggenFlags.Variant(ctx, 7))
 }
 
-// Variant returns the variant f holds.
-func (f Ranking) Variant() RankingVariant {
-	return f.v
+// IsControl reports whether v is the variant "control".
+//
+//flaggen:is ranking control
+func (v Ranking) IsControl() bool {
+	return v == RankingControl
 }
 
-// IsControl reports whether f is the variant "control".
-func (f Ranking) IsControl() bool {
-	return f.v == RankingControl
+// IsMLv2 reports whether v is the variant "ml_v2".
+//
+//flaggen:is ranking ml_v2
+func (v Ranking) IsMLv2() bool {
+	return v == RankingMLv2
 }
 
-// IsMLv2 reports whether f is the variant "ml_v2".
-func (f Ranking) IsMLv2() bool {
-	return f.v == RankingMLv2
-}
-
-// String returns the name of the variant f holds.
-func (f Ranking) String() string {
-	return f.v.String()
+// String returns the variant's name as flags.toml writes it, e.g.
+// "control".
+//
+//flaggen:string ranking
+func (v Ranking) String() string {
+	return flaggenFlags.Name(7, int(v), "Ranking")
 }
 
 // WithRanking returns a copy of ctx on which NewRanking serves v, for unit
 // tests that need a variant without middleware.
-func WithRanking(ctx context.Context, v RankingVariant) context.Context {
-	return Set.Force(ctx, flaggenFlagRanking, int(v))
+//
+//flaggen:helper ranking
+func WithRanking(ctx context.Context, v Ranking) context.Context {
+	return flaggenFlags.Force(ctx, 7, int(v))
 }

@@ -67,7 +67,7 @@ func label(ctx context.Context) {
 
 // breaks: the case that stays breaks out of the switch.
 func breaks(ctx context.Context, x bool) {
-	switch flags.NewSearch(ctx).Variant() { // want `flag "search" was removed`
+	switch flags.NewSearch(ctx) { // want `flag "search" was removed`
 	case flags.SearchVariantA:
 		if x {
 			break

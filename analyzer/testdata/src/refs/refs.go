@@ -54,7 +54,7 @@ func Values(ctx context.Context) {
 func OncePerUse(ctx context.Context) {
 	s := flags.NewSearch(ctx) // want `flag "search" was removed`
 	println(s.IsControl(), s.IsVariantA(), s.IsVariantB(), s.String())
-	switch s.Variant() {
+	switch s {
 	case flags.SearchControl:
 	case flags.SearchVariantA:
 	}
