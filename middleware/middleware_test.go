@@ -363,7 +363,7 @@ func TestEvaluatorsFor(t *testing.T) {
 	if got := ev.Subject().ID; got != "2" {
 		t.Errorf("subject: got %q, want 2", got)
 	}
-	if got := flags.NewMyNewFeature(ev).Variant(); got != flags.MyNewFeatureVisible {
+	if got := flags.NewMyNewFeature(ev); got != flags.MyNewFeatureVisible {
 		t.Errorf("my_new_feature: got %v, want VISIBLE", got)
 	}
 	var _ context.Context = ev
