@@ -46,7 +46,7 @@ func Search(ctx context.Context, q string) map[string]any {
 		}
 	}
 	v := flags.NewSearch(ctx)
-	switch v.Variant() {
+	switch v {
 	case flags.SearchVariantA: // shortest first
 		sort.SliceStable(hits, func(i, j int) bool { return len(hits[i]) < len(hits[j]) })
 	case flags.SearchVariantB: // reverse alphabetical
