@@ -196,7 +196,7 @@ func pkgSource(i, npkgs int, flags []*spec.Flag) (src, test []byte) {
 	if fl.Bool {
 		fmt.Fprintf(&b, "\tif !flags.New%s(ctx).Enabled() {\n\t\treturn \"off\"\n\t}\n\treturn \"on\"\n}\n", fl.GoName)
 	} else {
-		fmt.Fprintf(&b, "\tswitch flags.New%s(ctx).Variant() {\n", fl.GoName)
+		fmt.Fprintf(&b, "\tswitch flags.New%s(ctx) {\n", fl.GoName)
 		for _, v := range fl.Variants {
 			fmt.Fprintf(&b, "\tcase flags.%s%s:\n\t\treturn %q\n", fl.GoName, v.GoName, v.Name)
 		}
