@@ -241,13 +241,6 @@ percent = 50
 start = 2026-11-16T09:00:00Z
 percent = 100
 `)
-	at := func(ts string) *Options {
-		tm, err := time.Parse(time.RFC3339, ts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &Options{Clock: func() time.Time { return tm }}
-	}
 	low, mid, high := idIn(t, "f", 0, 1000), idIn(t, "f", 1000, 5000), idIn(t, "f", 5000, 10000)
 	for _, c := range []struct {
 		now            string
@@ -259,7 +252,7 @@ percent = 100
 		{"2026-11-09T09:00:00Z", "on", "on", "off"},
 		{"2027-01-01T00:00:00Z", "on", "on", "on"},
 	} {
-		opts := at(c.now)
+		opts := at(t, c.now)
 		for id, want := range map[string]string{low: c.low, mid: c.mid, high: c.high} {
 			v, r, _ := s.NewEvaluator(context.Background(), Subject{ID: id}, opts).Explain("f")
 			if v != want || r.Kind != ReasonSchedule {
@@ -268,7 +261,7 @@ percent = 100
 		}
 	}
 	// Done: no subject needed at 100%.
-	if v := s.NewEvaluator(context.Background(), Subject{}, at("2027-01-01T00:00:00Z")).Lookup("f"); v != "on" {
+	if v := s.NewEvaluator(context.Background(), Subject{}, at(t, "2027-01-01T00:00:00Z")).Lookup("f"); v != "on" {
 		t.Errorf("finished schedule with no subject: got %s, want on", v)
 	}
 }

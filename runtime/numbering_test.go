@@ -11,7 +11,7 @@ import (
 // (flagmeta.Flag.Number): the default is 0, the other variants follow in
 // declaration order, whatever step of evaluation serves them.
 
-// at returns options whose clock reads ts (RFC 3339).
+// at returns options whose clock reads ts (RFC 3339), for schedules.
 func at(t *testing.T, ts string) *Options {
 	t.Helper()
 	tm, err := time.Parse(time.RFC3339, ts)
