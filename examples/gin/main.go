@@ -17,6 +17,7 @@
 //	GET  /_flags/                       the caller's flags, variants, reasons and overrides
 //	POST /_flags/                       flag=KEY&variant=NAME sets an override cookie,
 //	                                    variant= clears one, clear=all clears them all
+//	GET  /healthz/flags                 the watched file's status (FLAGGEN_FILE), as JSON
 //
 // Who a request is for comes from the X-User-ID and X-User-Groups headers,
 // as an authenticating proxy would set them; a request without X-User-ID
@@ -43,6 +44,8 @@
 //	FLAGGEN_DEV_HEADER   1 honours X-Flaggen-Override: search=variant_b,…
 //	                     (development only: it is unsigned); 0 or unset
 //	                     does not; any other value stops the server
+//	FLAGGEN_FILE         a flags.toml to watch: its flags take effect as it
+//	                     changes, without a restart; see /healthz/flags
 package main
 
 import (
@@ -69,6 +72,7 @@ func newRouter(s *app.Server) *gin.Engine {
 	// The endpoint may sit behind the middleware, as here, or beside it:
 	// either way it builds the caller's evaluator from the same Evaluators.
 	r.Any("/_flags/*path", gin.WrapH(s.OverrideHandler))
+	r.GET("/healthz/flags", gin.WrapH(s.Health()))
 
 	r.GET("/", func(c *gin.Context) {
 		c.JSON(http.StatusOK, app.Variants(c.Request.Context()))

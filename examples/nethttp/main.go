@@ -50,6 +50,9 @@
 //	                        header; never in production. 0 (or unset)
 //	                        leaves it off; any other value stops the
 //	                        server at start
+//	FLAGGEN_FILE=path       watches a flags.toml: its flags take effect
+//	                        as it changes, without a restart; the feed's
+//	                        status is at /healthz/flags
 //
 // # Trying it
 //
@@ -128,6 +131,7 @@ func newHandler(s *app.Server) http.Handler {
 	// The endpoint may sit behind the middleware, as here, or beside it:
 	// either way it builds the caller's evaluator from the same Evaluators.
 	mux.Handle("/_flags/", s.OverrideHandler)
+	mux.Handle("GET /healthz/flags", s.Health())
 	return s.Evaluators.Handler(mux)
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/flaggen/flaggen/generated/flags"
+	"github.com/flaggen/flaggen/live"
 	"github.com/flaggen/flaggen/middleware"
 )
 
@@ -35,6 +36,10 @@ type Config struct {
 	Log *slog.Logger
 	// Clock is the time schedules are judged at; nil means time.Now.
 	Clock func() time.Time
+	// File is a flags.toml to watch: its flags take effect as it
+	// changes, without a restart ([Server.Watch]). Empty means the
+	// compiled-in flags only.
+	File string
 }
 
 // ConfigFromEnv reads the settings of an example server from getenv:
@@ -44,6 +49,8 @@ type Config struct {
 //	                    (a random one per process)
 //	FLAGGEN_DEV_HEADER  "1" honours the unsigned override header, "0" or
 //	                    unset does not; anything else is an error
+//	FLAGGEN_FILE        a flags.toml to watch for live changes; default
+//	                    none (the compiled-in flags)
 //
 // Log and Clock are left nil.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -54,6 +61,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if s := getenv("FLAGGEN_SECRET"); s != "" {
 		cfg.Secret = []byte(s)
 	}
+	cfg.File = getenv("FLAGGEN_FILE")
 	switch v := getenv("FLAGGEN_DEV_HEADER"); v {
 	case "", "0":
 	case "1":
@@ -75,6 +83,31 @@ type Server struct {
 	OverrideHandler http.Handler
 	// Log is for the handlers' own errors.
 	Log *slog.Logger
+	// Feed keeps flags.Set up to date with a watched file; nil until
+	// [Server.Watch] starts one.
+	Feed *live.Feed
+}
+
+// Watch keeps flags.Set up to date with the flags.toml at path until ctx
+// is done: each change takes effect for the requests that start after
+// it, and is logged; a bad edit is logged and changes nothing. The
+// feed's status is s.Feed, which the examples serve at /healthz/flags.
+func (s *Server) Watch(ctx context.Context, path string) {
+	s.Feed = live.WatchFile(ctx, flags.Set, path, live.Options{Logger: s.Log})
+}
+
+// Health serves the status of the watched file as JSON (503 when it is
+// failing), or, with no file watched, says that the compiled-in flags
+// are in force.
+func (s *Server) Health() http.Handler {
+	if s.Feed != nil {
+		return s.Feed
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write([]byte(`{"state":"compiled-in","source":"","version":""}` + "\n"))
+	})
 }
 
 // subject says who a request is for: the X-User-ID and X-User-Groups
@@ -157,7 +190,11 @@ func Main(newHandler func(*Server) http.Handler) {
 	cfg, err := ConfigFromEnv(os.Getenv)
 	if err == nil {
 		cfg.Log = log
-		err = Run(ctx, cfg, newHandler(NewServer(cfg)))
+		s := NewServer(cfg)
+		if cfg.File != "" {
+			s.Watch(ctx, cfg.File)
+		}
+		err = Run(ctx, cfg, newHandler(s))
 	}
 	if err != nil {
 		log.Error("server failed", "err", err)
