@@ -226,6 +226,7 @@ func TestGeneratedPackage(t *testing.T) {
 		"WithCheckout":            "test helper of new_checkout",
 		"flags.Search.IsVariantB": "search is variant_b",
 		"flags.Checkout.Enabled":  "new_checkout is on",
+		"flags.OldBanner.Enabled": "old_banner is on",
 		"flags.Ranking.IsMLv2":    "ranking is ml_v2",
 		"flags.Search.String":     "name of the variant of search",
 		"flags.Checkout.String":   "name of the variant of new_checkout",

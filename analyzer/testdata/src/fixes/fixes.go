@@ -1,4 +1,4 @@
-package fixes // want package:"references fast_path, legacy_form, new_checkout, search"
+package fixes // want package:"references fast_path, legacy_form, new_checkout, old_banner, search"
 
 import (
 	"context"
@@ -15,8 +15,9 @@ func other() bool  { return true }
 func work() error  { return errors.New("x") }
 func handle(error) {}
 
-// search is removed, serving variant_a; legacy_form is removed, serving
-// off; new_checkout is settled on; fast_path is expired and serves on.
+// search is removed, serving variant_a; legacy_form and old_banner (on by
+// default) are removed, serving off; new_checkout is settled on;
+// fast_path is expired and serves on.
 
 func ifTrue(ctx context.Context) {
 	if flags.NewSearch(ctx).IsVariantA() { // want `flag "search" was removed`
@@ -42,6 +43,14 @@ func ifFalseNoElse(ctx context.Context) {
 		b()
 	}
 	c()
+}
+
+func defaultOn(ctx context.Context) {
+	if flags.NewOldBanner(ctx).Enabled() { // want `flag "old_banner" was removed`
+		a()
+	} else {
+		b()
+	}
 }
 
 func elseIfFalse(ctx context.Context, x bool) {

@@ -85,6 +85,18 @@ var flaggenSchema = &flagmeta.Schema{
 			Final:       "off",
 		},
 		{
+			Key:         "old_banner",
+			GoName:      "OldBanner",
+			Bool:        true,
+			Variants:    []string{"off", "on"},
+			Default:     "on",
+			Description: "The old pricing banner.",
+			Owner:       "marketing",
+			Expires:     "2027-06-30",
+			Removed:     "2026-09-15",
+			Final:       "off",
+		},
+		{
 			Key:          "new_checkout",
 			GoName:       "Checkout",
 			Bool:         true,
@@ -321,6 +333,64 @@ func WithLegacyForm(ctx context.Context, on bool) context.Context {
 	return flaggenFlags.ForceBool(ctx, 1, on)
 }
 
+// OldBanner is the state of the boolean flag "old_banner" that a request
+// sees. Its zero value is the default, on.
+//
+// The old pricing banner.
+//
+// Owner: marketing. Expires: 2027-06-30.
+//
+// Deprecated: removed on 2026-09-15; every request gets off. Delete the
+// code that reads it.
+//
+//flaggen:type old_banner
+type OldBanner struct {
+	off bool
+}
+
+// NewOldBanner returns the state of the flag "old_banner" served to ctx's
+// request: off, since the flag was removed.
+//
+// The old pricing banner.
+//
+// Owner: marketing. Expires: 2027-06-30.
+//
+// Deprecated: removed on 2026-09-15; every request gets off. Delete the
+// code that reads it.
+//
+//flaggen:accessor old_banner
+func NewOldBanner(ctx context.Context) OldBanner {
+	return OldBanner{flaggenFlags.Variant(ctx, 2) != 0}
+}
+
+// Enabled reports whether the flag "old_banner" is on.
+//
+//flaggen:is old_banner on
+func (f OldBanner) Enabled() bool {
+	return !f.off
+}
+
+// String returns "on" or "off".
+//
+//flaggen:string old_banner
+func (f OldBanner) String() string {
+	return flagimpl.OnOff(!f.off)
+}
+
+// WithOldBanner returns a copy of ctx on which NewOldBanner serves on or
+// off, for unit tests that need a variant without middleware.
+//
+// The flag was removed, so NewOldBanner serves off whatever WithOldBanner
+// asks for.
+//
+// Deprecated: removed on 2026-09-15; every request gets off. Delete the
+// code that reads it.
+//
+//flaggen:helper old_banner
+func WithOldBanner(ctx context.Context, on bool) context.Context {
+	return flaggenFlags.ForceBool(ctx, 2, on)
+}
+
 // Checkout is the state of the boolean flag "new_checkout" that a request
 // sees. Its zero value is the default, off.
 //
@@ -349,7 +419,7 @@ type Checkout struct {
 //
 //flaggen:accessor new_checkout
 func NewCheckout(ctx context.Context) Checkout {
-	return Checkout{flaggenFlags.Variant(ctx, 2) != 0}
+	return Checkout{flaggenFlags.Variant(ctx, 3) != 0}
 }
 
 // Enabled reports whether the flag "new_checkout" is on.
@@ -371,7 +441,7 @@ func (f Checkout) String() string {
 //
 //flaggen:helper new_checkout
 func WithCheckout(ctx context.Context, on bool) context.Context {
-	return flaggenFlags.ForceBool(ctx, 2, on)
+	return flaggenFlags.ForceBool(ctx, 3, on)
 }
 
 // DarkMode is the state of the boolean flag "dark_mode" that a request
@@ -402,7 +472,7 @@ type DarkMode struct {
 //
 //flaggen:accessor dark_mode
 func NewDarkMode(ctx context.Context) DarkMode {
-	return DarkMode{flaggenFlags.Variant(ctx, 3) != 0}
+	return DarkMode{flaggenFlags.Variant(ctx, 4) != 0}
 }
 
 // Enabled reports whether the flag "dark_mode" is on.
@@ -424,7 +494,7 @@ func (f DarkMode) String() string {
 //
 //flaggen:helper dark_mode
 func WithDarkMode(ctx context.Context, on bool) context.Context {
-	return flaggenFlags.ForceBool(ctx, 3, on)
+	return flaggenFlags.ForceBool(ctx, 4, on)
 }
 
 // Holiday is the state of the boolean flag "holiday" that a request sees.
@@ -449,7 +519,7 @@ type Holiday struct {
 //
 //flaggen:accessor holiday
 func NewHoliday(ctx context.Context) Holiday {
-	return Holiday{flaggenFlags.Variant(ctx, 4) != 0}
+	return Holiday{flaggenFlags.Variant(ctx, 5) != 0}
 }
 
 // Enabled reports whether the flag "holiday" is on.
@@ -471,7 +541,7 @@ func (f Holiday) String() string {
 //
 //flaggen:helper holiday
 func WithHoliday(ctx context.Context, on bool) context.Context {
-	return flaggenFlags.ForceBool(ctx, 4, on)
+	return flaggenFlags.ForceBool(ctx, 5, on)
 }
 
 // FastPath is the state of the boolean flag "fast_path" that a request
@@ -500,7 +570,7 @@ type FastPath struct {
 //
 //flaggen:accessor fast_path
 func NewFastPath(ctx context.Context) FastPath {
-	return FastPath{flaggenFlags.Variant(ctx, 5) != 0}
+	return FastPath{flaggenFlags.Variant(ctx, 6) != 0}
 }
 
 // Enabled reports whether the flag "fast_path" is on.
@@ -522,7 +592,7 @@ func (f FastPath) String() string {
 //
 //flaggen:helper fast_path
 func WithFastPath(ctx context.Context, on bool) context.Context {
-	return flaggenFlags.ForceBool(ctx, 5, on)
+	return flaggenFlags.ForceBool(ctx, 6, on)
 }
 
 // Banner is the state of the boolean flag "banner" that a request sees.
@@ -551,7 +621,7 @@ type Banner struct {
 //
 //flaggen:accessor banner
 func NewBanner(ctx context.Context) Banner {
-	return Banner{flaggenFlags.Variant(ctx, 6) != 0}
+	return Banner{flaggenFlags.Variant(ctx, 7) != 0}
 }
 
 // Enabled reports whether the flag "banner" is on.
@@ -575,7 +645,7 @@ func (f Banner) String() string {
 //
 //flaggen:helper banner
 func WithBanner(ctx context.Context, on bool) context.Context {
-	return flaggenFlags.ForceBool(ctx, 6, on)
+	return flaggenFlags.ForceBool(ctx, 7, on)
 }
 
 // Ranking is the variant of the flag "ranking" that a request sees. Its
@@ -610,7 +680,7 @@ const (
 //
 //flaggen:accessor ranking
 func NewRanking(ctx context.Context) Ranking {
-	return Ranking(flaggenFlags.Variant(ctx, 7))
+	return Ranking(flaggenFlags.Variant(ctx, 8))
 }
 
 // IsControl reports whether v is the variant "control".
@@ -632,7 +702,7 @@ func (v Ranking) IsMLv2() bool {
 //
 //flaggen:string ranking
 func (v Ranking) String() string {
-	return flaggenFlags.Name(7, int(v), "Ranking")
+	return flaggenFlags.Name(8, int(v), "Ranking")
 }
 
 // WithRanking returns a copy of ctx on which NewRanking serves v, for unit
@@ -640,5 +710,5 @@ func (v Ranking) String() string {
 //
 //flaggen:helper ranking
 func WithRanking(ctx context.Context, v Ranking) context.Context {
-	return flaggenFlags.Force(ctx, 7, int(v))
+	return flaggenFlags.Force(ctx, 8, int(v))
 }
