@@ -16,8 +16,9 @@
 // [Options.OnError] hears of each document refused and each failure of
 // the source; and [Feed.Status] says, at any time, whether the source is
 // [Ready], [Stale] or [Failing], which version is in force, and when it
-// was last updated and checked — for a health endpoint ([Feed.ServeHTTP])
-// and logs.
+// was last updated and checked — for logs ([Status.String]) and, since a
+// Feed is an http.Handler, for a health endpoint ([Feed.ServeHTTP]: JSON,
+// 200 while the flags can be trusted, 503 when stale or failing).
 //
 // The one call for a file is [WatchFile]:
 //

@@ -2,7 +2,15 @@ package live
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/flaggen/flaggen/runtime"
@@ -30,11 +38,14 @@ type Options struct {
 	// says which flags changed and how ([Change.Changed] is false for a
 	// document that differs only in comments or layout). A rewrite of
 	// the same content is no change and is not reported. Calls are
-	// serialized, in the order documents are applied.
+	// serialized, in the order documents are applied, and are made
+	// before Apply returns, while the feed holds the lock that
+	// serializes applies: OnChange must not call Apply (Status is fine).
 	OnChange func(Change)
 	// OnError is called for each document refused (with its position,
 	// as spec reports it) and each failure of the source. The flags in
-	// force stay as they were.
+	// force stay as they were. Calls are serialized with each other and
+	// with OnChange; OnError must not call Apply or Fail.
 	OnError func(error)
 	// Logger logs changes (Info), refusals and failures (Error). Nil
 	// means slog.Default(); slog.New(slog.DiscardHandler) logs nothing.
@@ -49,9 +60,28 @@ type Options struct {
 }
 
 // A Feed applies the documents of a source to a set, and reports. It is
-// safe for concurrent use.
+// safe for concurrent use. It is an [http.Handler] serving its status
+// (see [Feed.ServeHTTP]).
+//
+// A set should have one feed: the feed diffs each new snapshot against
+// the one in force, which it assumes it stored itself.
 type Feed struct {
-	// TODO
+	set    *runtime.Set
+	source string
+	opts   Options
+	// now is the clock; tests replace it before first use.
+	now func() time.Time
+
+	// apply serializes Apply and Fail, and so the callbacks, which they
+	// make while holding it. It is taken before mu.
+	apply sync.Mutex
+	// hash is the sha256 of the document in force; valid when applied.
+	hash    [sha256.Size]byte
+	applied bool
+
+	mu sync.Mutex // guards status
+	// status is the feed's status but for Stale, which Status computes.
+	status Status
 }
 
 // NewFeed returns a feed for set, with nothing applied yet: the status
@@ -59,13 +89,36 @@ type Feed struct {
 // are in force. Sources are started with [Run]; tests may call Apply
 // directly.
 func NewFeed(set *runtime.Set, source string, opts Options) *Feed {
-	panic("TODO")
+	if opts.StaleAfter <= 0 {
+		opts.StaleAfter = time.Minute
+	}
+	return &Feed{set: set, source: source, opts: opts, now: time.Now,
+		status: Status{State: Starting, Source: source}}
 }
 
 // Run starts src feeding a new feed for set, in a goroutine that stops
-// when ctx is done, and returns the feed.
+// when ctx is done, and returns the feed. If src stops before ctx is
+// done, the feed reports it as failing, with src's error.
 func Run(ctx context.Context, set *runtime.Set, src Source, opts Options) *Feed {
-	panic("TODO")
+	f := NewFeed(set, src.String(), opts)
+	go func() {
+		err := src.Run(ctx, f)
+		if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
+			return
+		}
+		if err == nil {
+			err = errors.New("the source stopped")
+		}
+		f.Fail(fmt.Errorf("%s: %w", src, err))
+	}()
+	return f
+}
+
+func (f *Feed) logger() *slog.Logger {
+	if f.opts.Logger != nil {
+		return f.opts.Logger
+	}
+	return slog.Default()
 }
 
 // Apply compiles doc, named name (for error positions, e.g. a path),
@@ -73,17 +126,129 @@ func Run(ctx context.Context, set *runtime.Set, src Source, opts Options) *Feed 
 // force. version names the content, e.g. a store's revision; "" means a
 // hash of doc. It returns what changed, or the error that refused doc,
 // which OnError hears of too. A document equal to the one in force only
-// counts as a check.
+// counts as a check (it ends a failure: the source's document is in
+// force again), and takes version as the name of the content in force
+// if it names it otherwise.
+//
+// The document is parsed with [Options.Limits] and compiled with
+// runtime.Set.CompileFile, whose notices the Change carries.
 func (f *Feed) Apply(name string, doc []byte, version string) (Change, error) {
-	panic("TODO")
+	f.apply.Lock()
+	defer f.apply.Unlock()
+	now := f.now()
+	sum := sha256.Sum256(doc)
+	if version == "" {
+		version = "sha256:" + hex.EncodeToString(sum[:8])
+	}
+	if f.applied && sum == f.hash {
+		f.mu.Lock()
+		f.status.Checked = now
+		f.status.State, f.status.Err = Ready, nil
+		f.status.Version = version
+		f.mu.Unlock()
+		return Change{Version: version, Previous: version}, nil
+	}
+	snap, err := f.compile(name, doc)
+	if err != nil {
+		f.mu.Lock()
+		f.status.Checked = now
+		f.status.State, f.status.Err = Failing, err
+		f.mu.Unlock()
+		f.logger().Error("flaggen: update refused; the flags in force stay", "source", f.source, "err", err)
+		if f.opts.OnError != nil {
+			f.opts.OnError(err)
+		}
+		return Change{}, err
+	}
+	prev := f.set.Snapshot()
+	if err := f.set.Store(snap); err != nil {
+		f.fail(err)
+		return Change{}, err
+	}
+	f.hash, f.applied = sum, true
+	notices := snap.Notices()
+	f.mu.Lock()
+	change := Change{Version: version, Previous: f.status.Version, Notices: notices}
+	f.status.State, f.status.Err = Ready, nil
+	f.status.Version, f.status.Updated, f.status.Checked = version, now, now
+	f.status.Notices = notices
+	f.mu.Unlock()
+	change.Flags = diffSnapshots(prev, snap)
+	f.logChange(change)
+	if f.opts.OnChange != nil {
+		f.opts.OnChange(change)
+	}
+	return change, nil
 }
 
-// Checked records that the source was checked and has nothing new.
-func (f *Feed) Checked() { panic("TODO") }
+// compile parses doc within the feed's limits and compiles it for the set.
+func (f *Feed) compile(name string, doc []byte) (*runtime.Snapshot, error) {
+	file, err := f.opts.Limits.Parse(name, doc)
+	if err != nil {
+		return nil, err
+	}
+	return f.set.CompileFile(file)
+}
+
+// logChange logs change: a line per flag changed (or one saying none
+// did), and a warning per notice.
+func (f *Feed) logChange(c Change) {
+	log := f.logger()
+	if !c.Changed() {
+		log.Info("flaggen: update applied; no flag changed", "source", f.source, "version", c.Version, "previous", c.Previous)
+	}
+	for _, fc := range c.Flags {
+		log.Info("flaggen: flag changed", "source", f.source, "version", c.Version, "flag", fc.Key, "what", strings.Join(fc.What, "; "))
+	}
+	for _, n := range c.Notices {
+		log.Warn("flaggen: "+n.String(), "source", f.source, "version", c.Version, "flag", n.Flag, "notice", n.Kind.String())
+	}
+}
+
+// Checked records that the source was checked and has nothing new. It
+// does not end a failure: a refused document, or a source that cannot be
+// read, stays failing until a document is applied.
+func (f *Feed) Checked() {
+	now := f.now()
+	f.mu.Lock()
+	f.status.Checked = now
+	f.mu.Unlock()
+}
 
 // Fail reports a failure of the source itself (it cannot be read); the
 // flags in force stay. OnError hears of it.
-func (f *Feed) Fail(err error) { panic("TODO") }
+func (f *Feed) Fail(err error) {
+	if err == nil {
+		return
+	}
+	f.apply.Lock()
+	defer f.apply.Unlock()
+	f.fail(err)
+}
 
-// Status returns the feed's status now.
-func (f *Feed) Status() Status { panic("TODO") }
+// fail is Fail with f.apply held.
+func (f *Feed) fail(err error) {
+	f.mu.Lock()
+	f.status.State, f.status.Err = Failing, err
+	f.mu.Unlock()
+	f.logger().Error("flaggen: source failing; the flags in force stay", "source", f.source, "err", err)
+	if f.opts.OnError != nil {
+		f.opts.OnError(err)
+	}
+}
+
+// Status returns the feed's status now: [Stale] when it would be
+// [Ready] but the source was last checked more than StaleAfter ago.
+func (f *Feed) Status() Status {
+	now := f.now()
+	f.mu.Lock()
+	st := f.status
+	f.mu.Unlock()
+	if st.State == Ready && now.Sub(st.Checked) > f.opts.StaleAfter {
+		st.State = Stale
+	}
+	st.Notices = slices.Clone(st.Notices)
+	return st
+}
+
+var _ http.Handler = (*Feed)(nil)
