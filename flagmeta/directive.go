@@ -124,7 +124,7 @@ func ParseDirective(comment string) (d Directive, ok bool, err error) {
 		if rest[0] == '"' {
 			q, err := strconv.QuotedPrefix(rest)
 			if err != nil {
-				return Directive{}, true, fmt.Errorf("%q: malformed quoted argument", comment)
+				return Directive{}, true, fmt.Errorf("%q: malformed quoted argument; regenerate the package with flaggen generate", comment)
 			}
 			a, _ = strconv.Unquote(q)
 			rest = rest[len(q):]
@@ -138,13 +138,13 @@ func ParseDirective(comment string) (d Directive, ok bool, err error) {
 		args = append(args, a)
 	}
 	if len(args) != want {
-		return Directive{}, true, fmt.Errorf("%q: //flaggen:%s takes %d argument(s), not %d", comment, role, want, len(args))
+		return Directive{}, true, fmt.Errorf("%q: //flaggen:%s takes %d argument(s), not %d; regenerate the package with flaggen generate", comment, role, want, len(args))
 	}
 	switch d.Role {
 	case RoleSchema:
 		v, err := strconv.Atoi(args[0])
 		if err != nil || v <= 0 {
-			return Directive{}, true, fmt.Errorf("%q: the schema's contract version must be a positive number", comment)
+			return Directive{}, true, fmt.Errorf("%q: the schema's contract version must be a positive number; regenerate the package with flaggen generate", comment)
 		}
 		d.Version = v
 	case RoleVariant, RoleIs:

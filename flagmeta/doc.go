@@ -41,8 +41,9 @@
 //     one constant per variant V ("//flaggen:variant K V"), whose value is
 //     the variant's [Flag.Number].
 //
-// Every exported identifier of a generated package except Set carries
-// exactly one directive. A reader that finds "//flaggen:schema N" for an
+// Every exported identifier of a generated package carries exactly one
+// directive, except Set and the generic functions Parse and Variants,
+// which stand for no one flag. A reader that finds "//flaggen:schema N" for an
 // N it does not know reports that the package must be regenerated.
 package flagmeta
 
