@@ -24,14 +24,18 @@ import (
 // been quiet for Debounce, and never applies an empty or half-written
 // state. Where inotify does not work (NFS, FUSE), set Poll.
 //
-// What it reads that is empty, unreadable or does not parse it reads
-// again after a grace period of 100 ms (or the next event): it is
-// reported (through [Feed.Apply]'s refusal, or [Feed.Fail]) only if it is
-// still there, so the instants of a write in progress are never reported
-// nor applied. Besides events, it reads the file every 5 seconds, which
-// catches an event the system lost and keeps the feed's status fresh.
-// If the directory is removed or replaced, it watches the new one as soon
-// as it exists.
+// A file it finds missing, unreadable or empty, or written in place and
+// not parsing, it reads again after a grace period of 100 ms (or the next
+// event): that state is reported (by [Feed.Fail], or [Feed.Apply]'s
+// refusal) only if it is still there, so the instants of a write in
+// progress are neither reported nor applied. A document that arrived
+// whole (renamed over the file, or by a link swap) is reported at once
+// if it is bad. Besides events, it reads the file every 5 seconds, which
+// catches what no event showed (a change to the target of a symlink in
+// another directory, an event the system dropped) and keeps the feed's
+// status fresh. If the directory is removed or replaced, it watches the
+// new one as soon as it exists. A stream of events puts a read off by at
+// most ten debounces.
 type File struct {
 	// Path is the file's path.
 	Path string
