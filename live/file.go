@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,8 @@ func (s *File) Run(ctx context.Context, f *Feed) error {
 	if err != nil {
 		// No inotify instance to be had (the per-user limit): polling
 		// still works.
+		f.logger().Warn("flaggen: cannot watch the flags file for changes; polling it every second instead",
+			"path", s.Path, "err", err)
 		return s.poll(ctx, f, fallbackPoll)
 	}
 	defer w.Close()
@@ -336,7 +339,7 @@ type fileReader struct {
 // been replaced whole (renamed over, a link swapped), which spares
 // parsing the document twice.
 func (r *fileReader) check(inPlace bool) (retry bool) {
-	doc, err := os.ReadFile(r.path)
+	doc, err := readAtMost(r.path, r.feed.maxBytes())
 	var id string
 	var sum [sha256.Size]byte
 	if err != nil {
@@ -396,4 +399,16 @@ func whole(name string, doc []byte) bool {
 		return errors.Is(err, spec.ErrTooLarge)
 	}
 	return len(f.Flags) > 0
+}
+
+// readAtMost reads the file at path, or its first max+1 bytes if it is
+// longer: enough for the feed to refuse it as too large (spec.ErrTooLarge)
+// without holding all of a huge file in memory.
+func readAtMost(path string, max int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return io.ReadAll(io.LimitReader(fh, max+1))
 }

@@ -751,3 +751,40 @@ func TestFileLatency(t *testing.T) {
 			n, len(fileBigDoc(n, 0)), tc.how, writes, p(0.50), p(0.99), lat[len(lat)-1].Round(10*time.Microsecond))
 	}
 }
+
+// TestFileTooLarge: a file over the feed's Limits.MaxBytes is refused as
+// too large, from a bounded read, and the flags in force stay.
+func TestFileTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flags.toml")
+	small := fileDoc(1, true)
+	writeFile(t, path, small)
+	set := newFileSet(t, fileDoc(0, false))
+	var mu sync.Mutex
+	var errs []error
+	feed := live.NewFeed(set, path, live.Options{
+		Limits:  spec.Limits{MaxBytes: len(small) + 64},
+		OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() },
+		Logger:  slog.New(slog.DiscardHandler),
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go (&live.File{Path: path}).Run(ctx, feed)
+	lookup := func() string {
+		return set.NewEvaluator(ctx, flagruntime.Subject{ID: "1"}, nil).Lookup("holiday")
+	}
+	waitFor(t, "holiday on", func() bool { return lookup() == "on" })
+	writeRename(t, path, fileDoc(1, false)+strings.Repeat("# padding\n", 100_000))
+	waitFor(t, "an error", func() bool { mu.Lock(); defer mu.Unlock(); return len(errs) > 0 })
+	mu.Lock()
+	err := errs[0]
+	mu.Unlock()
+	if !errors.Is(err, spec.ErrTooLarge) {
+		t.Errorf("error %v, want spec.ErrTooLarge", err)
+	}
+	if got := lookup(); got != "on" {
+		t.Errorf("holiday = %s after a refused file, want on", got)
+	}
+	if st := feed.Status(); st.State != live.Failing {
+		t.Errorf("status %v, want failing", st)
+	}
+}
