@@ -3,15 +3,21 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/flaggen/flaggen/generated/flags"
 )
 
 // logTo returns a logger that writes text lines to buf.
@@ -33,6 +39,7 @@ func TestConfigFromEnv(t *testing.T) {
 		{map[string]string{"FLAGGEN_DEV_HEADER": "1"}, Config{Addr: ":8080", DevHeader: true}},
 		{map[string]string{"FLAGGEN_DEV_HEADER": "0"}, Config{Addr: ":8080"}},
 		{map[string]string{"FLAGGEN_DEV_HEADER": ""}, Config{Addr: ":8080"}},
+		{map[string]string{"FLAGGEN_FILE": "/etc/app/flags.toml"}, Config{Addr: ":8080", File: "/etc/app/flags.toml"}},
 	}
 	for _, tt := range tests {
 		got, err := ConfigFromEnv(func(k string) string { return tt.env[k] })
@@ -235,4 +242,105 @@ func TestDisplayAddr(t *testing.T) {
 			t.Errorf("displayAddr(%s): got %s, want %s", tt.addr, got, tt.want)
 		}
 	}
+}
+
+// TestWatch: with a watched file, an edit turns holiday on for the next
+// request, a bad edit changes nothing and shows in /healthz/flags, and
+// fixing it is taken. It changes flags.Set, so it does not run in
+// parallel, and puts the compiled-in flags back.
+func TestWatch(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "..", "flags.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "flags.toml")
+	write := func(content string) {
+		t.Helper()
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(string(src))
+
+	var logs syncBuffer
+	s := NewServer(Config{Secret: []byte(strings.Repeat("x", 32)), Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() {
+		cancel()
+		flags.Set.Store(flags.Set.Embedded())
+	})
+	s.Watch(ctx, path)
+	h := s.Evaluators.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, Today(r.Context())["holiday"])
+	}))
+	holiday := func() string {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		return rec.Body.String()
+	}
+	health := func() (int, string) {
+		rec := httptest.NewRecorder()
+		s.Health().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz/flags", nil))
+		return rec.Code, rec.Body.String()
+	}
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); !cond(); {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; log:\n%s", what, logs.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	eventually("the file in force", func() bool { code, body := health(); return code == 200 && strings.Contains(body, `"ready"`) })
+	if got := holiday(); got != "false" {
+		t.Fatalf("holiday = %s before the edit, want false", got)
+	}
+
+	on := strings.Replace(string(src), "rollout = 0\n", "rollout = 100\n", 1)
+	if on == string(src) {
+		t.Fatal("flags.toml has no holiday rollout = 0 to edit")
+	}
+	write(on)
+	eventually("holiday on", func() bool { return holiday() == "true" })
+	if !strings.Contains(logs.String(), "flag=holiday") {
+		t.Errorf("the change is not logged:\n%s", logs.String())
+	}
+
+	write(on + "rollout = nope\n")
+	eventually("the bad edit reported", func() bool { code, _ := health(); return code == http.StatusServiceUnavailable })
+	if _, body := health(); !strings.Contains(body, `"failing"`) || !strings.Contains(body, "flags.toml:") {
+		t.Errorf("health %s, want failing with the error's position", body)
+	}
+	if got := holiday(); got != "true" {
+		t.Errorf("holiday = %s after a bad edit, want the flags in force (true)", got)
+	}
+
+	write(string(src))
+	eventually("holiday off again", func() bool { return holiday() == "false" })
+	if code, _ := health(); code != http.StatusOK {
+		t.Errorf("health %d after the fix, want 200", code)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
