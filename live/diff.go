@@ -62,6 +62,38 @@ func diffSnapshots(old, new *runtime.Snapshot) []FlagChange {
 	return out
 }
 
+// Diff returns how each flag's declaration changes from the document old
+// describes to the one new does, in the words a [Change] uses: every key
+// of new in its order ("added" for one old lacks), then the keys only old
+// has ("removed"). A flag declared the same in both is left out. Tools use
+// it to show what a push would change before making it.
+func Diff(old, new *flagmeta.Schema) []FlagChange {
+	var out []FlagChange
+	byKey := make(map[string]*flagmeta.Flag, len(old.Flags))
+	for i := range old.Flags {
+		byKey[old.Flags[i].Key] = &old.Flags[i]
+	}
+	seen := make(map[string]bool, len(new.Flags))
+	for i := range new.Flags {
+		nf := &new.Flags[i]
+		seen[nf.Key] = true
+		of, ok := byKey[nf.Key]
+		if !ok {
+			out = append(out, FlagChange{Key: nf.Key, What: []string{"added"}})
+			continue
+		}
+		if what := diffFlag(of, nf); len(what) > 0 {
+			out = append(out, FlagChange{Key: nf.Key, What: what})
+		}
+	}
+	for i := range old.Flags {
+		if !seen[old.Flags[i].Key] {
+			out = append(out, FlagChange{Key: old.Flags[i].Key, What: []string{"removed"}})
+		}
+	}
+	return out
+}
+
 // diffFlag describes how a flag's declaration changed from a to b, one
 // "field: old → new" entry per field that changed, in the order of
 // flagmeta.Flag's fields; nil when nothing did.

@@ -18,9 +18,11 @@ import (
 )
 
 // A Source delivers documents to a feed until its context is done.
-// Sources call [Feed.Apply] with each document they read, [Feed.Checked]
-// when they looked and found nothing new, and [Feed.Fail] when they
-// cannot read at all. The file source is [File]; a test may write its
+// Sources call [Feed.Apply] with each document they read (or
+// [Feed.ApplyFile] with one they parsed or composed), [Feed.Checked]
+// when they looked and found nothing new, [Feed.Unreachable] while they
+// cannot reach their store (the status turns stale), and [Feed.Fail]
+// when what they read cannot be used. The file source is [File]; a test may write its
 // own.
 type Source interface {
 	// Run feeds f until ctx is done, then returns ctx.Err(); it returns
@@ -75,9 +77,13 @@ type Feed struct {
 	// apply serializes Apply and Fail, and so the callbacks, which they
 	// make while holding it. It is taken before mu.
 	apply sync.Mutex
-	// hash is the sha256 of the document in force; valid when applied.
-	hash    [sha256.Size]byte
+	// key identifies the document in force (its hash, or the version
+	// ApplyFile was given); valid when applied.
+	key     string
 	applied bool
+	// lost is set while the source cannot be reached (Unreachable), until
+	// it is checked or applies a document again.
+	lost bool
 
 	mu sync.Mutex // guards status
 	// status is the feed's status but for Stale, which Status computes.
@@ -141,22 +147,44 @@ func (f *Feed) logger() *slog.Logger {
 // The document is parsed with [Options.Limits] and compiled with
 // runtime.Set.CompileFile, whose notices the Change carries.
 func (f *Feed) Apply(name string, doc []byte, version string) (Change, error) {
-	f.apply.Lock()
-	defer f.apply.Unlock()
-	now := f.now()
 	sum := sha256.Sum256(doc)
 	if version == "" {
 		version = "sha256:" + hex.EncodeToString(sum[:8])
 	}
-	if f.applied && sum == f.hash {
+	return f.put("sha256:"+hex.EncodeToString(sum[:]), version, func() (*runtime.Snapshot, error) {
+		return f.compile(name, doc)
+	})
+}
+
+// ApplyFile is [Feed.Apply] for a document a source has parsed itself
+// (within its own limits), or composed: a store that keeps operations on
+// top of a pushed document, for one. version, which must not be empty,
+// names it: a file of the version in force only counts as a check.
+func (f *Feed) ApplyFile(file *spec.File, version string) (Change, error) {
+	if version == "" {
+		return Change{}, errors.New("live: ApplyFile needs the document's version")
+	}
+	return f.put("version:"+version, version, func() (*runtime.Snapshot, error) {
+		return f.set.CompileFile(file)
+	})
+}
+
+// put puts the document that compile compiles in force, unless key
+// names the one in force already; see [Feed.Apply].
+func (f *Feed) put(key, version string, compile func() (*runtime.Snapshot, error)) (Change, error) {
+	f.apply.Lock()
+	defer f.apply.Unlock()
+	now := f.now()
+	if f.applied && key == f.key {
 		f.mu.Lock()
 		f.status.Checked = now
 		f.status.State, f.status.Err = Ready, nil
 		f.status.Version = version
+		f.lost = false
 		f.mu.Unlock()
 		return Change{Version: version, Previous: version}, nil
 	}
-	snap, err := f.compile(name, doc)
+	snap, err := compile()
 	if err != nil {
 		f.mu.Lock()
 		f.status.Checked = now
@@ -173,9 +201,10 @@ func (f *Feed) Apply(name string, doc []byte, version string) (Change, error) {
 		f.fail(err)
 		return Change{}, err
 	}
-	f.hash, f.applied = sum, true
+	f.key, f.applied = key, true
 	notices := snap.Notices()
 	f.mu.Lock()
+	f.lost = false
 	change := Change{Version: version, Previous: f.status.Version, Notices: notices}
 	f.status.State, f.status.Err = Ready, nil
 	f.status.Version, f.status.Updated, f.status.Checked = version, now, now
@@ -216,11 +245,48 @@ func (f *Feed) logChange(c Change) {
 // Checked records that the source was checked and has nothing new. It
 // does not end a failure: a refused document, or a source that cannot be
 // read, stays failing until a document is applied.
+//
+// It ends an outage ([Feed.Unreachable]): the status is what it was
+// before it.
 func (f *Feed) Checked() {
 	now := f.now()
 	f.mu.Lock()
 	f.status.Checked = now
+	back := f.lost
+	f.lost = false
+	if back && f.status.State != Failing {
+		f.status.Err = nil
+	}
 	f.mu.Unlock()
+	if back {
+		f.logger().Info("flaggen: source reachable again", "source", f.source)
+	}
+}
+
+// Unreachable reports that the source cannot be reached for now (a
+// store that is down, a connection lost): the flags in force stay, and
+// the status is [Stale], with err, until the source is checked or
+// applies a document again. Only the first report of an outage is
+// logged and heard by OnError: a source may call it on every failed
+// attempt.
+func (f *Feed) Unreachable(err error) {
+	if err == nil {
+		return
+	}
+	f.mu.Lock()
+	first := !f.lost
+	f.lost = true
+	f.status.Err = err
+	f.mu.Unlock()
+	if !first {
+		return
+	}
+	f.logger().Warn("flaggen: source unreachable; the flags in force stay", "source", f.source, "err", err)
+	if f.opts.OnError != nil {
+		f.apply.Lock()
+		f.opts.OnError(err)
+		f.apply.Unlock()
+	}
 }
 
 // Fail reports a failure of the source itself (it cannot be read); the
@@ -250,9 +316,9 @@ func (f *Feed) fail(err error) {
 func (f *Feed) Status() Status {
 	now := f.now()
 	f.mu.Lock()
-	st := f.status
+	st, lost := f.status, f.lost
 	f.mu.Unlock()
-	if st.State == Ready && now.Sub(st.Checked) > f.opts.StaleAfter {
+	if lost && st.State != Failing || st.State == Ready && now.Sub(st.Checked) > f.opts.StaleAfter {
 		st.State = Stale
 	}
 	st.Notices = slices.Clone(st.Notices)
