@@ -80,6 +80,11 @@ func (s *Set) Compile(name string, src []byte) (*Snapshot, error) {
 //
 // [Snapshot.Notices] reports each such flag, with its position and why.
 // A document that fails validation is an error, and nothing of it is used.
+//
+// A flag whose *spec.Flag the snapshot in force was compiled from is not
+// compiled again: a source that composes documents from one it parsed
+// (changing a few flags, each a new *spec.Flag) pays for what changed.
+// So a document must not be modified once it has been compiled.
 func (s *Set) CompileFile(f *spec.File) (*Snapshot, error) {
 	if len(f.Flags) == 0 {
 		return nil, fmt.Errorf("%s: %w: refusing an update that would serve every flag's compiled-in declaration; declare the flags", f.Name, ErrEmpty)

@@ -31,6 +31,7 @@ type Snapshot struct {
 type flag struct {
 	key      string
 	decl     *flagmeta.Flag // the declaration it was compiled from
+	src      *spec.Flag     // the parsed declaration, for an update; nil for the schema's
 	variants []string       // in the schema's order
 	def      uint8          // default variant
 	on       uint8          // a boolean flag's "on" (its schedule serves it)
@@ -160,9 +161,16 @@ func compileUpdate(f *spec.File, schema *flagmeta.Schema, base, embedded *Snapsh
 	declared := make([]bool, len(schema.Flags))
 	var notices []Notice
 	for _, fl := range f.Flags {
+		n, known := embedded.byKey[fl.Key] // embedded holds the schema's flags, by number
+		if known && !declared[n] && base.flags[n].src == fl {
+			// Compiled from this very declaration before: a store that
+			// composes documents changes a few flags of a parsed one.
+			declared[n] = true
+			s.flags[n] = base.flags[n]
+			continue
+		}
 		info := new(flagmeta.Flag)
 		*info = fl.Meta()
-		n, known := embedded.byKey[fl.Key] // embedded holds the schema's flags, by number
 		if !known {
 			s.flags = append(s.flags, compileFlag(info, numbered(info)))
 			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeUnknown, Pos: fl.Pos,
@@ -179,6 +187,7 @@ func compileUpdate(f *spec.File, schema *flagmeta.Schema, base, embedded *Snapsh
 			continue
 		}
 		s.flags[n] = compileFlag(info, embedded.flags[n].variants)
+		s.flags[n].src = fl
 	}
 	for n, ok := range declared {
 		if !ok {

@@ -1,6 +1,11 @@
 package runtime
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/flaggen/flaggen/spec"
+)
 
 // TestSnapshotFlag checks that Snapshot.Flag gives the declaration each
 // flag is served from: compiled-in, updated, or kept when the update
@@ -35,5 +40,53 @@ default = "x"
 	}
 	if c, ok := snap.Flag("c"); !ok || !c.Killed {
 		t.Errorf("c, unknown to the code = %+v, %v; want the update's, killed", c, ok)
+	}
+}
+
+// TestCompileReusesUnchangedFlags: a document composed from the one in
+// force, with one flag's declaration replaced, serves the new declaration
+// for that flag and the same for the others, which are not compiled
+// again.
+func TestCompileReusesUnchangedFlags(t *testing.T) {
+	s := mustSet(t, `
+[flags.a]`+meta+`rollout = 0
+[flags.b]`+meta+`rollout = 0
+`)
+	f, err := spec.Parse("live.toml", []byte(`
+[flags.a]`+meta+`rollout = 100
+[flags.b]`+meta+`rollout = 100
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.CompileFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Store(snap); err != nil {
+		t.Fatal(err)
+	}
+	// Kill b, as a store's operation would: a new File sharing a's
+	// declaration.
+	b := *f.Flags[1]
+	b.Killed = true
+	g := *f
+	g.Flags = []*spec.Flag{f.Flags[0], &b}
+	snap2, err := s.CompileFile(&g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap2.flags[0].decl != snap.flags[0].decl {
+		t.Error("a, whose declaration did not change, was compiled again")
+	}
+	if !snap2.flags[1].killed || snap.flags[1].killed {
+		t.Errorf("b killed: %v in the new snapshot, %v in the old; want true, false", snap2.flags[1].killed, snap.flags[1].killed)
+	}
+	if err := s.Store(snap2); err != nil {
+		t.Fatal(err)
+	}
+	ev := s.NewEvaluator(context.Background(), Subject{ID: "1"}, nil)
+	if a, b := ev.Lookup("a"), ev.Lookup("b"); a != "on" || b != "off" {
+		t.Errorf("a = %s, b = %s; want on (unchanged) and off (killed)", a, b)
 	}
 }
