@@ -1,9 +1,9 @@
 // Command gin is flaggen's example server for gin: the seed scenarios of
 // examples/internal/app behind the ginflags middleware, with the override
-// endpoint under /_flags/. It is a module of its own, so that the root
-// module does not require gin, and needs no setup:
+// endpoint under /_flags/. The examples are a module of their own, so
+// that the root module does not require gin; it needs no setup:
 //
-//	cd examples/gin && go run .
+//	cd examples && go run ./gin
 //	curl -s -H 'X-User-ID: 1' localhost:8080/
 //	curl -s -H 'X-User-Groups: employees' 'localhost:8080/search?q=ap'
 //

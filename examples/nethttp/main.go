@@ -37,7 +37,7 @@
 //
 // From the repository's root:
 //
-//	go run ./examples/nethttp
+//	cd examples && go run ./nethttp
 //
 // The server listens on :8080, or on :$PORT if PORT is set, until
 // SIGINT or SIGTERM, then gives requests in flight 10 seconds. Other

@@ -1,4 +1,4 @@
-module github.com/flaggen/flaggen/examples/gin
+module github.com/flaggen/flaggen/examples
 
 go 1.26.0
 
@@ -45,6 +45,6 @@ require (
 // Development from a checkout: build against the modules beside it.
 // Nothing depends on this module; it is not released.
 replace (
-	github.com/flaggen/flaggen => ../..
-	github.com/flaggen/flaggen/middleware/ginflags => ../../middleware/ginflags
+	github.com/flaggen/flaggen => ../
+	github.com/flaggen/flaggen/middleware/ginflags => ../middleware/ginflags
 )
