@@ -19,8 +19,11 @@ import (
 )
 
 // The end-to-end test of the vet drivers works on a copy of this
-// repository's examples, generated package and flags.toml, as module
-// e2eModule, which requires this repository through a replace directive.
+// repository's example scenarios (examples/internal/app/app.go: the code
+// that reads the flags, without the servers around it, which need the
+// examples module's own requirements), generated package and flags.toml,
+// as module e2eModule, which requires this repository through a replace
+// directive.
 const e2eModule = "example.com/flagapp"
 
 // e2eNow is the date the end-to-end test judges as of: new_checkout has
@@ -328,7 +331,7 @@ func writeModule(t *testing.T, dir, path string) {
 // flags.toml into dir as module e2eModule.
 func copyExamples(t *testing.T, root, dir string) {
 	t.Helper()
-	for _, name := range []string{"examples", "generated", "flags.toml"} {
+	for _, name := range []string{"examples/internal/app/app.go", "generated", "flags.toml"} {
 		copyTree(t, filepath.Join(root, name), filepath.Join(dir, name))
 	}
 	writeModule(t, dir, e2eModule)
@@ -350,7 +353,7 @@ func copyExamples(t *testing.T, root, dir string) {
 	}
 }
 
-// copyTree copies the directory tree src to dst.
+// copyTree copies the directory tree (or the file) src to dst.
 func copyTree(t *testing.T, src, dst string) {
 	t.Helper()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
@@ -367,6 +370,9 @@ func copyTree(t *testing.T, src, dst string) {
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
 		}
 		return os.WriteFile(target, data, 0o644)
