@@ -20,6 +20,17 @@
 //	flaggen vet [-config FILE] [-now DATE] [-json] [-fix] [-allow-unused KEYS] [packages]
 //	flaggen help [COMMAND]
 //
+// and, to operate a fleet's live flags in Redis (see the fleet section below):
+//
+//	flaggen push [-dry-run] [-force] [FILE]
+//	flaggen kill FLAG | unkill FLAG | enable FLAG | disable FLAG
+//	flaggen rollout FLAG PERCENT
+//	flaggen split FLAG VARIANT=WEIGHT,…
+//	flaggen schedule FLAG PERCENT@WHEN…
+//	flaggen status
+//	flaggen history [-n N] [FLAG]
+//	flaggen stale -for AGE
+//
 // FILE is the flags.toml to read. It defaults to the nearest file named
 // flags.toml in the current directory or one of its parents.
 //
@@ -116,6 +127,33 @@
 // command ([github.com/flaggen/flaggen/cmd/flaggen-vet]); there its flag is
 // spelled -flaggen.now.
 //
+// # fleet
+//
+// The commands push, kill, unkill, enable, disable, rollout, split,
+// schedule, status, history and stale operate the live flags a fleet of
+// instances follows in Redis (package
+// [github.com/flaggen/flaggen/store/redisstore]). This module does not
+// require a Redis client: flaggen runs the flaggen-fleet command from
+// PATH with the same arguments, standard input, output and error, and
+// exits with its status. Install it with
+//
+//	go install github.com/flaggen/flaggen/store/redisstore/cmd/flaggen-fleet@latest
+//
+// or, from a checkout, cd store/redisstore && go install ./cmd/flaggen-fleet.
+// Without it, these commands say so and exit 1. flaggen help push (or
+// any of them) prints its manual; for example:
+//
+//	flaggen push                       # the nearest flags.toml; prints what it changes
+//	flaggen kill search                # search serves its default everywhere, now
+//	flaggen schedule new_checkout 1%@now 5%@+2h 25%@+1d 100%@2026-12-01T09:00:00Z
+//	flaggen history search
+//	flaggen stale -for 30d             # exit 1 when a flag has served one variant to all for 30 days
+//
+// They read the Redis from -redis URL or FLAGGEN_REDIS (default
+// redis://127.0.0.1:6379/0), the namespace from -namespace or
+// FLAGGEN_NAMESPACE, and name who acts in the audit log with -by (default
+// $USER@hostname); -json prints the result as JSON.
+//
 // # Errors and exit status
 //
 // Every problem in FILE is printed to standard error, one per line, as
@@ -126,5 +164,9 @@
 // directory). Flaggen exits 0 on success, 1 when FILE has errors, when
 // -check finds stale output, when vet finds something or when it cannot
 // read or write a file, 2 on a usage error, and 3 when vet cannot load or
-// type-check the packages (its errors are printed to standard error).
+// type-check the packages (its errors are printed to standard error). The
+// fleet commands exit as flaggen-fleet does: 0 on success, 1 when Redis
+// cannot be reached, refuses the credentials, another write won the race
+// or the document does not validate (and when stale finds a flag), 2 on
+// a usage error; and 1 when flaggen-fleet is not installed.
 package main

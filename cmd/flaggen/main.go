@@ -34,6 +34,21 @@ Usage:
 
 FILE defaults to the nearest flags.toml in the current directory or its
 parents. Run 'flaggen help COMMAND' for more on generate, check or vet.
+
+Operating a fleet's live flags in Redis (run by the flaggen-fleet command,
+which 'flaggen help push' tells how to install):
+
+	flaggen push [-dry-run] [-force] [FILE]
+	flaggen kill FLAG | unkill FLAG | enable FLAG | disable FLAG
+	flaggen rollout FLAG PERCENT
+	flaggen split FLAG VARIANT=WEIGHT,…
+	flaggen schedule FLAG PERCENT@WHEN…
+	flaggen status
+	flaggen history [-n N] [FLAG]
+	flaggen stale -for AGE
+
+They take -redis URL (default $FLAGGEN_REDIS, else redis://127.0.0.1:6379/0),
+-namespace NS ($FLAGGEN_NAMESPACE), -by NAME and -json.
 `
 
 const generateUsage = `usage: flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
@@ -71,6 +86,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	default:
+		if isFleetCommand(cmd) {
+			return runFleet(args, stdout, stderr)
+		}
 		fmt.Fprintf(stderr, "flaggen: unknown command %q\nRun 'flaggen help' for usage.\n", cmd)
 		return exitUsage
 	}
@@ -95,6 +113,9 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		fs, _ := vetFlags(stdout)
 		fs.Usage()
 	default:
+		if isFleetCommand(args[0]) {
+			return runFleet([]string{"help", args[0]}, stdout, stderr)
+		}
 		fmt.Fprintf(stderr, "flaggen help: unknown command %q\nRun 'flaggen help' for usage.\n", args[0])
 		return exitUsage
 	}
