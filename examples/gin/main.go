@@ -17,7 +17,8 @@
 //	GET  /_flags/                       the caller's flags, variants, reasons and overrides
 //	POST /_flags/                       flag=KEY&variant=NAME sets an override cookie,
 //	                                    variant= clears one, clear=all clears them all
-//	GET  /healthz/flags                 the watched file's status (FLAGGEN_FILE), as JSON
+//	GET  /healthz/flags                 the watched file's or the fleet's status
+//	                                    (FLAGGEN_FILE, FLAGGEN_REDIS), as JSON
 //
 // Who a request is for comes from the X-User-ID and X-User-Groups headers,
 // as an authenticating proxy would set them; a request without X-User-ID
@@ -46,6 +47,12 @@
 //	                     does not; any other value stops the server
 //	FLAGGEN_FILE         a flags.toml to watch: its flags take effect as it
 //	                     changes, without a restart; see /healthz/flags
+//	FLAGGEN_REDIS        a fleet's Redis store to follow
+//	                     (redis://127.0.0.1:6379/0), operated by the flaggen
+//	                     CLI (flaggen push, flaggen kill search, …): each
+//	                     write reaches every instance that joined at once;
+//	                     see /healthz/flags. Not with FLAGGEN_FILE
+//	FLAGGEN_NAMESPACE    the fleet's namespace in that Redis; default flaggen
 package main
 
 import (

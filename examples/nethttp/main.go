@@ -53,6 +53,14 @@
 //	FLAGGEN_FILE=path       watches a flags.toml: its flags take effect
 //	                        as it changes, without a restart; the feed's
 //	                        status is at /healthz/flags
+//	FLAGGEN_REDIS=url       joins a fleet: follows the Redis store at url
+//	                        (redis://127.0.0.1:6379/0), which the flaggen
+//	                        CLI operates (flaggen push, flaggen kill
+//	                        search, …); every instance that joined serves
+//	                        each write at once; status at /healthz/flags.
+//	                        Not with FLAGGEN_FILE
+//	FLAGGEN_NAMESPACE=ns    the fleet's namespace in that Redis; default
+//	                        flaggen
 //
 // # Trying it
 //

@@ -17,6 +17,7 @@ import (
 	"github.com/flaggen/flaggen/generated/flags"
 	"github.com/flaggen/flaggen/live"
 	"github.com/flaggen/flaggen/middleware"
+	"github.com/flaggen/flaggen/store/redisstore"
 )
 
 // Config is what an example server is built from; [ConfigFromEnv] fills
@@ -40,6 +41,14 @@ type Config struct {
 	// changes, without a restart ([Server.Watch]). Empty means the
 	// compiled-in flags only.
 	File string
+	// Redis is the URL of a fleet's Redis store to follow
+	// ([Server.Join]): redis://[user:password@]host:port/db, or
+	// rediss://… for TLS. Empty means none. File and Redis exclude each
+	// other.
+	Redis string
+	// Namespace is the fleet's namespace in that Redis; empty means
+	// redisstore.DefaultNamespace.
+	Namespace string
 }
 
 // ConfigFromEnv reads the settings of an example server from getenv:
@@ -51,6 +60,11 @@ type Config struct {
 //	                    unset does not; anything else is an error
 //	FLAGGEN_FILE        a flags.toml to watch for live changes; default
 //	                    none (the compiled-in flags)
+//	FLAGGEN_REDIS       a fleet's Redis store to follow, as a URL
+//	                    (redis://host:port/db); default none. Not with
+//	                    FLAGGEN_FILE
+//	FLAGGEN_NAMESPACE   the fleet's namespace in that Redis; default
+//	                    "flaggen"; ignored without FLAGGEN_REDIS
 //
 // Log and Clock are left nil.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -62,6 +76,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		cfg.Secret = []byte(s)
 	}
 	cfg.File = getenv("FLAGGEN_FILE")
+	cfg.Redis = getenv("FLAGGEN_REDIS")
+	cfg.Namespace = getenv("FLAGGEN_NAMESPACE")
+	if cfg.File != "" && cfg.Redis != "" {
+		return Config{}, errors.New("FLAGGEN_FILE and FLAGGEN_REDIS are both set: a server follows one source of live flags; unset one")
+	}
 	switch v := getenv("FLAGGEN_DEV_HEADER"); v {
 	case "", "0":
 	case "1":
@@ -83,8 +102,8 @@ type Server struct {
 	OverrideHandler http.Handler
 	// Log is for the handlers' own errors.
 	Log *slog.Logger
-	// Feed keeps flags.Set up to date with a watched file; nil until
-	// [Server.Watch] starts one.
+	// Feed keeps flags.Set up to date with a watched file or a fleet's
+	// store; nil until [Server.Watch] or [Server.Join] starts one.
 	Feed *live.Feed
 }
 
@@ -96,9 +115,25 @@ func (s *Server) Watch(ctx context.Context, path string) {
 	s.Feed = live.WatchFile(ctx, flags.Set, path, live.Options{Logger: s.Log})
 }
 
-// Health serves the status of the watched file as JSON (503 when it is
-// failing), or, with no file watched, says that the compiled-in flags
-// are in force.
+// Join keeps flags.Set up to date with the fleet whose Redis store is at
+// url, namespace ns, until ctx is done: each write to the store (a push,
+// a kill, a rollout…) takes effect for the requests that start after it,
+// on every instance that joined, and is logged. While Redis is down the
+// flags in force stay, and the instance catches up once it is back. The
+// feed's status is s.Feed, which the examples serve at /healthz/flags.
+// Only a malformed url is an error.
+func (s *Server) Join(ctx context.Context, url, ns string) error {
+	feed, err := redisstore.Join(ctx, flags.Set, url, ns, live.Options{Logger: s.Log})
+	if err != nil {
+		return err
+	}
+	s.Feed = feed
+	return nil
+}
+
+// Health serves the status of the watched file or the fleet's store as
+// JSON (503 when it is failing or stale), or, with neither, says that the
+// compiled-in flags are in force.
 func (s *Server) Health() http.Handler {
 	if s.Feed != nil {
 		return s.Feed
@@ -191,10 +226,15 @@ func Main(newHandler func(*Server) http.Handler) {
 	if err == nil {
 		cfg.Log = log
 		s := NewServer(cfg)
-		if cfg.File != "" {
+		switch {
+		case cfg.File != "":
 			s.Watch(ctx, cfg.File)
+		case cfg.Redis != "":
+			err = s.Join(ctx, cfg.Redis, cfg.Namespace)
 		}
-		err = Run(ctx, cfg, newHandler(s))
+		if err == nil {
+			err = Run(ctx, cfg, newHandler(s))
+		}
 	}
 	if err != nil {
 		log.Error("server failed", "err", err)

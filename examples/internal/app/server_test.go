@@ -40,6 +40,8 @@ func TestConfigFromEnv(t *testing.T) {
 		{map[string]string{"FLAGGEN_DEV_HEADER": "0"}, Config{Addr: ":8080"}},
 		{map[string]string{"FLAGGEN_DEV_HEADER": ""}, Config{Addr: ":8080"}},
 		{map[string]string{"FLAGGEN_FILE": "/etc/app/flags.toml"}, Config{Addr: ":8080", File: "/etc/app/flags.toml"}},
+		{map[string]string{"FLAGGEN_REDIS": "redis://r:6379/0", "FLAGGEN_NAMESPACE": "shop:prod"},
+			Config{Addr: ":8080", Redis: "redis://r:6379/0", Namespace: "shop:prod"}},
 	}
 	for _, tt := range tests {
 		got, err := ConfigFromEnv(func(k string) string { return tt.env[k] })
