@@ -3,6 +3,10 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
+	neturl "net/url"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -29,6 +33,10 @@ var (
 	ErrIncompatible = errors.New("incompatible with the running code")
 	// ErrEmpty: nothing has been pushed to the store yet.
 	ErrEmpty = errors.New("nothing pushed yet")
+	// ErrOpsDropped: a push would drop operations in force (of flags
+	// the document no longer declares, or that no longer apply to
+	// them); PushOptions.Force drops them.
+	ErrOpsDropped = errors.New("the push would drop operations in force")
 	// ErrAuth: Redis refused the user name or password.
 	ErrAuth = errors.New("authentication failed")
 	// ErrPermission: the Redis user may not run a command the operation
@@ -39,30 +47,79 @@ var (
 // A Store is one namespace of a Redis that holds a fleet's live flags.
 // It is safe for concurrent use.
 type Store struct {
-	rdb redis.UniversalClient
-	ns  string
-	url string // for String, without the password
+	rdb   redis.UniversalClient
+	ns    string
+	url   string // for String, without the password
+	owned bool   // Open made rdb, so Close closes it
+	now   func() time.Time
+
+	mu   sync.Mutex // guards base
+	base *spec.File // the document last composed by a write, for Compose
 }
 
 // Open connects to the Redis at url ("redis://[user:password@]host:port/db"
 // or "rediss://…" for TLS) and returns its namespace ns ("" is
-// DefaultNamespace). It checks the connection and the credentials: an
-// unreachable Redis, a wrong password (ErrAuth) or a malformed URL is an
-// error, with what to do.
-func Open(ctx context.Context, url, ns string) (*Store, error) { panic("TODO") }
+// DefaultNamespace). It checks the connection and the credentials with a
+// PING: an unreachable Redis, a wrong user or password (ErrAuth), a user
+// that may not even PING (ErrPermission) or a malformed URL is an error
+// that says what to do.
+func Open(ctx context.Context, url, ns string) (*Store, error) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redis URL %q: %v; write redis://[user:password@]host:port[/db], or rediss:// for TLS", redactURL(url), err)
+	}
+	rdb := redis.NewClient(opts)
+	s := New(rdb, ns)
+	s.owned = true
+	s.url = redactURL(url)
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		rdb.Close()
+		return nil, s.wrap(err)
+	}
+	return s, nil
+}
 
-// New returns namespace ns of the Redis rdb talks to.
-func New(rdb redis.UniversalClient, ns string) *Store { panic("TODO") }
+// New returns namespace ns ("" is DefaultNamespace) of the Redis rdb
+// talks to. Close does not close rdb.
+func New(rdb redis.UniversalClient, ns string) *Store {
+	if ns == "" {
+		ns = DefaultNamespace
+	}
+	s := &Store{rdb: rdb, ns: ns, now: time.Now}
+	if c, ok := rdb.(*redis.Client); ok {
+		o := c.Options()
+		u := &neturl.URL{Scheme: "redis", Host: o.Addr, Path: "/" + strconv.Itoa(o.DB)}
+		if o.TLSConfig != nil {
+			u.Scheme = "rediss"
+		}
+		if o.Username != "" {
+			u.User = neturl.User(o.Username)
+		}
+		s.url = u.String()
+	}
+	return s
+}
 
-// Close closes the connection Open made.
-func (s *Store) Close() error { panic("TODO") }
+// Close closes the connection Open made; it does nothing to a client
+// given to New.
+func (s *Store) Close() error {
+	if !s.owned {
+		return nil
+	}
+	return s.rdb.Close()
+}
 
 // Namespace returns the store's namespace.
 func (s *Store) Namespace() string { return s.ns }
 
 // String names the store in logs and status: its URL without the
 // password, and the namespace.
-func (s *Store) String() string { panic("TODO") }
+func (s *Store) String() string {
+	if s.url == "" {
+		return "redis namespace " + s.ns
+	}
+	return s.url + " namespace " + s.ns
+}
 
 // State is what the store holds: the document pushed and the operations
 // on top, at a version.
@@ -105,14 +162,34 @@ type Stage struct {
 
 // Get returns the state in the store; a State of version 0 before the
 // first push.
-func (s *Store) Get(ctx context.Context) (State, error) { panic("TODO") }
+func (s *Store) Get(ctx context.Context) (State, error) {
+	m, err := s.rdb.HGetAll(ctx, s.key("state")).Result()
+	if err != nil {
+		return State{}, s.wrap(err)
+	}
+	return s.parseState(m)
+}
 
 // Compose returns the document st describes: st.Doc parsed within limits
-// (or base, when it was parsed from a Doc of the same DocHash, so that an
-// operation does not parse the document again), with st.Ops applied.
-// Each flag an operation changes is a new *spec.Flag; the others are
-// base's, so that runtime.Set.CompileFile compiles only what changed.
-func Compose(st State, limits spec.Limits, base *spec.File) (*spec.File, error) { panic("TODO") }
+// (or base, when base.Source has st.DocHash, so that an operation does
+// not parse the document again, and st.Doc need not even be read), with
+// st.Ops applied. base may be the parsed document or a File Compose
+// returned for an earlier state of the same DocHash: operations set
+// fields outright, and within one document a store only ever replaces a
+// flag's operation, never removes it, so both give the same result.
+//
+// A flag whose operation changes what base declares is a new *spec.Flag;
+// the others are base's, so that runtime.Set.CompileFile compiles only
+// what changed. Compose never modifies base.
+//
+// It returns ErrEmpty for a state of version 0, and an error that is
+// ErrInvalid for a document that does not validate or an operation that
+// does not apply to its flag (a rollout of a flag with variants, a split
+// naming a variant the flag lacks or not summing to 100%). An operation
+// naming a flag the document lacks is skipped.
+func Compose(st State, limits spec.Limits, base *spec.File) (*spec.File, error) {
+	return compose(st, limits, base)
+}
 
 // A Result says what a write did.
 type Result struct {
@@ -122,19 +199,34 @@ type Result struct {
 	Action string
 	// Flag is the flag operated on; "" for a push.
 	Flag string
+	// By is who wrote it.
+	By string
 	// Before and After say what changed, in words ("rollout 25% → 50%").
 	Before, After string
 	// Changes are, for a push, what it changes flag by flag, operations
 	// included.
 	Changes []live.FlagChange
 	// Dropped lists, for a forced push, the flags whose operations were
-	// dropped with them.
+	// dropped: with the flag the document no longer declares, or because
+	// they no longer apply to it (a split naming a variant now gone).
 	Dropped []string
+	// DryRun is set for a push that checked and diffed without writing:
+	// Version is then the version it would have written.
+	DryRun bool
 }
 
+// NoChange reports whether the write found the state already as asked
+// (a kill of a killed flag, a push of the same document): it wrote
+// nothing, no audit entry and no version; Version == Previous.
+func (r Result) NoChange() bool { return r.Version == r.Previous && !r.DryRun }
+
 // String returns the result as one line a human can read, e.g.
-// "v12: kill search (by ana): killed false → true".
-func (r Result) String() string { panic("TODO") }
+// "v12: kill search by ana (killed false → true)",
+// "v12: kill search by ana: no change (killed already true)", or for a
+// push "v13: push by ci (doc 3f2a…c1 → 9b0e…7d, 2 flags changed: a, b)".
+func (r Result) String() string {
+	return line(r.Version, r.Action, r.Flag, r.By, r.Before, r.After, r.NoChange(), r.DryRun)
+}
 
 // PushOptions qualify a push.
 type PushOptions struct {
@@ -154,33 +246,67 @@ type PushOptions struct {
 // Push validates doc, checks it against the code of every running
 // instance (ErrIncompatible), and makes it the store's document, keeping
 // the operations in force. It retries on a concurrent write.
-func (s *Store) Push(ctx context.Context, doc []byte, o PushOptions) (Result, error) { panic("TODO") }
+//
+// A push of the document in force, keeping every operation, is no
+// change. A push that would drop operations (of flags the document no
+// longer declares, or that no longer apply) is refused with
+// ErrOpsDropped unless o.Force. Result.Changes says what it changes,
+// flag by flag, with operations applied on both sides.
+func (s *Store) Push(ctx context.Context, doc []byte, o PushOptions) (Result, error) {
+	return s.push(ctx, doc, o)
+}
 
 // Kill sets flag's kill switch, by who: it serves its default to
-// everyone. Unkill clears it.
-func (s *Store) Kill(ctx context.Context, flag, by string) (Result, error)   { panic("TODO") }
-func (s *Store) Unkill(ctx context.Context, flag, by string) (Result, error) { panic("TODO") }
+// everyone. Unkill clears it, whatever the document says.
+//
+// These and the other operations return an error that is ErrUnknownFlag
+// (with the closest keys) for a flag the store's document lacks,
+// ErrInvalid for one the operation does not apply to, and ErrEmpty before
+// the first push. An operation that finds the flag already as asked
+// writes nothing (Result.NoChange): the audit log records changes only.
+func (s *Store) Kill(ctx context.Context, flag, by string) (Result, error) {
+	return s.setSwitch(ctx, "kill", flag, by, func(op *Op) { op.Killed = ptr(true) })
+}
+
+// Unkill clears flag's kill switch: see [Store.Kill].
+func (s *Store) Unkill(ctx context.Context, flag, by string) (Result, error) {
+	return s.setSwitch(ctx, "unkill", flag, by, func(op *Op) { op.Killed = ptr(false) })
+}
 
 // Enable and Disable set flag's on/off switch (enabled = true / false).
-func (s *Store) Enable(ctx context.Context, flag, by string) (Result, error)  { panic("TODO") }
-func (s *Store) Disable(ctx context.Context, flag, by string) (Result, error) { panic("TODO") }
+func (s *Store) Enable(ctx context.Context, flag, by string) (Result, error) {
+	return s.setSwitch(ctx, "enable", flag, by, func(op *Op) { op.Enabled = ptr(true) })
+}
+
+// Disable sets flag's switch off: see [Store.Enable].
+func (s *Store) Disable(ctx context.Context, flag, by string) (Result, error) {
+	return s.setSwitch(ctx, "disable", flag, by, func(op *Op) { op.Enabled = ptr(false) })
+}
 
 // Rollout sets a boolean flag's rollout to pct hundredths of a percent
 // (0–10000), replacing a schedule.
 func (s *Store) Rollout(ctx context.Context, flag string, pct int, by string) (Result, error) {
-	panic("TODO")
+	return s.setDist(ctx, "rollout", flag, by, func(op *Op) { op.Rollout, op.Split, op.Schedule = &pct, nil, nil })
 }
 
 // Split sets a multi-variant flag's split: hundredths of a percent by
 // variant, summing to 10000.
 func (s *Store) Split(ctx context.Context, flag string, weights map[string]int, by string) (Result, error) {
-	panic("TODO")
+	w := make(map[string]int, len(weights))
+	for k, v := range weights {
+		w[k] = v
+	}
+	return s.setDist(ctx, "split", flag, by, func(op *Op) { op.Rollout, op.Split, op.Schedule = nil, w, nil })
 }
 
 // Schedule sets a boolean flag's progressive rollout, replacing a
 // rollout: a pure function of the clock, no background job.
 func (s *Store) Schedule(ctx context.Context, flag string, stages []Stage, by string) (Result, error) {
-	panic("TODO")
+	st := make([]Stage, len(stages))
+	for i, x := range stages {
+		st[i] = Stage{Start: x.Start.UTC(), Percent: x.Percent}
+	}
+	return s.setDist(ctx, "schedule", flag, by, func(op *Op) { op.Rollout, op.Split, op.Schedule = nil, nil, st })
 }
 
 // An Entry is one write in the audit log.
@@ -193,13 +319,22 @@ type Entry struct {
 	Flag    string // "" for a push
 	Before  string
 	After   string
+	// Changes are, for a push, what it changed flag by flag.
+	Changes []live.FlagChange
+}
+
+// String returns the entry as one line, as [Result.String] does.
+func (e Entry) String() string {
+	return e.Time.UTC().Format(timeFormat) + " " + line(e.Version, e.Action, e.Flag, e.By, e.Before, e.After, false, false)
 }
 
 // History returns the audit log, oldest first: every entry, or those
 // about flag (a push that changed it included) when flag is not "", the
 // last limit of them when limit > 0.
+//
+// For a push, an entry of flag's history keeps only flag's Changes.
 func (s *Store) History(ctx context.Context, flag string, limit int) ([]Entry, error) {
-	panic("TODO")
+	return s.history(ctx, flag, limit)
 }
 
 // An Instance is a running instance's last heartbeat.
@@ -221,9 +356,6 @@ type Instance struct {
 	Seen time.Time `json:"seen"`
 }
 
-// Instances returns the instances whose heartbeat has not expired.
-func (s *Store) Instances(ctx context.Context) ([]Instance, error) { panic("TODO") }
-
 // A StaleFlag serves one variant to everyone, and has since Since.
 type StaleFlag struct {
 	Key     string
@@ -236,6 +368,11 @@ type StaleFlag struct {
 // everyone (killed, disabled, a 100% rollout or split, a schedule at
 // 100%, removed) for at least age as of now, by the audit log: the
 // seed's lifecycle check.
+//
+// Since is the time of the last audit entry that changed the flag (its
+// operation, or a push that changed its declaration), or the last stage's
+// start for a schedule at 100% that began later. Flags come in the
+// document's order.
 func (s *Store) Stale(ctx context.Context, age time.Duration, now time.Time) ([]StaleFlag, error) {
-	panic("TODO")
+	return s.stale(ctx, age, now)
 }

@@ -12,9 +12,10 @@
 //
 // # Outages
 //
-// [Server.Stop] shuts the server down with SHUTDOWN SAVE: it writes its
-// data to dump.rdb in its own temporary directory, although the server
-// runs with no automatic persistence (--save '' --appendonly no).
+// [Server.Stop] shuts the server down with SIGTERM, which it answers by
+// saving (--shutdown-on-sigterm save, whatever its ACL users): it writes
+// its data to dump.rdb in its own temporary directory, although the server
+// runs with no automatic persistence (an empty --save, and --appendonly no).
 // [Server.Restart] starts it again on the same port and directory, so it
 // comes back with the data it had when it stopped: an outage, not a
 // wipe. [Server.Kill] stops it without saving (SIGKILL): the next
@@ -37,6 +38,7 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -112,6 +114,7 @@ func (s *Server) start() error {
 		"--dir", s.dir,
 		"--dbfilename", "dump.rdb",
 		"--daemonize", "no",
+		"--shutdown-on-sigterm", "save",
 	}, s.args...)
 	cmd := exec.Command(s.bin, argv...)
 	out := new(output)
@@ -189,8 +192,8 @@ func (s *Server) Stop() {
 	if s.cmd == nil {
 		return
 	}
-	if err := s.shutdown(); err != nil {
-		s.tb.Errorf("redistest: SHUTDOWN SAVE: %v; killing it", err)
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		s.tb.Errorf("redistest: stopping redis-server: %v; killing it", err)
 		s.cmd.Process.Kill()
 	}
 	select {
@@ -200,27 +203,6 @@ func (s *Server) Stop() {
 		<-s.exited
 	}
 	s.cmd = nil
-}
-
-// shutdown sends SHUTDOWN SAVE on a connection of its own. The server
-// may need a password: the command goes through the default user, so a
-// test that protects it must call Kill instead, or keep the default user
-// open. The reply is the connection closing.
-func (s *Server) shutdown() error {
-	c, err := net.DialTimeout("tcp", s.addr(), time.Second)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(startTimeout))
-	if _, err := c.Write([]byte("SHUTDOWN SAVE\r\n")); err != nil {
-		return err
-	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err == nil && len(line) > 0 && line[0] == '-' {
-		return errors.New(string(bytes.TrimSpace([]byte(line[1:]))))
-	}
-	return nil // EOF: it shut down
 }
 
 // Kill stops the server at once, without saving (SIGKILL): a crash.

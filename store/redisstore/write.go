@@ -1,0 +1,430 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/flaggen/flaggen/flagmeta"
+	"github.com/flaggen/flaggen/live"
+	"github.com/flaggen/flaggen/spec"
+)
+
+// maxAttempts is how many times a write reads the state and tries to
+// write it before giving up with ErrConflict.
+const maxAttempts = 10
+
+// writeScript writes a new state if the version is still the one the
+// writer read (compare-and-set), with its audit entry and the message to
+// instances, in one atomic step:
+//
+//	KEYS[1] NS:state, KEYS[2] NS:audit
+//	ARGV[1] the version read ("0" before the first push)
+//	ARGV[2] the channel NS:events, ARGV[3] the new version
+//	ARGV[4] n, then n arguments of HSET (field, value, …), then the
+//	        audit entry's fields and values
+//
+// It returns 1 when it wrote, 0 when the version had changed.
+var writeScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'version')
+if not cur then cur = '0' end
+if cur ~= ARGV[1] then return 0 end
+local n = tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + n))
+redis.call('XADD', KEYS[2], '*', unpack(ARGV, 5 + n, #ARGV))
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
+`)
+
+// parseState reads NS:state's fields.
+func (s *Store) parseState(m map[string]string) (State, error) {
+	if len(m) == 0 {
+		return State{}, nil
+	}
+	var st State
+	var err error
+	if st.Version, err = strconv.ParseInt(m["version"], 10, 64); err != nil {
+		return State{}, fmt.Errorf("redis %s: %s:state has version %q, not a number", s, s.ns, m["version"])
+	}
+	st.Doc = []byte(m["doc"])
+	st.DocHash = m["dochash"]
+	if ops := m["ops"]; ops != "" {
+		if err := json.Unmarshal([]byte(ops), &st.Ops); err != nil {
+			return State{}, fmt.Errorf("redis %s: %s:state has ops that are not JSON: %v", s, s.ns, err)
+		}
+	}
+	if u := m["updated"]; u != "" {
+		st.Updated, _ = time.Parse(time.RFC3339Nano, u)
+	}
+	st.By = m["by"]
+	return st, nil
+}
+
+// A plan is a write's outcome, computed from the state read.
+type plan struct {
+	next     State
+	composed *spec.File
+	res      Result
+	changed  []string // for a push, the keys it changed
+	noChange bool
+}
+
+// composeCached composes st with the document the store composed last.
+func (s *Store) composeCached(st State, limits spec.Limits) (*spec.File, error) {
+	s.mu.Lock()
+	base := s.base
+	s.mu.Unlock()
+	f, err := compose(st, limits, base)
+	if err == nil {
+		s.mu.Lock()
+		s.base = f
+		s.mu.Unlock()
+	}
+	return f, err
+}
+
+// commit reads the state, plans a write and writes it with writeScript;
+// when another writer changed the state meanwhile it reads it again and
+// replans, up to maxAttempts times, with a growing random pause.
+func (s *Store) commit(ctx context.Context, dryRun bool, planFor func(st State) (*plan, error)) (Result, error) {
+	for attempt := 1; ; attempt++ {
+		st, err := s.Get(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		p, err := planFor(st)
+		if err != nil {
+			return Result{}, err
+		}
+		p.res.Previous = st.Version
+		if p.noChange {
+			p.res.Version = st.Version
+			return p.res, nil
+		}
+		p.res.Version = st.Version + 1
+		if dryRun {
+			p.res.DryRun = true
+			return p.res, nil
+		}
+		ok, err := s.write(ctx, st, p)
+		if err != nil {
+			return Result{}, err
+		}
+		if ok {
+			s.mu.Lock()
+			s.base = p.composed
+			s.mu.Unlock()
+			return p.res, nil
+		}
+		if attempt == maxAttempts {
+			return Result{}, fmt.Errorf("%s %s: %w: tried %d times; try again", p.res.Action, p.res.Flag, ErrConflict, attempt)
+		}
+		pause := time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 6)))
+		select {
+		case <-ctx.Done():
+			return Result{}, ctx.Err()
+		case <-time.After(pause):
+		}
+	}
+}
+
+// write runs writeScript for p; false when the version had changed.
+func (s *Store) write(ctx context.Context, st State, p *plan) (bool, error) {
+	now := s.now().UTC()
+	next := p.next
+	next.Version = st.Version + 1
+	ops, err := json.Marshal(next.Ops)
+	if err != nil {
+		return false, err
+	}
+	fields := []any{
+		"version", next.Version,
+		"dochash", next.DocHash,
+		"ops", ops,
+		"updated", now.Format(time.RFC3339Nano),
+		"by", p.res.By,
+	}
+	if next.DocHash != st.DocHash {
+		fields = append(fields, "doc", next.Doc)
+	}
+	entry := []any{
+		"version", next.Version,
+		"time", now.Format(time.RFC3339Nano),
+		"by", p.res.By,
+		"action", p.res.Action,
+		"flag", p.res.Flag,
+		"before", p.res.Before,
+		"after", p.res.After,
+	}
+	if p.res.Action == "push" {
+		changes, err := json.Marshal(p.res.Changes)
+		if err != nil {
+			return false, err
+		}
+		entry = append(entry, "changes", changes)
+	}
+	args := append([]any{st.Version, s.key("events"), next.Version, len(fields)}, fields...)
+	args = append(args, entry...)
+	n, err := writeScript.Run(ctx, s.rdb, []string{s.key("state"), s.key("audit")}, args...).Int()
+	if err != nil {
+		return false, s.wrap(err)
+	}
+	return n == 1, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// opPlan plans an operation on flag: its current composed declaration
+// goes to change, which sets the flag's Op and says what it was and is.
+func (s *Store) opPlan(ctx context.Context, action, flag, by string, describe func(*spec.Flag) string, set func(*Op)) (Result, error) {
+	return s.commit(ctx, false, func(st State) (*plan, error) {
+		if st.Version == 0 {
+			return nil, fmt.Errorf("%s %s: %w: push a flags.toml first", action, flag, ErrEmpty)
+		}
+		cur, err := s.composeCached(st, spec.Limits{})
+		if err != nil {
+			return nil, err
+		}
+		fl := cur.Flag(flag)
+		if fl == nil {
+			return nil, unknownFlag(flag, cur)
+		}
+		op := st.Ops[flag]
+		set(&op)
+		next := st
+		next.Ops = maps.Clone(st.Ops)
+		if next.Ops == nil {
+			next.Ops = make(Ops)
+		}
+		next.Ops[flag] = op
+		nf, err := applyOp(fl, op)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		composed, err := compose(next, spec.Limits{}, cur)
+		if err != nil {
+			return nil, err
+		}
+		p := &plan{next: next, composed: composed, res: Result{Action: action, Flag: flag, By: by, Before: describe(fl), After: describe(nf)}}
+		p.noChange = sameServing(fl, nf)
+		return p, nil
+	})
+}
+
+func (s *Store) setSwitch(ctx context.Context, action, flag, by string, set func(*Op)) (Result, error) {
+	describe := func(fl *spec.Flag) string { return strconv.FormatBool(fl.Killed) }
+	if action == "enable" || action == "disable" {
+		describe = func(fl *spec.Flag) string { return strconv.FormatBool(fl.Enabled) }
+	}
+	return s.opPlan(ctx, action, flag, by, describe, set)
+}
+
+func (s *Store) setDist(ctx context.Context, action, flag, by string, set func(*Op)) (Result, error) {
+	return s.opPlan(ctx, action, flag, by, describeDist, set)
+}
+
+// unknownFlag says that doc lacks flag, naming the closest keys.
+func unknownFlag(flag string, doc *spec.File) error {
+	keys := make([]string, len(doc.Flags))
+	for i, fl := range doc.Flags {
+		keys[i] = fl.Key
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		di, dj := distance(flag, keys[i]), distance(flag, keys[j])
+		return di < dj || di == dj && keys[i] < keys[j]
+	})
+	hint := ""
+	if len(keys) > 0 && distance(flag, keys[0]) <= max(2, len(flag)/3) {
+		hint = fmt.Sprintf(": did you mean %q?", keys[0])
+	}
+	shown := keys
+	if len(shown) > 5 {
+		shown = shown[:5]
+	}
+	more := ""
+	if len(keys) > len(shown) {
+		more = fmt.Sprintf(", and %d more", len(keys)-len(shown))
+	}
+	return fmt.Errorf("flag %q: %w%s (the store's flags include %s%s)", flag, ErrUnknownFlag, hint, strings.Join(shown, ", "), more)
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// push validates doc and plans it as the store's document.
+func (s *Store) push(ctx context.Context, doc []byte, o PushOptions) (Result, error) {
+	name := o.Name
+	if name == "" {
+		name = docName
+	}
+	f, err := o.Limits.Parse(name, doc)
+	if err != nil {
+		return Result{}, invalid(err)
+	}
+	if len(f.Flags) == 0 {
+		return Result{}, invalidf("%s: the document declares no flags, so instances would serve every flag's compiled-in declaration: declare the flags", name)
+	}
+	if err := s.checkInstances(ctx, f); err != nil {
+		return Result{}, err
+	}
+	hash := docHash(doc)
+	return s.commit(ctx, o.DryRun, func(st State) (*plan, error) {
+		var old *flagmeta.Schema
+		if st.Version == 0 {
+			old = &flagmeta.Schema{Name: name}
+		} else {
+			cur, err := s.composeCached(st, o.Limits)
+			if err != nil {
+				return nil, err
+			}
+			old = cur.Meta()
+		}
+		next := State{Version: st.Version + 1, Doc: doc, DocHash: hash, Ops: make(Ops, len(st.Ops))}
+		var dropped, why []string
+		for _, key := range sortedKeys(st.Ops) {
+			op := st.Ops[key]
+			fl := f.Flag(key)
+			switch {
+			case fl == nil:
+				why = append(why, fmt.Sprintf("flag %q: the document no longer declares it, and an operation holds it (%s)", key, describeOp(op)))
+			default:
+				if _, err := applyOp(fl, op); err != nil {
+					why = append(why, fmt.Sprintf("flag %q: its operation (%s) no longer applies: %v", key, describeOp(op), err))
+				} else {
+					next.Ops[key] = op
+					continue
+				}
+			}
+			dropped = append(dropped, key)
+		}
+		if len(dropped) > 0 && !o.Force {
+			return nil, fmt.Errorf("%s: %w:\n%s\nundo the operations first, or push with --force to drop them", name, ErrOpsDropped, strings.Join(why, "\n"))
+		}
+		composed, err := compose(next, o.Limits, f)
+		if err != nil {
+			return nil, err
+		}
+		changes := live.Diff(old, composed.Meta())
+		before := "none"
+		if st.Version > 0 {
+			before = "doc " + short(st.DocHash)
+		}
+		after := "doc " + short(hash)
+		if len(changes) == 0 {
+			after += ", no flag changed"
+		} else {
+			keys := make([]string, len(changes))
+			for i, c := range changes {
+				keys[i] = c.Key
+			}
+			after += fmt.Sprintf(", %d %s changed: %s", len(changes), plural(len(changes), "flag", "flags"), listed(keys, 5))
+		}
+		if len(dropped) > 0 {
+			after += ", operations dropped: " + strings.Join(dropped, ", ")
+		}
+		p := &plan{next: next, composed: composed, res: Result{Action: "push", By: o.By, Before: before, After: after, Changes: changes, Dropped: dropped}}
+		p.noChange = st.Version > 0 && st.DocHash == hash && len(dropped) == 0
+		return p, nil
+	})
+}
+
+// describeOp says what an operation sets, e.g. "killed, rollout 25%".
+func describeOp(op Op) string {
+	var parts []string
+	if op.Killed != nil {
+		parts = append(parts, "killed "+strconv.FormatBool(*op.Killed))
+	}
+	if op.Enabled != nil {
+		parts = append(parts, "enabled "+strconv.FormatBool(*op.Enabled))
+	}
+	if op.Rollout != nil {
+		parts = append(parts, "rollout "+percent(*op.Rollout))
+	}
+	if op.Split != nil {
+		var w []string
+		for _, k := range sortedKeys(op.Split) {
+			w = append(w, k+" "+percent(op.Split[k]))
+		}
+		parts = append(parts, "split "+strings.Join(w, ", "))
+	}
+	if op.Schedule != nil {
+		parts = append(parts, fmt.Sprintf("a schedule of %d stages", len(op.Schedule)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func short(hash string) string {
+	if len(hash) > 12 {
+		return hash[:12]
+	}
+	return hash
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func listed(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+}
+
+// line writes a write as one line: "v12: kill search by ana (killed
+// false → true)".
+func line(version int64, action, flag, by, before, after string, noChange, dryRun bool) string {
+	var b strings.Builder
+	if dryRun {
+		b.WriteString("dry run, would write ")
+	}
+	fmt.Fprintf(&b, "v%d: %s", version, action)
+	if flag != "" {
+		b.WriteString(" " + flag)
+	}
+	if by != "" {
+		b.WriteString(" by " + by)
+	}
+	what := ""
+	switch action {
+	case "kill", "unkill":
+		what = "killed "
+	case "enable", "disable":
+		what = "enabled "
+	}
+	if noChange {
+		fmt.Fprintf(&b, ": no change (%salready %s)", what, after)
+		return b.String()
+	}
+	fmt.Fprintf(&b, " (%s%s → %s)", what, before, after)
+	return b.String()
+}
