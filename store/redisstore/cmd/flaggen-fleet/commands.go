@@ -43,11 +43,7 @@ func (c *cli) push(ctx context.Context, s *redisstore.Store, args []string) int 
 	if c.g.json {
 		return c.printJSON(r)
 	}
-	line := r.String()
-	if c.o.dryRun {
-		line = "dry run, nothing written: " + line
-	}
-	fmt.Fprintln(c.stdout, line)
+	fmt.Fprintln(c.stdout, r.String())
 	for _, ch := range r.Changes {
 		fmt.Fprintf(c.stdout, "\t%s: %s\n", ch.Key, strings.Join(ch.What, "; "))
 	}

@@ -385,21 +385,18 @@ func (c *cli) fail(err error) int {
 	return exitFail
 }
 
-// hint says what to do about err.
+// hint adds to err what the command line knows: the store's errors say
+// what to do already, but not which flag or command does it.
 func hint(err error) string {
 	switch {
 	case errors.Is(err, redisstore.ErrAuth):
-		return "check the user and password in the URL (-redis or FLAGGEN_REDIS: redis://user:password@host:port/db)"
-	case errors.Is(err, redisstore.ErrPermission):
-		return "this Redis user may not write; use one whose ACL allows the store's commands"
+		return "the URL is -redis or FLAGGEN_REDIS"
 	case errors.Is(err, redisstore.ErrConflict):
-		return "others wrote at the same time; see flaggen history, then run the command again"
+		return "flaggen history shows the writes that won"
 	case errors.Is(err, redisstore.ErrEmpty):
-		return "push a flags.toml first: flaggen push FILE"
-	case errors.Is(err, redisstore.ErrUnknownFlag):
-		return "check the key, or push the flags.toml that declares it (flaggen push)"
+		return "flaggen push FILE"
 	case errors.Is(err, redisstore.ErrIncompatible):
-		return "nothing was written; deploy the code that declares it first (flaggen status lists the instances)"
+		return "flaggen status lists the instances"
 	case errors.Is(err, redisstore.ErrInvalid):
 		return "nothing was written"
 	case errors.Is(err, context.DeadlineExceeded):
