@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 )
 
 // fleetCommand is the command that operates a fleet's live flags in
@@ -20,8 +21,20 @@ var fleetCommands = []string{
 	"schedule", "status", "history", "stale",
 }
 
-// isFleetCommand reports whether flaggen-fleet runs cmd.
-func isFleetCommand(cmd string) bool { return slices.Contains(fleetCommands, cmd) }
+// isFleetCommand reports whether flaggen-fleet runs the command line
+// whose first argument is arg: a fleet command, or one of flaggen-fleet's
+// global flags before it (flaggen -redis URL status).
+func isFleetCommand(arg string) bool {
+	if name, ok := strings.CutPrefix(arg, "-"); ok {
+		name, _, _ = strings.Cut(strings.TrimPrefix(name, "-"), "=")
+		return slices.Contains(fleetFlags, name)
+	}
+	return slices.Contains(fleetCommands, arg)
+}
+
+// fleetFlags are flaggen-fleet's global flags, which may come before its
+// command.
+var fleetFlags = []string{"redis", "namespace", "by", "json"}
 
 // fleetInstall says how to install flaggen-fleet.
 const fleetInstall = "install it with: go install github.com/flaggen/flaggen/store/redisstore/cmd/flaggen-fleet@latest " +

@@ -54,6 +54,13 @@ func TestFleetDispatch(t *testing.T) {
 			t.Errorf("flaggen %s: got exit %d, stdout %q, stderr %q; want 0, %q, %q", cmd, got.code, got.stdout, got.stderr, want, "to stderr\n")
 		}
 	}
+	for _, args := range [][]string{{"-redis", "redis://r:6379/1", "status"}, {"--json", "status"}, {"-by=ana", "kill", "search"}} {
+		withStdin(t, "")
+		got := runIn(t, dir, args...)
+		if want := "args: " + strings.Join(args, " ") + "\n"; got.code != 0 || !strings.HasPrefix(got.stdout, want) {
+			t.Errorf("flaggen %q: got exit %d, stdout %q; want flaggen-fleet run with %q", args, got.code, got.stdout, want)
+		}
+	}
 	for _, code := range []string{"1", "2", "7"} {
 		t.Setenv("FAKE_EXIT", code)
 		withStdin(t, "")

@@ -374,14 +374,16 @@ func (c *cli) fail(err error) int {
 		for _, e := range list {
 			fmt.Fprintln(c.stderr, e)
 		}
-		fmt.Fprintf(c.stderr, "flaggen %s: %d problem(s) in the document; nothing was written: fix them and run the command again\n", c.cmd, len(list))
+		fmt.Fprintf(c.stderr, "flaggen: %s: %d problem(s) in the document; nothing was written: fix them and run the command again\n", c.cmd, len(list))
 		return exitFail
 	}
 	msg := err.Error()
 	if hint := hint(err); hint != "" {
 		msg += ": " + hint
 	}
-	fmt.Fprintf(c.stderr, "flaggen %s: %s\n", c.cmd, msg)
+	// The store's errors name the operation and the flag ("kill search:
+	// …"); others name what failed ("cannot reach Redis at …").
+	fmt.Fprintf(c.stderr, "flaggen: %s\n", msg)
 	return exitFail
 }
 
