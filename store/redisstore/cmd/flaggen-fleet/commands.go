@@ -164,16 +164,16 @@ func (c *cli) status(ctx context.Context, s *redisstore.Store, _ []string) int {
 		fmt.Fprintf(c.stdout, "%d instance(s), all serving v%d:\n", len(insts), st.Version)
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\tINSTANCE\tVERSION\tSINCE\tSTATE\t")
+	fmt.Fprintln(tw, "\tINSTANCE\tVERSION\tSINCE\tSTATE")
 	for _, in := range out.Instances {
-		mark, state := "", in.State
+		version, state := fmt.Sprintf("v%d", in.Version), in.State
 		if in.Skew {
-			mark = "skew"
+			version += " (skew)"
 		}
 		if in.Err != "" {
 			state += ": " + in.Err
 		}
-		fmt.Fprintf(tw, "\t%s\tv%d\t%s\t%s\t%s\n", in.ID, in.Version, in.Since.UTC().Format(time.RFC3339), state, mark)
+		fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\n", in.ID, version, in.Since.UTC().Format(time.RFC3339), state)
 	}
 	tw.Flush()
 	return exitOK

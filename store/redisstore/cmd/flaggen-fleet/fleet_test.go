@@ -229,3 +229,51 @@ func TestFleetConnection(t *testing.T) {
 		t.Errorf("history as the read-only user: got %q, want the push", out)
 	}
 }
+
+// TestFleetStatus: status lists each instance's heartbeat, and marks the
+// one that serves another version than the store's.
+func TestFleetStatus(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	env := fleetEnv(srv)
+	mustRun(t, env, exitOK, "push", repoFlags)
+	mustRun(t, env, exitOK, "kill", "search")
+	s, err := redisstore.Open(t.Context(), srv.URL(), "shop:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	since := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	for _, in := range []redisstore.Instance{
+		{ID: "web-1", Version: 2, Since: since, State: "ready"},
+		{ID: "web-2", Version: 1, Since: since, State: "stale", Err: "cannot reach Redis"},
+	} {
+		if err := s.Heartbeat(t.Context(), in, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _ := mustRun(t, env, exitOK, "status")
+	for _, want := range []string{
+		"namespace shop:test: v2, updated ",
+		"operations: search killed\n",
+		"2 instance(s), 1 not serving v2:\n",
+		"web-1     v2         2026-11-30T09:00:00Z  ready\n",
+		"web-2     v1 (skew)  2026-11-30T09:00:00Z  stale: cannot reach Redis\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status: got\n%s\nwant it to contain %q", out, want)
+		}
+	}
+	out, _ = mustRun(t, env, exitOK, "status", "-json")
+	var st struct {
+		Version   int64
+		Instances []struct {
+			ID   string
+			Skew bool
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil || st.Version != 2 || len(st.Instances) != 2 ||
+		st.Instances[0].Skew == st.Instances[1].Skew {
+		t.Errorf("status -json: got %s (%v), want v2 and one instance with skew", out, err)
+	}
+}
