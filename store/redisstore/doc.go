@@ -27,6 +27,29 @@
 //	NS:instance:ID      string with a TTL: an instance's heartbeat (JSON)
 //	NS:schema:HASH      string: the flags and variants a running code declares (JSON)
 //
+// NS:state's version is a decimal count of writes (absent: 0, nothing
+// pushed); dochash is the SHA-256 of doc in hex; ops is [Ops] as JSON;
+// updated is RFC 3339 with nanoseconds, UTC. An audit entry has the
+// fields version, time (RFC 3339), by, action, flag ("" for a push),
+// before, after and, for a push, changes: the JSON of its
+// []live.FlagChange, which [Store.History] and [Store.Stale] read to know
+// which flags a push changed. NS:schema:HASH is a JSON list of
+// {"key", "bool", "variants"}, HASH the SHA-256 of that JSON
+// ([Store.RegisterSchema]); it has no expiry.
+//
+// # Writes
+//
+// Every write reads the state, computes the next one and its audit
+// entry, and writes both with one Lua script that first checks that the
+// version is still the one it read (compare-and-set), then HSETs the
+// state, XADDs the entry and PUBLISHes the new version: all or nothing,
+// in order. A writer that finds the version changed reads again and
+// retries, up to ten times with a growing random pause, then returns
+// [ErrConflict]. A write that finds the state already as asked (killing
+// a killed flag, pushing the document in force) writes nothing: no
+// version, no audit entry ([Result.NoChange]); the log records changes
+// only.
+//
 // # Instances
 //
 // An instance follows the store with [Join] (or a [Source] given to

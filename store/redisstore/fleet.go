@@ -53,8 +53,9 @@ func (s *Store) RegisterSchema(ctx context.Context, schema *flagmeta.Schema) (ha
 
 // Heartbeat records what instance inst serves (NS:instance:ID), for ttl:
 // an instance that stops heartbeating drops out of [Store.Instances] when
-// its last heartbeat expires. inst.Seen is set to now; inst.ID must not
-// be empty.
+// its last heartbeat expires (a ttl of 0 keeps it until the next
+// heartbeat or forever: pass a few heartbeat intervals). inst.Seen is set
+// to now; inst.ID must not be empty.
 func (s *Store) Heartbeat(ctx context.Context, inst Instance, ttl time.Duration) error {
 	if inst.ID == "" {
 		return errors.New("redisstore: heartbeat of an instance with no ID")

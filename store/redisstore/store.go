@@ -223,7 +223,8 @@ func (r Result) NoChange() bool { return r.Version == r.Previous && !r.DryRun }
 // String returns the result as one line a human can read, e.g.
 // "v12: kill search by ana (killed false → true)",
 // "v12: kill search by ana: no change (killed already true)", or for a
-// push "v13: push by ci (doc 3f2a…c1 → 9b0e…7d, 2 flags changed: a, b)".
+// push "v13: push by ci (doc 3f2a8e01c4d5 → doc 9b0e77a1f3c2, 2 flags
+// changed: a, b)"; a dry run begins "dry run, would write ".
 func (r Result) String() string {
 	return line(r.Version, r.Action, r.Flag, r.By, r.Before, r.After, r.NoChange(), r.DryRun)
 }
