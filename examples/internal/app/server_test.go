@@ -268,13 +268,7 @@ func TestWatch(t *testing.T) {
 	}
 	write(string(src))
 
-	var logs syncBuffer
-	s := NewServer(Config{Secret: []byte(strings.Repeat("x", 32)), Log: slog.New(slog.NewTextHandler(&logs, nil))})
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(func() {
-		cancel()
-		flags.Set.Store(flags.Set.Embedded())
-	})
+	s, logs, ctx := liveServer(t)
 	s.Watch(ctx, path)
 	h := s.Evaluators.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, Today(r.Context())["holiday"])
@@ -291,12 +285,7 @@ func TestWatch(t *testing.T) {
 	}
 	eventually := func(what string, cond func() bool) {
 		t.Helper()
-		for deadline := time.Now().Add(5 * time.Second); !cond(); {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; log:\n%s", what, logs.String())
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		waitFor(t, what, logs, cond)
 	}
 	eventually("the file in force", func() bool { code, body := health(); return code == 200 && strings.Contains(body, `"ready"`) })
 	if got := holiday(); got != "false" {
@@ -326,6 +315,33 @@ func TestWatch(t *testing.T) {
 	eventually("holiday off again", func() bool { return holiday() == "false" })
 	if code, _ := health(); code != http.StatusOK {
 		t.Errorf("health %d after the fix, want 200", code)
+	}
+}
+
+// liveServer returns a server that logs to logs, for a test of a live
+// source, and a context that ends with the test; flags.Set gets its
+// compiled-in flags back then.
+func liveServer(t *testing.T) (*Server, *syncBuffer, context.Context) {
+	t.Helper()
+	logs := new(syncBuffer)
+	s := NewServer(Config{Secret: []byte(strings.Repeat("x", 32)), Log: slog.New(slog.NewTextHandler(logs, nil))})
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() {
+		cancel()
+		flags.Set.Store(flags.Set.Embedded())
+	})
+	return s, logs, ctx
+}
+
+// waitFor waits up to 10 seconds for cond, and fails the test with the
+// server's logs if it does not come.
+func waitFor(t *testing.T, what string, logs *syncBuffer, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; log:\n%s", what, logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
