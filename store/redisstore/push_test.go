@@ -270,3 +270,41 @@ func describe(f flagmeta.Flag) string {
 	}
 	return b.String()
 }
+
+func TestHeartbeatExpires(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	if err := s.Heartbeat(ctx, Instance{ID: "a", Version: 1}, 150*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Heartbeat(ctx, Instance{ID: "b", Version: 1}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Heartbeat(ctx, Instance{}, time.Minute); err == nil {
+		t.Error("a heartbeat with no ID was accepted")
+	}
+	time.Sleep(300 * time.Millisecond)
+	insts, err := s.Instances(ctx)
+	if err != nil || len(insts) != 1 || insts[0].ID != "b" {
+		t.Errorf("Instances after a's heartbeat expired: %+v, %v; want b only", insts, err)
+	}
+	other := New(s.rdb, "other")
+	if insts, _ := other.Instances(ctx); len(insts) != 0 {
+		t.Errorf("another namespace sees %+v", insts)
+	}
+}
+
+// TestLargeDocument: a document let in by a push with larger limits can
+// still be operated on by a store that has not parsed it yet.
+func TestLargeDocument(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	doc := "#" + strings.Repeat("x", spec.DefaultMaxBytes) + "\n" + testDoc
+	if _, err := s.Push(ctx, []byte(doc), PushOptions{By: "ci", Limits: spec.Limits{MaxBytes: 2 * spec.DefaultMaxBytes}}); err != nil {
+		t.Fatal(err)
+	}
+	fresh := New(s.rdb, s.Namespace())
+	if r, err := fresh.Kill(ctx, "search", "ana"); err != nil || r.Version != 3 {
+		t.Errorf("Kill on a large document: %v, %v", r, err)
+	}
+}

@@ -182,6 +182,13 @@ func (s *Store) write(ctx context.Context, st State, p *plan) (bool, error) {
 
 func ptr[T any](v T) *T { return &v }
 
+// storedLimits bounds a document read back from the store for an
+// operation: spec's defaults, but no fewer bytes than the document has,
+// which a push with larger PushOptions.Limits may have let in.
+func storedLimits(st State) spec.Limits {
+	return spec.Limits{MaxBytes: max(spec.DefaultMaxBytes, len(st.Doc))}
+}
+
 // opPlan plans an operation on flag: its current composed declaration
 // goes to change, which sets the flag's Op and says what it was and is.
 func (s *Store) opPlan(ctx context.Context, action, flag, by string, describe func(*spec.Flag) string, set func(*Op)) (Result, error) {
@@ -189,7 +196,7 @@ func (s *Store) opPlan(ctx context.Context, action, flag, by string, describe fu
 		if st.Version == 0 {
 			return nil, fmt.Errorf("%s %s: %w: push a flags.toml first", action, flag, ErrEmpty)
 		}
-		cur, err := s.composeCached(st, spec.Limits{})
+		cur, err := s.composeCached(st, storedLimits(st))
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +216,7 @@ func (s *Store) opPlan(ctx context.Context, action, flag, by string, describe fu
 		if err != nil {
 			return nil, invalid(err)
 		}
-		composed, err := compose(next, spec.Limits{}, cur)
+		composed, err := compose(next, storedLimits(st), cur)
 		if err != nil {
 			return nil, err
 		}
