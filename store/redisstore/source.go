@@ -2,14 +2,46 @@ package redisstore
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/live"
 	"github.com/flaggen/flaggen/runtime"
 	"github.com/flaggen/flaggen/spec"
 )
 
 // A Source follows a store for one instance: a live.Source.
+//
+// Run subscribes to NS:events and reads the state (the version first,
+// the whole state only when it changed) on every (re)subscription, on
+// every message announcing a newer version, and every Resync. It
+// composes the state with the document it parsed last (a document is
+// parsed again only when its hash changes), and applies it with
+// live.Feed.ApplyFile under its version. While Redis cannot be reached
+// it reports live.Feed.Unreachable, keeps the flags in force and retries
+// with a backoff; go-redis reconnects and resubscribes by itself, and the
+// resubscription resyncs. A state that cannot be used (too large,
+// malformed, not composing) is reported with live.Feed.Fail once per
+// version, and the last good flags stay.
+//
+// A Source's fields must not change once Run has begun. Run may be
+// called once at a time.
 type Source struct {
 	Store *Store
 	// Resync is how often the state is read even with no message; zero
@@ -21,22 +53,577 @@ type Source struct {
 	// Instance names the instance; "" means host-pid.
 	Instance string
 	// Backup is a file that keeps the last state applied, for a cold
-	// start while Redis is down; "" keeps none.
+	// start while Redis is down; "" keeps none. It is written (to a
+	// temporary file renamed over it) after each state applied, and read
+	// only when the first read of the store fails.
 	Backup string
 	// Limits bound the document; zero means spec's defaults.
 	Limits spec.Limits
+	// Schema is the running code's schema (the set's Schema), which the
+	// heartbeat names by hash (Store.RegisterSchema) so that a push can
+	// be checked against every running instance's code. Nil registers
+	// none.
+	Schema *flagmeta.Schema
+	// Logger logs what the feed does not: a backup that cannot be read
+	// or written, a heartbeat the store refuses. Nil means slog.Default().
+	Logger *slog.Logger
+
+	// closeStore, when set, is called once Run has stopped (Join's
+	// client).
+	closeStore func() error
 }
 
+const (
+	defaultResync    = 30 * time.Second
+	defaultHeartbeat = 5 * time.Second
+	// readTimeout bounds one read of the state.
+	readTimeout = 10 * time.Second
+	// firstReadTimeout bounds the first read, after which a cold start
+	// serves the backup (go-redis retries a failed dial for seconds).
+	firstReadTimeout = time.Second
+	// minRetry and maxRetry bound the backoff of reads after a failed
+	// one.
+	minRetry = 100 * time.Millisecond
+	maxRetry = time.Second
+	// backupSlack is how much larger than the document a backup file may
+	// be (base64 and the other fields).
+	backupSlack = 1 << 20
+)
+
 // Run follows the store until ctx is done. See live.Source.
-func (s *Source) Run(ctx context.Context, f *live.Feed) error { panic("TODO") }
+func (s *Source) Run(ctx context.Context, f *live.Feed) error {
+	if s.closeStore != nil {
+		defer s.closeStore()
+	}
+	if s.Store == nil {
+		return errors.New("redisstore: a Source needs a Store")
+	}
+	r := &follower{src: s, feed: f, kick: make(chan struct{}, 1), started: time.Now()}
+
+	// Subscribe before the first read, so that nothing written after it
+	// goes unannounced. go-redis remembers the channel even when Redis is
+	// down, and subscribes once it is up.
+	ps := s.Store.rdb.Subscribe(ctx, s.Store.key("events"))
+	ch := ps.ChannelWithSubscriptions()
+
+	beatCtx, stopBeats := context.WithCancel(ctx)
+	var beats sync.WaitGroup
+	beats.Go(func() { r.heartbeats(beatCtx) })
+	defer func() {
+		stopBeats()
+		beats.Wait()
+		ps.Close()
+		for range ch { // until go-redis's receiving goroutine is gone
+		}
+	}()
+
+	retry := time.NewTimer(0)
+	if !retry.Stop() {
+		<-retry.C
+	}
+	backoff := minRetry
+	read := func(timeout time.Duration) (retrying bool) {
+		if !r.sync(ctx, timeout) {
+			backoff = minRetry
+			retry.Stop()
+			return false
+		}
+		retry.Reset(backoff)
+		backoff = min(2*backoff, maxRetry)
+		return true
+	}
+
+	if read(firstReadTimeout) && s.Backup != "" {
+		// A cold start with the store out of reach.
+		r.restore()
+	}
+
+	every := s.Resync
+	if every <= 0 {
+		every = defaultResync
+	}
+	resync := time.NewTicker(every)
+	defer resync.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case m, ok := <-ch:
+			if !ok {
+				return errors.New("the subscription to the store's events closed")
+			}
+			switch m := m.(type) {
+			case *redis.Subscription:
+				if m.Kind == "subscribe" {
+					read(readTimeout)
+				}
+			case *redis.Message:
+				if v, err := strconv.ParseInt(m.Payload, 10, 64); err == nil && v <= r.seen {
+					continue // the state read since is as new
+				}
+				read(readTimeout)
+			}
+		case <-resync.C:
+			read(readTimeout)
+		case <-retry.C:
+			read(readTimeout)
+		case <-r.kick:
+			read(readTimeout)
+		}
+	}
+}
 
 // String names the source: the store.
 func (s *Source) String() string { return s.Store.String() }
+
+func (s *Source) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+func (s *Source) heartbeatEvery() time.Duration {
+	if s.Heartbeat > 0 {
+		return s.Heartbeat
+	}
+	return defaultHeartbeat
+}
+
+func (s *Source) maxBytes() int64 {
+	if s.Limits.MaxBytes > 0 {
+		return int64(s.Limits.MaxBytes)
+	}
+	return spec.DefaultMaxBytes
+}
+
+// A follower is the state of one Run. Its fields are the Run loop's
+// but for those the heartbeat reads, which are atomic.
+type follower struct {
+	src     *Source
+	feed    *live.Feed
+	started time.Time
+	// kick asks the loop for a read (the heartbeat reaching the store
+	// again after an outage).
+	kick chan struct{}
+
+	// served is the version in force (0: none), as read from the store
+	// or the backup; servedRaw is how NS:state spells it.
+	served    atomic.Int64
+	servedRaw string
+	// seen is the newest version read from the store, applied or not:
+	// messages of versions up to it are old news.
+	seen int64
+	// bad is the version last refused, as NS:state spells it, so that a
+	// state is reported once, not at each read.
+	bad string
+	// failed is the last error reported that no version names.
+	failed string
+	// base is the document last applied (composed), and baseHash the
+	// DocHash of its document: Compose reuses it for another state of
+	// the same document.
+	base     *spec.File
+	baseHash string
+}
+
+// versionName is how the feed names store version v.
+func versionName(v int64) string { return strconv.FormatInt(v, 10) }
+
+// sync reads the state and applies it if it is new. It reports whether
+// the store could not be reached, so that the read is retried.
+//
+// One round trip reads the version, the document's hash and size, and
+// the operations: when the version is the one in force, that is all;
+// when the document is the one parsed last, the operations are composed
+// with it, and the document is not read; only a new document is read
+// (after its size is checked against the limit) and parsed.
+func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool) {
+	if ctx.Err() != nil {
+		return false
+	}
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	s := r.src.Store
+	fields := []string{"version", "dochash", "ops", "updated", "by"}
+	pipe := s.rdb.Pipeline()
+	valsCmd := pipe.HMGet(rctx, s.key("state"), fields...)
+	sizeCmd := pipe.HStrLen(rctx, s.key("state"), "doc")
+	if _, err := pipe.Exec(rctx); err != nil {
+		return r.readFailed(ctx, s.wrap(err), "")
+	}
+	r.failed = ""
+	m := make(map[string]string, len(fields))
+	for i, v := range valsCmd.Val() {
+		if v, ok := v.(string); ok {
+			m[fields[i]] = v
+		}
+	}
+	raw := m["version"]
+	switch raw {
+	case "", "0":
+		// Nothing pushed yet: the compiled-in flags (or the backup) stay.
+		r.feed.Checked()
+		return false
+	case r.servedRaw:
+		r.feed.Checked()
+		return false
+	case r.bad:
+		r.feed.Checked() // ends an outage; the failure stays
+		return false
+	}
+	st, err := s.parseState(m)
+	if err != nil {
+		r.refuse(raw, err)
+		return false
+	}
+	r.seen = max(r.seen, st.Version)
+	if r.base == nil || st.DocHash != r.baseHash {
+		// A new document: read it, unless it is too large.
+		if n := sizeCmd.Val(); n > r.src.maxBytes() {
+			r.refuse(raw, fmt.Errorf("%s: version %d: the document is %d bytes, more than the limit of %d; push a smaller document or raise the limit",
+				s, st.Version, n, r.src.maxBytes()))
+			return false
+		}
+		if st, err = s.Get(rctx); err != nil {
+			return r.readFailed(ctx, err, raw)
+		}
+		raw = versionName(st.Version)
+		r.seen = max(r.seen, st.Version)
+		if st.Version == 0 || raw == r.servedRaw {
+			r.feed.Checked()
+			return false
+		}
+		if int64(len(st.Doc)) > r.src.maxBytes() { // replaced since measured
+			r.refuse(raw, fmt.Errorf("%s: version %d: the document is %d bytes, more than the limit of %d; push a smaller document or raise the limit",
+				s, st.Version, len(st.Doc), r.src.maxBytes()))
+			return false
+		}
+	}
+	file, err := Compose(st, r.src.Limits, r.base)
+	if err != nil {
+		r.refuse(raw, fmt.Errorf("%s: version %d: %w", s, st.Version, err))
+		return false
+	}
+	if _, err := r.feed.ApplyFile(file, raw); err != nil {
+		r.bad = raw // the feed reported it
+		return false
+	}
+	r.base, r.baseHash = file, st.DocHash
+	r.servedRaw, r.bad = raw, ""
+	r.served.Store(st.Version)
+	if r.src.Backup != "" {
+		if st.Doc == nil {
+			st.Doc = file.Source
+		}
+		r.writeBackup(st)
+	}
+	return false
+}
+
+// refuse reports a state that cannot be used, once per version: the
+// flags in force stay.
+func (r *follower) refuse(raw string, err error) {
+	r.bad = raw
+	r.feed.Fail(err)
+}
+
+// readFailed handles an error reading the state of version raw (""
+// when unknown): an unreachable store is an outage, to retry; anything
+// else is a state that cannot be used.
+func (r *follower) readFailed(ctx context.Context, err error, raw string) (retry bool) {
+	if ctx.Err() != nil {
+		return false
+	}
+	if r.unreachable(ctx, err) {
+		r.feed.Unreachable(err)
+		return true
+	}
+	if raw == "" {
+		// Unknown version: report each new error once, and read again.
+		if msg := err.Error(); msg != r.failed {
+			r.failed = msg
+			r.feed.Fail(err)
+		}
+		return true
+	}
+	r.refuse(raw, err)
+	return false
+}
+
+// unreachable reports whether err, from a command, means that the
+// store cannot be reached (rather than that it answered with an error).
+func (r *follower) unreachable(ctx context.Context, err error) bool {
+	if isNetError(err) {
+		return true
+	}
+	if _, ok := errors.AsType[redis.Error](err); ok {
+		return false // Redis answered
+	}
+	// An error that names neither may still come from the network (a
+	// wrapping that lost it): ask Redis.
+	pctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	perr := r.src.Store.rdb.Ping(pctx).Err()
+	_, answered := errors.AsType[redis.Error](perr)
+	return perr != nil && (!answered || isNetError(perr))
+}
+
+// isNetError reports whether err is a failure to talk to Redis: the
+// network, a timeout, a closed pool, or a Redis not ready to serve.
+func isNetError(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, redis.ErrClosed) || errors.Is(err, redis.ErrPoolTimeout) ||
+		errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	if re, ok := errors.AsType[redis.Error](err); ok {
+		for _, p := range []string{"LOADING", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN"} {
+			if strings.HasPrefix(re.Error(), p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// backupState is the backup file's content.
+type backupState struct {
+	Store string `json:"store"`
+	State State  `json:"state"`
+}
+
+// writeBackup writes st to the backup file, if any: to a temporary file
+// in its directory, renamed over it.
+func (r *follower) writeBackup(st State) {
+	path := r.src.Backup
+	if path == "" {
+		return
+	}
+	data, err := json.Marshal(backupState{Store: r.src.Store.String(), State: st})
+	if err == nil {
+		err = writeAtomic(path, data)
+	}
+	if err != nil {
+		r.src.logger().Warn("flaggen: cannot write the backup of the store's state; a cold start while Redis is down will serve an older state",
+			"source", r.src.String(), "path", path, "err", err)
+	}
+}
+
+// writeAtomic replaces the file at path with data, so that a reader
+// sees the old content or the new, never a part.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// restore applies the state in the backup file, for a cold start while
+// the store cannot be read. A missing file is no error: the compiled-in
+// flags stay.
+func (r *follower) restore() {
+	path := r.src.Backup
+	log := r.src.logger()
+	st, err := readBackup(path, r.src.maxBytes())
+	if errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	if err == nil && st.Version <= 0 {
+		err = errors.New("it holds no version")
+	}
+	var file *spec.File
+	if err == nil {
+		file, err = Compose(st, r.src.Limits, nil)
+	}
+	if err != nil {
+		log.Warn("flaggen: cannot use the backup of the store's state; the compiled-in flags stay until the store is reached",
+			"source", r.src.String(), "path", path, "err", err)
+		return
+	}
+	raw := versionName(st.Version)
+	if _, err := r.feed.ApplyFile(file, raw); err != nil {
+		return // the feed reported it
+	}
+	// The backup is what the feed serves, but not the store's: only its
+	// version says so; the next read replaces it if the store moved on.
+	r.servedRaw = raw
+	r.served.Store(st.Version)
+	r.base, r.baseHash = file, st.DocHash
+	log.Info("flaggen: serving the backup of the store's state until the store is reached",
+		"source", r.src.String(), "path", path, "version", st.Version)
+}
+
+// readBackup reads the backup file at path, of a document of at most
+// maxBytes.
+func readBackup(path string, maxBytes int64) (State, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return State{}, err
+	}
+	defer fh.Close()
+	limit := 2*maxBytes + backupSlack
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return State{}, err
+	}
+	if int64(len(data)) > limit {
+		return State{}, fmt.Errorf("the file is larger than %d bytes", limit)
+	}
+	var b backupState
+	if err := json.Unmarshal(data, &b); err != nil {
+		return State{}, err
+	}
+	return b.State, nil
+}
+
+// heartbeats reports what the instance serves every Heartbeat until ctx
+// is done.
+func (r *follower) heartbeats(ctx context.Context) {
+	every := r.src.heartbeatEvery()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	hb := heartbeat{r: r}
+	for {
+		hb.beat(ctx, every)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// heartbeat is the heartbeat goroutine's state.
+type heartbeat struct {
+	r *follower
+	// schema is the schema's hash once registered ("" before).
+	schema string
+	// lost is set while the store cannot be reached.
+	lost bool
+	// warned is the last error logged that was not an outage, so that
+	// one is logged once.
+	warned string
+}
+
+// beat sends one heartbeat, registering the schema first if it is not.
+func (h *heartbeat) beat(ctx context.Context, every time.Duration) {
+	r := h.r
+	ctx, cancel := context.WithTimeout(ctx, every)
+	defer cancel()
+	s := r.src
+	if h.schema == "" && s.Schema != nil {
+		hash, err := s.Store.RegisterSchema(ctx, s.Schema)
+		if err != nil {
+			h.failed(ctx, "cannot register the running code's schema", err)
+			return
+		}
+		h.schema = hash
+	}
+	st := r.feed.Status()
+	in := Instance{
+		ID:      s.instanceID(),
+		PID:     os.Getpid(),
+		Version: r.served.Load(),
+		Since:   st.Updated,
+		State:   st.State.String(),
+		Schema:  h.schema,
+		Seen:    time.Now(),
+	}
+	in.Host, _ = os.Hostname()
+	if in.Since.IsZero() {
+		in.Since = r.started
+	}
+	if st.Err != nil {
+		in.Err = st.Err.Error()
+	}
+	if err := s.Store.Heartbeat(ctx, in, 3*every); err != nil {
+		h.failed(ctx, "cannot heartbeat; the store's status will not list this instance", err)
+		return
+	}
+	if h.lost {
+		// Back after an outage: read the state now (the subscription may
+		// not be back yet), and register the schema again, in case Redis
+		// lost it.
+		h.lost, h.schema = false, ""
+		select {
+		case r.kick <- struct{}{}:
+		default:
+		}
+	}
+	h.warned = ""
+}
+
+// failed handles a failed heartbeat: an outage, or a refusal logged
+// once (a read-only user may follow a store, but not heartbeat).
+func (h *heartbeat) failed(ctx context.Context, what string, err error) {
+	if ctx.Err() != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return // stopping
+	}
+	if h.r.unreachable(ctx, err) {
+		h.lost = true
+		h.r.feed.Unreachable(err)
+		return
+	}
+	if msg := err.Error(); msg != h.warned {
+		h.warned = msg
+		h.r.src.logger().Warn("flaggen: "+what, "source", h.r.src.String(), "err", err)
+	}
+}
+
+// instanceID returns Instance, or host-pid.
+func (s *Source) instanceID() string {
+	if s.Instance != "" {
+		return s.Instance
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
+}
 
 // Join connects to the Redis at url and follows namespace ns for set,
 // until ctx is done: the one call an app makes to join a fleet. Only a
 // malformed URL is an error; a Redis that is down leaves the compiled-in
 // flags in force, the feed's status stale, and is followed once it is up.
+//
+// The source heartbeats the set's schema, parses within opts.Limits and
+// logs to opts.Logger; for other settings (Resync, Backup, …) give a
+// [Source] of your own to live.Run.
 func Join(ctx context.Context, set *runtime.Set, url, ns string, opts live.Options) (*live.Feed, error) {
-	panic("TODO")
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: malformed Redis URL: %v; write redis://[user:password@]host:port[/db], or rediss://… for TLS", urlError(err))
+	}
+	rdb := redis.NewClient(o)
+	src := &Source{
+		Store:      New(rdb, ns),
+		Limits:     opts.Limits,
+		Schema:     set.Schema(),
+		Logger:     opts.Logger,
+		closeStore: rdb.Close,
+	}
+	return live.Run(ctx, set, src, opts), nil
+}
+
+// urlError returns err without the URL that net/url's errors quote,
+// which may hold a password.
+func urlError(err error) error {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		return ue.Err
+	}
+	return err
 }
