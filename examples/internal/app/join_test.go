@@ -1,0 +1,122 @@
+package app
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flaggen/flaggen/store/redisstore"
+)
+
+// startRedis starts a redis-server of the test's own on a free port and
+// returns its URL; it stops when the test ends. Without redis-server it
+// skips the test, unless CI=true. (The store's redistest package is
+// internal to its module.)
+func startRedis(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("redis-server is not on PATH, and CI=true: install it (apt-get install redis-server)")
+		}
+		t.Skip("redis-server is not on PATH: install it (apt-get install redis-server) to run this test")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return "redis://" + addr + "/0"
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server on %s did not start", addr)
+		}
+	}
+}
+
+// TestJoin: a server that joined a fleet serves what is pushed to its
+// store, and serves search's default as soon as an operator kills it.
+// It changes flags.Set, so it does not run in parallel, and puts the
+// compiled-in flags back.
+func TestJoin(t *testing.T) {
+	url := startRedis(t)
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "flags.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, logs, ctx := liveServer(t)
+	if err := s.Join(ctx, url, "shop:test"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Feed == nil {
+		t.Fatal("Join set no Feed")
+	}
+	h := s.Evaluators.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, Search(r.Context(), "ap")["ranking"])
+	}))
+	search := func() string {
+		req := httptest.NewRequest(http.MethodGet, "/search?q=ap", nil)
+		req.Header.Set("X-User-Groups", "employees") // variant_a, by a rule
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	health := func() string {
+		rec := httptest.NewRecorder()
+		s.Health().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz/flags", nil))
+		return rec.Body.String()
+	}
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		waitFor(t, what, logs, cond)
+	}
+
+	store, err := redisstore.Open(ctx, url, "shop:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Push(ctx, doc, redisstore.PushOptions{By: "ci", Name: "flags.toml"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually("the pushed document in force", func() bool { return strings.Contains(health(), `"ready"`) })
+	if got := search(); got != "variant_a" {
+		t.Fatalf("search for employees = %s before the kill, want variant_a", got)
+	}
+	r, err := store.Kill(ctx, "search", "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually("search killed", func() bool { return search() == "control" })
+	if body := health(); !strings.Contains(body, strconv.FormatInt(r.Version, 10)) {
+		t.Errorf("health %s, want the store's version %d", body, r.Version)
+	}
+}
+
+func TestConfigFromEnvFileAndRedis(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"FLAGGEN_FILE": "flags.toml", "FLAGGEN_REDIS": "redis://127.0.0.1:6379/0"}
+	_, err := ConfigFromEnv(func(k string) string { return env[k] })
+	if err == nil || !strings.Contains(err.Error(), "FLAGGEN_FILE and FLAGGEN_REDIS") {
+		t.Errorf("FLAGGEN_FILE and FLAGGEN_REDIS: got error %v, want one naming both", err)
+	}
+}
