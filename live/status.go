@@ -64,7 +64,7 @@ func (c Change) Changed() bool { return len(c.Flags) > 0 }
 
 // A FlagChange is how one flag's declaration changed.
 type FlagChange struct {
-	Key string
+	Key string `json:"key"`
 	// What changed, each in words a log line can carry, old → new, in
 	// the order of flagmeta.Flag's fields: "rollout: 0% → 25% on",
 	// "split: control 50% variant_a 50% → control 34% variant_a 33%
@@ -76,7 +76,7 @@ type FlagChange struct {
 	// "removed"; a flag the new document lacks that the previous one
 	// declared begins with "removed from the document (keeps its
 	// compiled-in declaration)", followed by what that changed.
-	What []string
+	What []string `json:"what"`
 }
 
 var stateNames = [...]string{Starting: "starting", Ready: "ready", Stale: "stale", Failing: "failing"}

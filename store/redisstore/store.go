@@ -193,26 +193,28 @@ func Compose(st State, limits spec.Limits, base *spec.File) (*spec.File, error) 
 
 // A Result says what a write did.
 type Result struct {
-	Version, Previous int64
+	Version  int64 `json:"version"`
+	Previous int64 `json:"previous"`
 	// Action is the operation: "push", "kill", "unkill", "enable",
 	// "disable", "rollout", "split" or "schedule".
-	Action string
+	Action string `json:"action"`
 	// Flag is the flag operated on; "" for a push.
-	Flag string
+	Flag string `json:"flag,omitempty"`
 	// By is who wrote it.
-	By string
+	By string `json:"by"`
 	// Before and After say what changed, in words ("rollout 25% → 50%").
-	Before, After string
+	Before string `json:"before"`
+	After  string `json:"after"`
 	// Changes are, for a push, what it changes flag by flag, operations
 	// included.
-	Changes []live.FlagChange
+	Changes []live.FlagChange `json:"changes,omitempty"`
 	// Dropped lists, for a forced push, the flags whose operations were
 	// dropped: with the flag the document no longer declares, or because
 	// they no longer apply to it (a split naming a variant now gone).
-	Dropped []string
+	Dropped []string `json:"dropped,omitempty"`
 	// DryRun is set for a push that checked and diffed without writing:
 	// Version is then the version it would have written.
-	DryRun bool
+	DryRun bool `json:"dry_run,omitempty"`
 }
 
 // NoChange reports whether the write found the state already as asked
@@ -312,16 +314,16 @@ func (s *Store) Schedule(ctx context.Context, flag string, stages []Stage, by st
 
 // An Entry is one write in the audit log.
 type Entry struct {
-	ID      string // the stream entry's id
-	Time    time.Time
-	Version int64
-	By      string
-	Action  string
-	Flag    string // "" for a push
-	Before  string
-	After   string
+	ID      string    `json:"id"` // the stream entry's id
+	Time    time.Time `json:"time"`
+	Version int64     `json:"version"`
+	By      string    `json:"by"`
+	Action  string    `json:"action"`
+	Flag    string    `json:"flag,omitempty"` // "" for a push
+	Before  string    `json:"before"`
+	After   string    `json:"after"`
 	// Changes are, for a push, what it changed flag by flag.
-	Changes []live.FlagChange
+	Changes []live.FlagChange `json:"changes,omitempty"`
 }
 
 // String returns the entry as one line, as [Result.String] does.
@@ -359,10 +361,10 @@ type Instance struct {
 
 // A StaleFlag serves one variant to everyone, and has since Since.
 type StaleFlag struct {
-	Key     string
-	Variant string
-	Since   time.Time
-	Owner   string
+	Key     string    `json:"key"`
+	Variant string    `json:"variant"`
+	Since   time.Time `json:"since"`
+	Owner   string    `json:"owner"`
 }
 
 // Stale returns the flags that, in the store, have served one variant to
