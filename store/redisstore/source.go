@@ -98,7 +98,7 @@ func (s *Source) Run(ctx context.Context, f *live.Feed) error {
 	if s.Store == nil {
 		return errors.New("redisstore: a Source needs a Store")
 	}
-	r := &follower{src: s, feed: f, kick: make(chan struct{}, 1), started: time.Now()}
+	r := &follower{src: s, feed: f, kick: make(chan struct{}, 1), applied: make(chan struct{}, 1), started: time.Now()}
 
 	// Subscribe before the first read, so that nothing written after it
 	// goes unannounced. go-redis remembers the channel even when Redis is
@@ -206,6 +206,9 @@ type follower struct {
 	// kick asks the loop for a read (the heartbeat reaching the store
 	// again after an outage).
 	kick chan struct{}
+	// applied asks the heartbeat goroutine for a beat now: a version was
+	// put in force, and the store's status should say so at once.
+	applied chan struct{}
 
 	// served is the version in force (0: none), as read from the store
 	// or the backup; servedRaw is how NS:state spells it.
@@ -311,6 +314,10 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 	r.base, r.baseHash = file, st.DocHash
 	r.servedRaw, r.bad = raw, ""
 	r.served.Store(st.Version)
+	select {
+	case r.applied <- struct{}{}:
+	default: // a beat is asked for already
+	}
 	if r.src.Backup != "" {
 		if st.Doc == nil {
 			st.Doc = file.Source
@@ -505,6 +512,7 @@ func (r *follower) heartbeats(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-r.applied:
 		}
 	}
 }

@@ -226,6 +226,33 @@ func TestHeartbeat(t *testing.T) {
 	})
 }
 
+// TestHeartbeatOnApply: an instance reports a version it puts in force at
+// once, not at its next periodic heartbeat, so that status right after
+// a write shows the fleet serving it.
+func TestHeartbeatOnApply(t *testing.T) {
+	srv := redistest.Start(t)
+	w := writerOf(t, srv)
+	push(t, w, holidayOn)
+	set := newSet(t, compiledIn)
+	src := sourceAt(t, srv.Addr())
+	src.Heartbeat, src.Instance, src.Schema = time.Hour, "web-1", set.Schema()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	live.Run(ctx, set, src, quiet())
+	listedAt := func(v string) func() bool {
+		return func() bool {
+			insts, err := w.Instances(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(insts) == 1 && strconv.FormatInt(insts[0].Version, 10) == v
+		}
+	}
+	waitFor(t, 5*time.Second, "listed at the version pushed", listedAt("1"))
+	v := kill(t, w, "holiday")
+	waitFor(t, 2*time.Second, "listed at the kill's version, with an hour between periodic heartbeats", listedAt(v))
+}
+
 // evaluators evaluates key on sets continuously, counting evaluations
 // and answers other than want (a panic counts as one), until stop.
 type evaluators struct {
