@@ -34,6 +34,9 @@ func diffSnapshots(old, new *runtime.Snapshot) []FlagChange {
 	seen := make(map[string]bool)
 	for _, key := range new.Keys() {
 		seen[key] = true
+		if new.Same(old, key) && newMissing[key] == oldMissing[key] {
+			continue // one declaration, compiled once: nothing to diff
+		}
 		nf, nok := new.Flag(key)
 		of, ook := old.Flag(key)
 		switch {

@@ -348,6 +348,19 @@ func (s *Snapshot) Variants(key string) []string {
 	return nil
 }
 
+// Same reports whether s serves the flag with the given key from the
+// very declaration prev serves it from: one compiled once and shared by
+// both snapshots, as [Set.CompileFile] shares a flag whose *spec.Flag it
+// compiled before. A source that composes documents changes a few flags
+// of many; a diff need only look at the flags that are not the same. It
+// reports false for a key either snapshot lacks, and may report false
+// for two declarations that are equal but were compiled apart.
+func (s *Snapshot) Same(prev *Snapshot, key string) bool {
+	i, ok := s.byKey[key]
+	j, pok := prev.byKey[key]
+	return ok && pok && s.flags[i].decl != nil && s.flags[i].decl == prev.flags[j].decl
+}
+
 // Flag returns the declaration of the flag with the given key that s
 // serves, as package flagmeta describes it: the compiled-in one, the
 // update's, or, for a flag an update could not change (see [Notice]),

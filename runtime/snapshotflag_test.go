@@ -90,3 +90,40 @@ func TestCompileReusesUnchangedFlags(t *testing.T) {
 		t.Errorf("a = %s, b = %s; want on (unchanged) and off (killed)", a, b)
 	}
 }
+
+// TestSnapshotSame: Same tells a declaration compiled once and shared
+// from one compiled again.
+func TestSnapshotSame(t *testing.T) {
+	s := mustSet(t, `
+[flags.a]`+meta+`rollout = 0
+[flags.b]`+meta+`rollout = 0
+`)
+	f, err := spec.Parse("live.toml", []byte(`
+[flags.a]`+meta+`rollout = 100
+[flags.b]`+meta+`rollout = 100
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.CompileFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Same(s.Snapshot(), "a") {
+		t.Error("a, updated, is the same as compiled in")
+	}
+	if err := s.Store(snap); err != nil {
+		t.Fatal(err)
+	}
+	b := *f.Flags[1]
+	b.Killed = true
+	g := *f
+	g.Flags = []*spec.Flag{f.Flags[0], &b}
+	snap2, err := s.CompileFile(&g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !snap2.Same(snap, "a") || snap2.Same(snap, "b") || snap2.Same(snap, "nope") {
+		t.Errorf("Same: a %v, b %v, nope %v; want true, false, false", snap2.Same(snap, "a"), snap2.Same(snap, "b"), snap2.Same(snap, "nope"))
+	}
+}
