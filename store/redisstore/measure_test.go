@@ -21,7 +21,7 @@ import (
 	"github.com/flaggen/flaggen/middleware"
 	"github.com/flaggen/flaggen/runtime"
 	"github.com/flaggen/flaggen/store/redisstore"
-	"github.com/flaggen/flaggen/store/redisstore/internal/redistest"
+	"github.com/flaggen/flaggen/store/redisstore/redistest"
 )
 
 // The measurements of issue 10, run with FLAGGEN_MEASURE=1 (and without

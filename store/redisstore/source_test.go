@@ -27,7 +27,7 @@ import (
 	"github.com/flaggen/flaggen/runtime/flagimpl"
 	"github.com/flaggen/flaggen/spec"
 	"github.com/flaggen/flaggen/store/redisstore"
-	"github.com/flaggen/flaggen/store/redisstore/internal/redistest"
+	"github.com/flaggen/flaggen/store/redisstore/redistest"
 )
 
 // compiledIn is the tests' flags.toml, as their sets' generated code

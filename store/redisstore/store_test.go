@@ -12,7 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/flaggen/flaggen/spec"
-	"github.com/flaggen/flaggen/store/redisstore/internal/redistest"
+	"github.com/flaggen/flaggen/store/redisstore/redistest"
 )
 
 // testDoc declares a boolean flag, a multi-variant one, and one that is

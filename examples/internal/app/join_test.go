@@ -2,63 +2,24 @@ package app
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/flaggen/flaggen/store/redisstore"
+	"github.com/flaggen/flaggen/store/redisstore/redistest"
 )
-
-// startRedis starts a redis-server of the test's own on a free port and
-// returns its URL; it stops when the test ends. Without redis-server it
-// skips the test, unless CI=true. (The store's redistest package is
-// internal to its module.)
-func startRedis(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not on PATH, and CI=true: install it (apt-get install redis-server)")
-		}
-		t.Skip("redis-server is not on PATH: install it (apt-get install redis-server) to run this test")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return "redis://" + addr + "/0"
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server on %s did not start", addr)
-		}
-	}
-}
 
 // TestJoin: a server that joined a fleet serves what is pushed to its
 // store, and serves search's default as soon as an operator kills it.
 // It changes flags.Set, so it does not run in parallel, and puts the
 // compiled-in flags back.
 func TestJoin(t *testing.T) {
-	url := startRedis(t)
+	url := redistest.Start(t).URL() + "/0"
 	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "flags.toml"))
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/flaggen/flaggen/store/redisstore"
-	"github.com/flaggen/flaggen/store/redisstore/internal/redistest"
+	"github.com/flaggen/flaggen/store/redisstore/redistest"
 )
 
 // repoFlags is the repository's own flags.toml.

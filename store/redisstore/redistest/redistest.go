@@ -1,5 +1,9 @@
-// Package redistest starts a redis-server of a test's own, on a free
-// port, that the test can stop and restart: the real thing, not a mock.
+// Package redistest is a helper for tests that need a real redis-server:
+// [Start] starts one of the test's own on a free port, which the test can
+// stop and restart — the real thing, not a mock. Without redis-server on
+// PATH it skips the test, unless CI=true: then the test fails. It serves
+// this module's tests and those of modules that use the store, such as
+// the examples.
 //
 // # Use
 //

@@ -7,7 +7,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/flaggen/flaggen/store/redisstore/internal/redistest"
+	"github.com/flaggen/flaggen/store/redisstore/redistest"
 )
 
 func TestStopRestartKeepsData(t *testing.T) {
