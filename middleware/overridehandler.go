@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/flaggen/flaggen/runtime"
 )
@@ -54,10 +53,7 @@ type overrideFlag struct {
 type overrideHandler struct {
 	e         *Evaluators
 	authorize func(*http.Request) bool
-	// quiet is e's runtime options without the exposure hook: showing a
-	// caller their flags is not serving them.
-	quiet *runtime.Options
-	csrf  *http.CrossOriginProtection
+	csrf      *http.CrossOriginProtection
 }
 
 // OverrideHandler returns the endpoint through which a browser overrides
@@ -88,15 +84,13 @@ type overrideHandler struct {
 // cookie is decoded once: behind the middleware, the endpoint uses what
 // the middleware decoded.
 func (e *Evaluators) OverrideHandler(opts OverrideHandlerOptions) http.Handler {
-	quiet := *e.runtime // NewEvaluators always sets it
-	quiet.Exposure = nil
 	csrf := http.NewCrossOriginProtection()
 	for _, o := range opts.TrustedOrigins {
 		if err := csrf.AddTrustedOrigin(o); err != nil {
 			panic(fmt.Sprintf("middleware: OverrideHandlerOptions.TrustedOrigins: %v: write each origin as scheme://host[:port], e.g. https://admin.example.com", err))
 		}
 	}
-	return &overrideHandler{e: e, authorize: opts.Authorize, quiet: &quiet, csrf: csrf}
+	return &overrideHandler{e: e, authorize: opts.Authorize, csrf: csrf}
 }
 
 func (h *overrideHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +115,7 @@ func (h *overrideHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *overrideHandler) get(w http.ResponseWriter, r *http.Request) {
 	cookie := h.e.cookieOf(r)
-	ev := h.evaluator(w, r, cookie)
+	ev := h.e.preview(w, r, cookie)
 	if r.Method == http.MethodHead {
 		w.WriteHeader(http.StatusOK)
 		return
@@ -135,7 +129,7 @@ func (h *overrideHandler) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.e.overrideCookie == "" {
-		writeError(w, http.StatusNotImplemented, "flag overrides are not configured: set Options.Overrides.Secrets (at least 32 random bytes) to sign the override cookie")
+		writeError(w, http.StatusNotImplemented, ErrOverridesOff.Error()+": set Options.Overrides.Secrets (at least 32 random bytes) to sign the override cookie")
 		return
 	}
 	form, err := parseOverrideForm(w, r)
@@ -143,68 +137,19 @@ func (h *overrideHandler) post(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	snap := h.e.set.Snapshot()
-	change, err := parseChange(form, snap)
+	change, err := parseChange(form, h.e.set.Snapshot())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	// Start from the caller's verified overrides. An invalid cookie is
-	// replaced; evaluator reports it, unless the middleware has.
-	cookie := h.e.cookieOf(r)
-	next := decodedCookie{pairs: change.apply(cookie.pairs, snap), err: cookie.err}
-	c, err := h.newCookie(r, next.pairs)
+	next, err := h.e.changeOverrides(w, r, change)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	http.SetCookie(w, c)
 	// Answer what the browser will see on its next request: this one with
 	// the new cookie's pairs in place of the old.
-	writeJSON(w, http.StatusOK, h.state(h.evaluator(w, r, next), next.pairs))
-}
-
-// evaluator returns the caller's evaluator as the endpoint shows it: the
-// subject the middleware in front found (or the one it would find), no
-// exposure hook, and the overrides of cookie and of the development
-// header. Problems with the overrides are reported unless the middleware
-// in front has reported them.
-func (h *overrideHandler) evaluator(w http.ResponseWriter, r *http.Request, cookie decodedCookie) *runtime.Evaluator {
-	e := h.e
-	prev, behind := e.set.Evaluator(r.Context())
-	var subject runtime.Subject
-	if behind {
-		subject = prev.Subject()
-	} else {
-		subject = e.subject(w, r)
-	}
-	ev := e.set.NewEvaluator(r.Context(), subject, h.quiet)
-	problem := errors.Join(cookie.err, e.applyOverrides(ev, r, cookie.pairs))
-	if problem != nil && !behind {
-		e.report(r, problem)
-	}
-	return ev
-}
-
-// newCookie returns the override cookie that holds pairs, or one that
-// deletes it when there are none; an error says the cookie would be
-// larger than browsers keep.
-func (h *overrideHandler) newCookie(r *http.Request, pairs []pair) (*http.Cookie, error) {
-	e := h.e
-	c := e.cookie(r, e.overrideCookie)
-	if len(pairs) == 0 {
-		c.MaxAge = -1
-		return c, nil
-	}
-	ttl := e.opts.Overrides.ttl()
-	exp := time.Now().Add(ttl)
-	c.Value = encodeOverrides(e.secrets[0], e.overrideCookie, pairs, exp)
-	if n := len(c.Name) + len(c.Value); n > maxCookieLen {
-		return nil, fmt.Errorf("too many overrides: their cookie would take %d bytes (name and value), more than the %d browsers keep; clear some first", n, maxCookieLen)
-	}
-	c.Expires = exp
-	c.MaxAge = int(ttl / time.Second)
-	return c, nil
+	writeJSON(w, http.StatusOK, h.state(h.e.preview(w, r, next), next.pairs))
 }
 
 // parseOverrideForm parses the body of a POST as a URL-encoded or
@@ -299,12 +244,7 @@ func (c overrideChange) apply(pairs []pair, snap *runtime.Snapshot) []pair {
 // out.
 func (h *overrideHandler) state(ev *runtime.Evaluator, pairs []pair) overrideState {
 	snap := ev.Snapshot()
-	st := overrideState{Subject: ev.Subject().ID, Flags: []overrideFlag{}, Overrides: map[string]string{}}
-	for _, p := range pairs {
-		if slices.Contains(snap.Variants(p.flag), p.variant) {
-			st.Overrides[p.flag] = p.variant
-		}
-	}
+	st := overrideState{Subject: ev.Subject().ID, Flags: []overrideFlag{}, Overrides: inForce(snap, pairs)}
 	for _, key := range snap.Keys() {
 		variant, reason, _ := ev.Explain(key)
 		f := overrideFlag{Key: key, Variants: snap.Variants(key), Variant: variant, Reason: reason.String(), Override: st.Overrides[key]}
