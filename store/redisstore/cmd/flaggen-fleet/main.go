@@ -317,11 +317,11 @@ func (c *cli) parseArgs(args []string) error {
 	var err error
 	switch c.cmd {
 	case "rollout":
-		c.o.percent, err = parsePercent(args[1])
+		c.o.percent, err = redisstore.ParsePercent(args[1])
 	case "split":
-		c.o.weights, err = parseSplit(args[1])
+		c.o.weights, err = redisstore.ParseSplit(args[1])
 	case "schedule":
-		c.o.stages, err = parseStages(args[1:], c.now())
+		c.o.stages, err = redisstore.ParseSchedule(strings.Join(args[1:], " "), c.now())
 	case "history":
 		if c.o.n < 0 {
 			err = errors.New("-n must be 0 (all) or more")
@@ -330,7 +330,7 @@ func (c *cli) parseArgs(args []string) error {
 		if c.o.age == "" {
 			return errors.New("-for is required: e.g. flaggen stale -for 30d")
 		}
-		c.o.staleFor, err = parseDuration(c.o.age)
+		c.o.staleFor, err = redisstore.ParseDuration(c.o.age)
 		if err != nil || c.o.staleFor <= 0 {
 			err = fmt.Errorf("-for %q: write a positive age, e.g. 30d or 36h", c.o.age)
 		}
