@@ -3,6 +3,8 @@ module github.com/flaggen/flaggen/examples
 go 1.26.0
 
 require (
+	github.com/chromedp/cdproto v0.159.0
+	github.com/chromedp/chromedp v0.23.0
 	github.com/flaggen/flaggen v0.0.0-00010101000000-000000000000
 	github.com/flaggen/flaggen/middleware/ginflags v0.0.0-00010101000000-000000000000
 	github.com/flaggen/flaggen/store/redisstore v0.0.0-00010101000000-000000000000
@@ -19,6 +21,7 @@ require (
 	github.com/fsnotify/fsnotify v1.10.1 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
 	github.com/gin-contrib/sse v1.1.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-playground/locales v0.14.1 // indirect
 	github.com/go-playground/universal-translator v0.18.1 // indirect
 	github.com/go-playground/validator/v10 v10.30.1 // indirect
