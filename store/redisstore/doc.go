@@ -26,6 +26,8 @@
 //	NS:events           pub/sub channel: the new version, after each write
 //	NS:instance:ID      string with a TTL: an instance's heartbeat (JSON)
 //	NS:schema:HASH      string: the flags and variants a running code declares (JSON)
+//	NS:exposures        hash: the fleet's exposure counts, by "FLAG\x00VARIANT"
+//	NS:exposures:flushed:RUN  string with a TTL: the last batch of counts a Source's run added
 //
 // NS:state's version is a decimal count of writes (absent: 0, nothing
 // pushed); dochash is the SHA-256 of doc in hex; ops is [Ops] as JSON;
@@ -36,6 +38,14 @@
 // which flags a push changed. NS:schema:HASH is a JSON list of
 // {"key", "bool", "variants"}, HASH the SHA-256 of that JSON
 // ([Store.RegisterSchema]); it has no expiry.
+//
+// NS:exposures counts exposures fleet-wide ([Store.Exposures], which the
+// dashboard draws beside the configured weights): each instance whose
+// [Source] has Exposures adds, with each heartbeat, what it counted since
+// the last, with one Lua script that HINCRBYs each field by its delta
+// and records the batch's number under NS:exposures:flushed:RUN (RUN is
+// random per Run, the key lives an hour): a batch sent again, its reply
+// lost, is not counted twice. A user that may not write adds none.
 //
 // # Writes
 //
@@ -58,4 +68,12 @@
 // while a client is disconnected), keeps serving what it has through an
 // outage (the feed's status turns stale) and catches up by itself, and
 // heartbeats what it serves, so that [Store.Instances] shows version skew.
+//
+// # The dashboard
+//
+// [Store.Dashboard] is the store as package dashboard's Fleet: the page's
+// kill, rollout, split… go through the same writes as the CLI's, their
+// values read by the same [ParsePercent], [ParseSplit] and
+// [ParseSchedule]; its audit trail is [Store.History], its instances
+// [Store.Instances], and its fleet-wide exposure counts NS:exposures.
 package redisstore

@@ -20,6 +20,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/flaggen/flaggen/dashboard"
 	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/live"
 	"github.com/flaggen/flaggen/runtime"
@@ -67,6 +68,12 @@ type Source struct {
 	// Logger logs what the feed does not: a backup that cannot be read
 	// or written, a heartbeat the store refuses. Nil means slog.Default().
 	Logger *slog.Logger
+	// Exposures, when set, are the instance's exposure counts, which it
+	// adds to the fleet's (NS:exposures, [Store.Exposures]) with each
+	// heartbeat and once more when Run stops: what was counted since
+	// the last flush, each count once. Nil flushes none; so does a user
+	// that may not write.
+	Exposures *dashboard.Counter
 
 	// closeStore, when set, is called once Run has stopped (Join's
 	// client).
@@ -506,10 +513,14 @@ func (r *follower) heartbeats(ctx context.Context) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	hb := heartbeat{r: r}
+	if c := r.src.Exposures; c != nil {
+		hb.exposures = newExposureFlusher(c.Counts)
+	}
 	for {
 		hb.beat(ctx, every)
 		select {
 		case <-ctx.Done():
+			hb.lastFlush(ctx)
 			return
 		case <-t.C:
 		case <-r.applied:
@@ -527,6 +538,8 @@ type heartbeat struct {
 	// warned is the last error logged that was not an outage, so that
 	// one is logged once.
 	warned string
+	// exposures flushes Source.Exposures; nil without.
+	exposures *exposureFlusher
 }
 
 // beat sends one heartbeat, registering the schema first if it is not.
@@ -575,6 +588,24 @@ func (h *heartbeat) beat(ctx context.Context, every time.Duration) {
 		}
 	}
 	h.warned = ""
+	if h.exposures != nil {
+		// An outage is the heartbeat's to report; the batch waits.
+		if err := h.exposures.flush(ctx, s.Store); err != nil && !isNetError(err) && err.Error() != h.exposures.warned {
+			h.exposures.warned = err.Error()
+			s.logger().Warn("flaggen: cannot add the exposure counts to the fleet's", "source", s.String(), "err", err)
+		}
+	}
+}
+
+// lastFlush flushes the exposures counted since the last heartbeat, once
+// Run is stopping, for up to a second.
+func (h *heartbeat) lastFlush(ctx context.Context) {
+	if h.exposures == nil || h.lost {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	h.exposures.flush(ctx, h.r.src.Store)
 }
 
 // failed handles a failed heartbeat: an outage, or a refusal logged
