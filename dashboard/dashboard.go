@@ -4,9 +4,6 @@ import (
 	"context"
 	"net/http"
 	"time"
-
-	"github.com/flaggen/flaggen/middleware"
-	"github.com/flaggen/flaggen/runtime"
 )
 
 // Options configure the dashboard. Authorize is required: with none, the
@@ -31,10 +28,6 @@ type Options struct {
 	// time.Now.
 	Now func() time.Time
 }
-
-// New returns the dashboard of the set evs evaluates. Mount it under a
-// prefix with http.StripPrefix; its links are relative.
-func New(evs *middleware.Evaluators, opts Options) http.Handler { panic("TODO") }
 
 // Fleet is what the dashboard needs of a live store: package redisstore's
 // Store.Dashboard returns one.
@@ -88,19 +81,3 @@ type Instance struct {
 	State   string
 	Err     string
 }
-
-// A Counter counts exposures per flag and variant in this process. Its
-// Exposure method is a middleware.Options.Exposure hook; chain it with
-// another with Then. It is safe for concurrent use.
-type Counter struct {
-	// TODO
-}
-
-// NewCounter returns an empty counter.
-func NewCounter() *Counter { panic("TODO") }
-
-// Exposure counts e.
-func (c *Counter) Exposure(ctx context.Context, e runtime.Exposure) { panic("TODO") }
-
-// Counts returns the counts so far, by flag then variant.
-func (c *Counter) Counts() map[string]map[string]int64 { panic("TODO") }
