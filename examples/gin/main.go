@@ -17,14 +17,22 @@
 //	GET  /_flags/                       the caller's flags, variants, reasons and overrides
 //	POST /_flags/                       flag=KEY&variant=NAME sets an override cookie,
 //	                                    variant= clears one, clear=all clears them all
+//	GET  /_dashboard/                   the dashboard: every flag, what the caller gets and
+//	                                    why, its overrides, the exposures counted
+//	POST /_dashboard/override           sets or clears the caller's overrides from the page
+//	POST /_dashboard/op                 a fleet operation (kill, rollout, …), for operators
+//	                                    with FLAGGEN_REDIS
 //	GET  /healthz/flags                 the watched file's or the fleet's status
 //	                                    (FLAGGEN_FILE, FLAGGEN_REDIS), as JSON
 //
 // Who a request is for comes from the X-User-ID and X-User-Groups headers,
 // as an authenticating proxy would set them; a request without X-User-ID
 // gets a visitor id kept in the flaggen_visitor cookie. Only the groups
-// employees and developers may use /_flags/, which trusts X-User-Groups
-// as well: never expose the server without such a proxy in front.
+// employees and developers may use /_flags/ and /_dashboard/, and only
+// the group operators (X-User-Groups: developers, operators) may operate
+// the fleet from the dashboard, audited as their X-User-ID; these trust
+// X-User-Groups as well: never expose the server without such a proxy in
+// front.
 // Exposures and ignored overrides are logged to standard error. Answers
 // depend on the caller, and the middleware says so on every one
 // (Cache-Control: private, no-cache and Vary: Cookie, X-User-Groups,
@@ -79,6 +87,8 @@ func newRouter(s *app.Server) *gin.Engine {
 	// The endpoint may sit behind the middleware, as here, or beside it:
 	// either way it builds the caller's evaluator from the same Evaluators.
 	r.Any("/_flags/*path", gin.WrapH(s.OverrideHandler))
+	// The dashboard's links are relative to where it is mounted.
+	r.Any("/_dashboard/*path", gin.WrapH(http.StripPrefix("/_dashboard", s.Dashboard())))
 	r.GET("/healthz/flags", gin.WrapH(s.Health()))
 
 	r.GET("/", func(c *gin.Context) {

@@ -438,3 +438,33 @@ func TestDevHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboard: /_dashboard/ is the dashboard, for the groups that may
+// override only.
+func TestDashboard(t *testing.T) {
+	t.Parallel()
+	h := testRouter(t)
+	tests := []struct {
+		groups string
+		want   int
+	}{
+		{"", http.StatusForbidden},
+		{"beta", http.StatusForbidden},
+		{"developers", http.StatusOK},
+		{"employees", http.StatusOK},
+	}
+	for _, tt := range tests {
+		hdr := http.Header{}
+		if tt.groups != "" {
+			hdr.Set("X-User-Groups", tt.groups)
+		}
+		resp := newBrowser(t, h, hdr).do(http.MethodGet, "/_dashboard/", nil)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != tt.want {
+			t.Errorf("GET /_dashboard/ as %q: got %d, want %d", tt.groups, resp.StatusCode, tt.want)
+		}
+		if got := strings.Contains(string(body), "search"); got != (tt.want == http.StatusOK) {
+			t.Errorf("GET /_dashboard/ as %q: lists search %v, want %v", tt.groups, got, tt.want == http.StatusOK)
+		}
+	}
+}

@@ -22,7 +22,11 @@
 //     ([middleware.Evaluators.OverrideHandler]), which sets a signed
 //     cookie that pins a flag's variant for one browser. It is routed by
 //     the same mux as the app, behind the middleware, and keeps the
-//     subject (and visitor id) the middleware found.
+//     subject (and visitor id) the middleware found;
+//   - the dashboard at /_dashboard/ (app.Server.Dashboard, mounted with
+//     http.StripPrefix): every flag, what this browser gets and why, its
+//     overrides, the exposures counted; with FLAGGEN_REDIS, fleet
+//     operations for the group operators.
 //
 // Flag-dependent answers differ by user and by cookie, and the middleware
 // says so on every one: Cache-Control: private, no-cache and Vary: Cookie,
@@ -90,6 +94,26 @@
 //	curl -s -c jar -b jar -H 'X-User-Groups: developers' \
 //	    -d flag=search -d variant= localhost:8080/_flags/
 //
+// # Dashboard
+//
+// The same groups may open the dashboard in a browser,
+// http://localhost:8080/_dashboard/, behind a proxy (or a browser
+// extension) that sends X-User-Groups: developers. It lists every flag
+// with what this browser gets and why, sets and clears this browser's
+// overrides (the same signed cookie as /_flags/), and draws the
+// exposures counted per variant beside the configured weights. Anyone
+// else gets 403:
+//
+//	curl -s -o /dev/null -w '%{http_code}\n' localhost:8080/_dashboard/   # 403
+//	curl -s -H 'X-User-Groups: developers' localhost:8080/_dashboard/
+//
+// With FLAGGEN_REDIS, members of the group operators (X-User-Groups:
+// developers, operators) also operate the fleet from it: kill and unkill,
+// enable and disable, rollout, split and schedule, as the flaggen CLI
+// does, audited as their X-User-ID (or "anonymous"); the page shows each
+// flag's audit trail, which instances serve which version, and the
+// exposures of every instance that joined.
+//
 // With FLAGGEN_DEV_HEADER=1, a header does the same for one request:
 //
 //	curl -s -H 'X-Flaggen-Override: search=variant_b,holiday=on' localhost:8080/
@@ -139,6 +163,8 @@ func newHandler(s *app.Server) http.Handler {
 	// The endpoint may sit behind the middleware, as here, or beside it:
 	// either way it builds the caller's evaluator from the same Evaluators.
 	mux.Handle("/_flags/", s.OverrideHandler)
+	// The dashboard's links are relative to where it is mounted.
+	mux.Handle("/_dashboard/", http.StripPrefix("/_dashboard", s.Dashboard()))
 	mux.Handle("GET /healthz/flags", s.Health())
 	return s.Evaluators.Handler(mux)
 }

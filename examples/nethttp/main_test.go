@@ -471,3 +471,34 @@ func TestDevHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboard: /_dashboard/ is the dashboard, for the groups that may
+// override only; /_dashboard redirects to it.
+func TestDashboard(t *testing.T) {
+	t.Parallel()
+	h := newServer(testConfig())
+	tests := []struct {
+		path string
+		hdr  http.Header
+		want int
+	}{
+		{"/_dashboard/", nil, http.StatusForbidden},
+		{"/_dashboard/", header("X-User-Groups", "beta"), http.StatusForbidden},
+		{"/_dashboard/", header("X-User-Groups", "developers"), http.StatusOK},
+		{"/_dashboard/", header("X-User-Groups", "employees"), http.StatusOK},
+		{"/_dashboard", header("X-User-Groups", "developers"), http.StatusTemporaryRedirect},
+	}
+	for _, tt := range tests {
+		resp := (*browser)(nil).do(h, http.MethodGet, tt.path, tt.hdr, nil)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != tt.want {
+			t.Errorf("GET %s with %v: got %d, want %d", tt.path, tt.hdr, resp.StatusCode, tt.want)
+		}
+		if tt.want == http.StatusOK && !strings.Contains(string(body), "search") {
+			t.Errorf("GET %s with %v: the page does not list search:\n%s", tt.path, tt.hdr, body)
+		}
+		if tt.want == http.StatusForbidden && strings.Contains(string(body), "search") {
+			t.Errorf("GET %s with %v: refused, but the answer names a flag:\n%s", tt.path, tt.hdr, body)
+		}
+	}
+}

@@ -3,7 +3,8 @@
 // they serve, as plain functions of the request context (this file), and
 // the server around them (server.go): its settings from the environment
 // ([ConfigFromEnv]), its flag evaluation and override endpoint
-// ([NewServer]), and its run loop with graceful shutdown ([Main], [Run]).
+// ([NewServer]), its dashboard ([Server.Dashboard]), and its run loop with
+// graceful shutdown ([Main], [Run]).
 package app
 
 import (

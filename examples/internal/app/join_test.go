@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flaggen/flaggen/dashboard"
 	"github.com/flaggen/flaggen/store/redisstore"
 	"github.com/flaggen/flaggen/store/redisstore/redistest"
 )
@@ -71,6 +72,29 @@ func TestJoin(t *testing.T) {
 	if body := health(); !strings.Contains(body, strconv.FormatInt(r.Version, 10)) {
 		t.Errorf("health %s, want the store's version %d", body, r.Version)
 	}
+
+	// The instance heartbeats as it applies the kill, adding the
+	// exposures of the searches before it to the fleet's.
+	if s.Store == nil {
+		t.Fatal("Join set no Store")
+	}
+	eventually("the exposures in the store", func() bool {
+		n, err := store.Exposures(ctx)
+		return err == nil && n["search"]["variant_a"] >= 1
+	})
+	// An operator unkills search from the dashboard.
+	dash := http.StripPrefix("/_dashboard", s.Dashboard())
+	req := httptest.NewRequest(http.MethodGet, "/_dashboard/", nil)
+	req.Header.Set("X-User-Groups", "developers, operators")
+	rec := httptest.NewRecorder()
+	dash.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Errorf("GET /_dashboard/ as an operator: got %d, want 200", rec.Code)
+	}
+	if _, err := s.Store.Dashboard().Operate(ctx, dashboard.Operation{Flag: "search", Action: "unkill", By: "ana"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually("search unkilled", func() bool { return search() == "variant_a" })
 }
 
 func TestConfigFromEnvFileAndRedis(t *testing.T) {

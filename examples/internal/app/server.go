@@ -8,12 +8,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/signal"
 	"slices"
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/flaggen/flaggen/dashboard"
 	"github.com/flaggen/flaggen/generated/flags"
 	"github.com/flaggen/flaggen/live"
 	"github.com/flaggen/flaggen/middleware"
@@ -105,6 +109,33 @@ type Server struct {
 	// Feed keeps flags.Set up to date with a watched file or a fleet's
 	// store; nil until [Server.Watch] or [Server.Join] starts one.
 	Feed *live.Feed
+	// Exposures counts the exposures the middleware logs, by flag and
+	// variant, for the dashboard's bars; [Server.Join] adds them to the
+	// fleet's.
+	Exposures *dashboard.Counter
+	// Store is the fleet's store once [Server.Join] has joined one; nil
+	// before, and with none.
+	Store *redisstore.Store
+
+	clock func() time.Time // Config.Clock
+}
+
+// Dashboard returns the dashboard, which the examples mount at
+// /_dashboard/ with http.StripPrefix: open to the groups that may
+// override (employees, developers), with fleet operations for the group
+// operators once the server joined a store ([Server.Join]), and the
+// exposures counted here (fleet-wide with a store). Call it after Join.
+func (s *Server) Dashboard() http.Handler {
+	opts := dashboard.Options{
+		Authorize: mayOverride,
+		Operator:  mayOperate,
+		Exposures: s.Exposures,
+		Now:       s.clock,
+	}
+	if s.Store != nil {
+		opts.Fleet = s.Store.Dashboard()
+	}
+	return dashboard.New(s.Evaluators, opts)
 }
 
 // Watch keeps flags.Set up to date with the flags.toml at path until ctx
@@ -122,13 +153,33 @@ func (s *Server) Watch(ctx context.Context, path string) {
 // flags in force stay, and the instance catches up once it is back. The
 // feed's status is s.Feed, which the examples serve at /healthz/flags.
 // Only a malformed url is an error.
+//
+// The instance adds its exposure counts (s.Exposures) to the fleet's,
+// and s.Store is the store, for the dashboard's fleet operations.
 func (s *Server) Join(ctx context.Context, url, ns string) error {
-	feed, err := redisstore.Join(ctx, flags.Set, url, ns, live.Options{Logger: s.Log})
+	o, err := redis.ParseURL(url)
 	if err != nil {
-		return err
+		if ue, ok := errors.AsType[*neturl.Error](err); ok {
+			err = ue.Err // without the URL, which may hold a password
+		}
+		return fmt.Errorf("malformed Redis URL: %v; write redis://[user:password@]host:port[/db], or rediss://… for TLS", err)
 	}
-	s.Feed = feed
+	rdb := redis.NewClient(o)
+	s.Store = redisstore.New(rdb, ns)
+	src := &redisstore.Source{Store: s.Store, Schema: flags.Set.Schema(), Logger: s.Log, Exposures: s.Exposures}
+	s.Feed = live.Run(ctx, flags.Set, closing{src, rdb.Close}, live.Options{Logger: s.Log})
 	return nil
+}
+
+// closing is a live.Source that calls close once it has stopped.
+type closing struct {
+	live.Source
+	close func() error
+}
+
+func (c closing) Run(ctx context.Context, f *live.Feed) error {
+	defer c.close()
+	return c.Source.Run(ctx, f)
 }
 
 // Health serves the status of the watched file or the fleet's store as
@@ -161,6 +212,7 @@ func NewServer(cfg Config) *Server {
 	if cfg.DevHeader {
 		log.Warn("FLAGGEN_DEV_HEADER=1: the unsigned " + middleware.OverrideHeader + " header is honoured; never enable it where visitors can reach the server")
 	}
+	counter := dashboard.NewCounter()
 	// One Evaluators serves both the middleware and the override endpoint,
 	// so that both see the same subject, cookies and secrets.
 	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
@@ -172,7 +224,7 @@ func NewServer(cfg Config) *Server {
 			Secrets: [][]byte{signingSecret(cfg.Secret, log)},
 			Header:  cfg.DevHeader,
 		},
-		Exposure: middleware.SlogExposure(log),
+		Exposure: dashboard.Exposures(counter.Exposure, middleware.SlogExposure(log)),
 		Clock:    cfg.Clock,
 		Error: func(r *http.Request, err error) {
 			log.Warn("ignored flag overrides", "err", err, "path", r.URL.Path)
@@ -182,6 +234,8 @@ func NewServer(cfg Config) *Server {
 		Evaluators:      evs,
 		OverrideHandler: evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: mayOverride}),
 		Log:             log,
+		Exposures:       counter,
+		clock:           cfg.Clock,
 	}
 }
 
@@ -210,6 +264,20 @@ func mayOverride(r *http.Request) bool {
 	return slices.ContainsFunc(subject(r).Groups, func(g string) bool {
 		return g == "employees" || g == "developers"
 	})
+}
+
+// mayOperate is the dashboard's Operator rule: members of the group
+// operators may operate the fleet, as the X-User-ID they send, or
+// "anonymous". It trusts the headers as [mayOverride] does.
+func mayOperate(r *http.Request) (who string, ok bool) {
+	sub := subject(r)
+	if !slices.Contains(sub.Groups, "operators") {
+		return "", false
+	}
+	if sub.ID == "" {
+		return "anonymous", true
+	}
+	return sub.ID, true
 }
 
 // Main runs an example server: it reads [Config] from the environment,

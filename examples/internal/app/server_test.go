@@ -140,6 +140,31 @@ func TestMayOverride(t *testing.T) {
 	}
 }
 
+func TestMayOperate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		header http.Header
+		who    string
+		ok     bool
+	}{
+		{nil, "", false},
+		{http.Header{"X-User-Id": {"1"}, "X-User-Groups": {"developers"}}, "", false},
+		{http.Header{"X-User-Groups": {"Operators"}}, "", false},
+		{http.Header{"X-User-Groups": {"operators"}}, "anonymous", true},
+		{http.Header{"X-User-Id": {"ana"}, "X-User-Groups": {"developers, operators"}}, "ana", true},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(http.MethodPost, "/_dashboard/op", nil)
+		r.Header = tt.header
+		if r.Header == nil {
+			r.Header = http.Header{}
+		}
+		if who, ok := mayOperate(r); who != tt.who || ok != tt.ok {
+			t.Errorf("headers %v: got %q, %v; want %q, %v", tt.header, who, ok, tt.who, tt.ok)
+		}
+	}
+}
+
 // TestServe serves a request, then shuts down gracefully when the context
 // is canceled, letting a request in flight finish.
 func TestServe(t *testing.T) {
