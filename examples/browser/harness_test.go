@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -33,6 +34,9 @@ var browser struct {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(instanceRedis) != "" {
+		os.Exit(serveInstance()) // startProcess's second instance
+	}
 	code := m.Run()
 	if browser.cancel != nil {
 		browser.cancel()
@@ -86,7 +90,8 @@ func needChromium(t *testing.T) {
 }
 
 // newTab opens a tab in a browser context of its own and returns its
-// context, which ends with the test or after tabTimeout. Every request
+// context, which ends with the test or after tabTimeout. It answers OK
+// to the page's confirm() dialogs, as a user would. Every request
 // the tab sends carries headers, as an authenticating proxy in front of
 // the app would add them (X-User-Groups and X-User-ID).
 func newTab(t *testing.T, headers map[string]string) context.Context {
@@ -102,6 +107,16 @@ func newTab(t *testing.T, headers map[string]string) context.Context {
 	}
 	ctx, cancelTimeout := context.WithTimeout(ctx, tabTimeout)
 	t.Cleanup(cancelTimeout)
+	// The user answers OK to every confirm() the page asks.
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for _, err := range dialogs {
+			if err != nil {
+				return
+			}
+			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
 	if len(headers) > 0 {
 		h := network.Headers{}
 		for k, v := range headers {

@@ -1,0 +1,193 @@
+package browser
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/flaggen/flaggen/generated/flags"
+)
+
+// TestOverride: a developer opens the dashboard, sets an override for
+// search from its form, and the app serves it to the same browser; once
+// cleared, the app serves the browser's own variant again.
+func TestOverride(t *testing.T) {
+	t.Parallel()
+	a := startApp(t, nil)
+	ctx := newTab(t, proxy("7", developer))
+
+	openDashboard(t, ctx, a.dashboardURL())
+	if got := served(t, ctx, "search"); got != "variant_a" {
+		t.Fatalf("the dashboard says employees get search %s, want variant_a (the rule)", got)
+	}
+	if got := ranking(t, ctx, a); got != "variant_a" {
+		t.Fatalf("before the override, /search ranks by %s, want variant_a", got)
+	}
+
+	openDashboard(t, ctx, a.dashboardURL())
+	setOverride(t, ctx, "search", "variant_b")
+	waitServed(t, ctx, "search", "variant_b")
+	if got := ranking(t, ctx, a); got != "variant_b" {
+		t.Errorf("with the override, /search ranks by %s, want variant_b", got)
+	}
+
+	openDashboard(t, ctx, a.dashboardURL())
+	clearOverride(t, ctx, "search")
+	waitServed(t, ctx, "search", "variant_a")
+	if got := ranking(t, ctx, a); got != "variant_a" {
+		t.Errorf("with the override cleared, /search ranks by %s, want variant_a", got)
+	}
+}
+
+// TestOperatorKill: an operator kills search from one instance's
+// dashboard; another instance of the fleet serves its default at once,
+// both instances show the store's new version, and the page's audit
+// trail says who killed it. It changes flags.Set (the instances follow
+// the store), so it does not run in parallel.
+func TestOperatorKill(t *testing.T) {
+	f := startFleet(t)
+	first, second := startApp(t, f), startProcess(t, f)
+	ctx := newTab(t, proxy("ana", operator))
+
+	if got := ranking(t, ctx, second); got != "variant_a" {
+		t.Fatalf("before the kill, the second instance ranks by %s, want variant_a", got)
+	}
+	before := f.version(t)
+
+	openDashboard(t, ctx, first.dashboardURL())
+	form := opForm("search", "kill")
+	run(t, ctx, "open search's operations and tick the kill's confirmation",
+		chromedp.Click(chromedp.CSS(opsToggle("search"))),
+		chromedp.Click(chromedp.CSS(form+` input[name="confirm"]`)))
+	submit(t, ctx, "kill search", form+` button[type="submit"]`) // the page asks again: newTab says OK
+	waitServed(t, ctx, "search", "control")
+
+	if v := f.version(t); v != before+1 {
+		t.Errorf("the store's version is %d after the kill, want %d", v, before+1)
+	}
+	run(t, ctx, "open search's audit trail",
+		chromedp.Click(chromedp.CSS(opsToggle("search"))),
+		chromedp.Click(chromedp.CSS(trailToggle("search"))))
+	trail := get(t, ctx, "read search's audit trail",
+		chromedp.Text(chromedp.CSS(flagSection("search")+" ol.history")))
+	if !strings.Contains(trail, "ana") || !strings.Contains(trail, "kill") {
+		t.Errorf("search's audit trail does not show ana's kill:\n%s", trail)
+	}
+
+	waitFor(t, "the second instance to serve the kill", second.logs, func() bool {
+		return ranking(t, ctx, second) == "control"
+	})
+	openDashboard(t, ctx, second.dashboardURL())
+	if got := served(t, ctx, "search"); got != "control" {
+		t.Errorf("the second instance's dashboard says search is %s after the kill, want control", got)
+	}
+	rows := get(t, ctx, "list the instances",
+		chromedp.Nodes(chromedp.CSSAll(`#instances tbody tr`)))
+	if len(rows) != 2 {
+		t.Errorf("the instances table has %d rows, want the 2 instances", len(rows))
+	}
+}
+
+// TestUnauthorised: a browser the app's rule does not let in gets 403
+// and no flag data.
+func TestUnauthorised(t *testing.T) {
+	t.Parallel()
+	a := startApp(t, nil)
+	for name, headers := range map[string]map[string]string{
+		"no groups":    nil,
+		"other groups": proxy("9", "beta"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := newTab(t, headers)
+			resp := get(t, ctx, "open the dashboard", chromedp.NavigateResponse(a.dashboardURL()))
+			if resp.Status != http.StatusForbidden {
+				t.Errorf("GET /_dashboard/: status %d, want 403", resp.Status)
+			}
+			html := get(t, ctx, "read the page", chromedp.OuterHTML(chromedp.CSS("html")))
+			for _, key := range flags.Set.Snapshot().Keys() {
+				if strings.Contains(html, key) {
+					t.Errorf("the 403 page names the flag %s:\n%s", key, html)
+				}
+			}
+		})
+	}
+}
+
+// TestCrossSitePost: a page of another origin that the developer visits
+// submits a form to the dashboard's override action, with the
+// developer's credentials; the dashboard refuses it and nothing changes.
+func TestCrossSitePost(t *testing.T) {
+	t.Parallel()
+	a := startApp(t, nil)
+	attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><title>win a prize</title>
+<form id="f" method="post" action="%s/_dashboard/override">
+<input name="flag" value="search"><input name="variant" value="variant_b">
+</form><script>document.getElementById("f").submit()</script>`, a.URL)
+	}))
+	defer attacker.Close()
+	port := attacker.URL[strings.LastIndex(attacker.URL, ":")+1:]
+	for name, origin := range map[string]string{
+		"cross-site": "http://localhost:" + port, // the app is on 127.0.0.1
+		"same-site":  attacker.URL,               // 127.0.0.1, another port
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := newTab(t, proxy("7", developer))
+			responses := chromedp.Events(ctx, network.ResponseReceived)
+			run(t, ctx, "visit "+origin, chromedp.Navigate(origin))
+			for ev, err := range responses {
+				if err != nil {
+					t.Fatalf("waiting for the forged POST's answer: %v", err)
+				}
+				if strings.HasSuffix(ev.Response.URL, "/_dashboard/override") {
+					if ev.Response.Status != http.StatusForbidden {
+						t.Errorf("the forged POST from %s got status %d, want 403", origin, ev.Response.Status)
+					}
+					break
+				}
+			}
+			openDashboard(t, ctx, a.dashboardURL())
+			if got := served(t, ctx, "search"); got != "variant_a" {
+				t.Errorf("after the forged POST, the dashboard says search is %s, want variant_a", got)
+			}
+			if got := ranking(t, ctx, a); got != "variant_a" {
+				t.Errorf("after the forged POST, /search ranks by %s, want variant_a", got)
+			}
+		})
+	}
+}
+
+// TestNoJavaScript: with JavaScript off, the page lists every flag and
+// what this browser gets of each, as the app serves it.
+func TestNoJavaScript(t *testing.T) {
+	t.Parallel()
+	a := startApp(t, nil)
+	ctx := newTab(t, proxy("7", developer))
+	var want map[string]string
+	appJSON(t, ctx, a.URL+"/", &want) // the app's own answer, for this browser
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled,
+		emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	openDashboard(t, ctx, a.dashboardURL())
+	sections := get(t, ctx, "list the flags", chromedp.AttributesAll(chromedp.CSSAll("section.flag")))
+	var keys []string
+	for _, s := range sections {
+		keys = append(keys, s["data-flag"])
+	}
+	if len(keys) != len(want) {
+		t.Errorf("the page lists %d flags %v, want %d", len(keys), keys, len(want))
+	}
+	for key, variant := range want {
+		if got := served(t, ctx, key); got != variant {
+			t.Errorf("the page says this browser gets %s %s, the app serves %s", key, got, variant)
+		}
+	}
+}
