@@ -1,7 +1,9 @@
 package browser
 
 import (
+	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -59,6 +61,15 @@ func TestOperatorKill(t *testing.T) {
 		t.Fatalf("before the kill, the second instance ranks by %s, want variant_a", got)
 	}
 	before := f.version(t)
+
+	// A page on another site tries first, with the operator's credentials.
+	evil := forger(t, first.dashboardURL()+"op", map[string]string{"flag": "search", "action": "kill", "confirm": "yes"})
+	if status := forge(t, ctx, otherSite(evil), "/_dashboard/op"); status != http.StatusForbidden {
+		t.Errorf("the forged kill got status %d, want 403", status)
+	}
+	if v := f.version(t); v != before {
+		t.Fatalf("the forged kill wrote to the store: version %d, want %d", v, before)
+	}
 
 	openDashboard(t, ctx, first.dashboardURL())
 	form := opForm("search", "kill")
@@ -125,33 +136,15 @@ func TestUnauthorised(t *testing.T) {
 func TestCrossSitePost(t *testing.T) {
 	t.Parallel()
 	a := startApp(t, nil)
-	attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><title>win a prize</title>
-<form id="f" method="post" action="%s/_dashboard/override">
-<input name="flag" value="search"><input name="variant" value="variant_b">
-</form><script>document.getElementById("f").submit()</script>`, a.URL)
-	}))
-	defer attacker.Close()
-	port := attacker.URL[strings.LastIndex(attacker.URL, ":")+1:]
+	evil := forger(t, a.dashboardURL()+"override", map[string]string{"flag": "search", "variant": "variant_b"})
 	for name, origin := range map[string]string{
-		"cross-site": "http://localhost:" + port, // the app is on 127.0.0.1
-		"same-site":  attacker.URL,               // 127.0.0.1, another port
+		"cross-site": otherSite(evil), // the app is on 127.0.0.1
+		"same-site":  evil.URL,        // 127.0.0.1, another port
 	} {
 		t.Run(name, func(t *testing.T) {
 			ctx := newTab(t, proxy("7", developer))
-			responses := chromedp.Events(ctx, network.ResponseReceived)
-			run(t, ctx, "visit "+origin, chromedp.Navigate(origin))
-			for ev, err := range responses {
-				if err != nil {
-					t.Fatalf("waiting for the forged POST's answer: %v", err)
-				}
-				if strings.HasSuffix(ev.Response.URL, "/_dashboard/override") {
-					if ev.Response.Status != http.StatusForbidden {
-						t.Errorf("the forged POST from %s got status %d, want 403", origin, ev.Response.Status)
-					}
-					break
-				}
+			if status := forge(t, ctx, origin, "/_dashboard/override"); status != http.StatusForbidden {
+				t.Errorf("the forged POST from %s got status %d, want 403", origin, status)
 			}
 			openDashboard(t, ctx, a.dashboardURL())
 			if got := served(t, ctx, "search"); got != "variant_a" {
@@ -162,6 +155,46 @@ func TestCrossSitePost(t *testing.T) {
 			}
 		})
 	}
+}
+
+// forger serves, on an origin of its own, a page that submits a form of
+// fields to action as soon as it loads: a cross-site request forgery.
+func forger(t *testing.T, action string, fields map[string]string) *httptest.Server {
+	t.Helper()
+	var inputs strings.Builder
+	for k, v := range fields {
+		fmt.Fprintf(&inputs, "<input name=\"%s\" value=\"%s\">", html.EscapeString(k), html.EscapeString(v))
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><title>win a prize</title>
+<form id="f" method="post" action="%s">%s</form>
+<script>document.getElementById("f").submit()</script>`, html.EscapeString(action), inputs.String())
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// otherSite is ts's URL on localhost: another site than 127.0.0.1's.
+func otherSite(ts *httptest.Server) string {
+	return strings.Replace(ts.URL, "127.0.0.1", "localhost", 1)
+}
+
+// forge visits origin, whose page posts a form to a URL ending in path,
+// and returns the status the POST got.
+func forge(t *testing.T, ctx context.Context, origin, path string) int64 {
+	t.Helper()
+	responses := chromedp.Events(ctx, network.ResponseReceived)
+	run(t, ctx, "visit "+origin, chromedp.Navigate(origin))
+	for ev, err := range responses {
+		if err != nil {
+			t.Fatalf("waiting for the answer to the POST from %s: %v", origin, err)
+		}
+		if strings.HasSuffix(ev.Response.URL, path) {
+			return ev.Response.Status
+		}
+	}
+	panic("unreachable")
 }
 
 // TestNoJavaScript: with JavaScript off, the page lists every flag and

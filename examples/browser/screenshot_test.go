@@ -2,8 +2,10 @@ package browser
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -42,6 +44,16 @@ func TestScreenshots(t *testing.T) {
 	waitFor(t, "the instance to serve the store's writes", a.logs, func() bool {
 		return f.version(t) == 3 && containsVersion(a.health(), 3)
 	})
+	// Traffic, for the exposure bars: 400 users load the app's page.
+	for i := range 400 {
+		req, _ := http.NewRequest(http.MethodGet, a.URL+"/", nil)
+		req.Header.Set("X-User-ID", strconv.Itoa(i))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
 	ctx := newTab(t, proxy("ana", operator))
 	// This browser previews variant_b of search.
 	openDashboard(t, ctx, a.dashboardURL())

@@ -10,21 +10,20 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/flaggen/flaggen/dashboard"
 	"github.com/flaggen/flaggen/examples/internal/app"
 	"github.com/flaggen/flaggen/generated/flags"
 	"github.com/flaggen/flaggen/store/redisstore"
 	"github.com/flaggen/flaggen/store/redisstore/redistest"
 )
 
-// The groups the example's rules know: employees and developers may see
-// the dashboard (and override their own browser), operators may operate
-// the fleet; employees get search's variant_a by a rule of flags.toml.
+// The groups the example's rules know (package app): employees and
+// developers may see the dashboard and override their own browser,
+// operators may operate the fleet, as their X-User-ID; employees get
+// search's variant_a by a rule of flags.toml.
 const (
 	developer = "employees"
 	operator  = "employees,operators"
@@ -80,19 +79,12 @@ func newInstance(ctx context.Context, log *slog.Logger, url, ns string) (http.Ha
 		Secret: []byte("0123456789abcdef0123456789abcdef"),
 		Log:    log,
 	})
-	var fleet dashboard.Fleet
 	if url != "" {
 		if err := s.Join(ctx, url, ns); err != nil {
 			return nil, err
 		}
-		store, err := redisstore.Open(ctx, url, ns)
-		if err != nil {
-			return nil, err
-		}
-		context.AfterFunc(ctx, func() { store.Close() })
-		fleet = store.Dashboard()
 	}
-	return exampleHandler(s, fleet), nil
+	return exampleHandler(s), nil
 }
 
 // waitReady waits until the instance serves the store's document.
@@ -115,10 +107,11 @@ func (a *appServer) health() string {
 }
 
 // exampleHandler is the net/http example's handler (examples/nethttp's
-// newHandler, which package main keeps to itself): the routes the tests
-// load, the override endpoint and the dashboard on one mux, behind the
-// flag middleware.
-func exampleHandler(s *app.Server, fleet dashboard.Fleet) http.Handler {
+// newHandler, which package main keeps to itself), less the routes the
+// tests do not load: the app's JSON, the override endpoint and the
+// dashboard (app.Server.Dashboard, with the example's authorisation) on
+// one mux, behind the flag middleware.
+func exampleHandler(s *app.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, app.Variants(r.Context()))
@@ -127,26 +120,9 @@ func exampleHandler(s *app.Server, fleet dashboard.Fleet) http.Handler {
 		writeJSON(w, app.Search(r.Context(), r.URL.Query().Get("q")))
 	})
 	mux.Handle("/_flags/", s.OverrideHandler)
-	mux.Handle("/_dashboard/", http.StripPrefix("/_dashboard", dashboard.New(s.Evaluators, dashboard.Options{
-		Authorize: func(r *http.Request) bool { return inGroup(r, "employees", "developers") },
-		Operator: func(r *http.Request) (string, bool) {
-			return r.Header.Get("X-User-ID"), inGroup(r, "operators")
-		},
-		Fleet: fleet,
-	})))
+	mux.Handle("/_dashboard/", http.StripPrefix("/_dashboard", s.Dashboard()))
 	mux.Handle("GET /healthz/flags", s.Health())
 	return s.Evaluators.Handler(mux)
-}
-
-func inGroup(r *http.Request, groups ...string) bool {
-	for _, line := range r.Header.Values("X-User-Groups") {
-		for g := range strings.SplitSeq(line, ",") {
-			if slices.Contains(groups, strings.TrimSpace(g)) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
