@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/redis/go-redis/v9"
 )
 
 // chromium is Debian's Chromium, the only browser these tests run: they
@@ -37,6 +38,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(instanceRedis) != "" {
 		os.Exit(serveInstance()) // startProcess's second instance
 	}
+	// go-redis logs each failed dial itself: the instances' feeds are
+	// still stopping when a test's redis-server stops.
+	redis.SetLogger(discardLogger{})
 	code := m.Run()
 	if browser.cancel != nil {
 		browser.cancel()
@@ -149,6 +153,10 @@ func get[T any](t *testing.T, ctx context.Context, what string, action chromedp.
 	}
 	return v
 }
+
+type discardLogger struct{}
+
+func (discardLogger) Printf(context.Context, string, ...any) {}
 
 // syncBuffer is a bytes.Buffer safe for concurrent use.
 type syncBuffer struct {

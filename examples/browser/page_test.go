@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -60,6 +61,24 @@ func waitServed(t *testing.T, ctx context.Context, flag, variant string) {
 	t.Helper()
 	run(t, ctx, fmt.Sprintf("wait for the dashboard to serve %s %s", flag, variant),
 		chromedp.WaitReady(chromedp.CSS(fmt.Sprintf(`%s[data-variant=%q]`, servedSel(flag), variant))))
+}
+
+// eventuallyServed reloads the dashboard at url until it says this
+// browser gets variant of flag, as a user would after a fleet operation:
+// the instance applies the store's write as soon as it hears of it, which
+// may be just after the page that answered the operation.
+func eventuallyServed(t *testing.T, ctx context.Context, url, flag, variant string) {
+	t.Helper()
+	var got string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		openDashboard(t, ctx, url)
+		if got = served(t, ctx, flag); got == variant {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the dashboard at %s still says this browser gets %s %s, want %s", url, flag, got, variant)
+		}
+	}
 }
 
 // submit clicks sel, a form's button, and waits for the page the form's
