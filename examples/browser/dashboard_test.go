@@ -6,12 +6,14 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/flaggen/flaggen/generated/flags"
@@ -234,4 +236,43 @@ func TestNoJavaScript(t *testing.T) {
 			t.Errorf("the page says this browser gets %s %s, the app serves %s", key, got, variant)
 		}
 	}
+}
+
+// TestFilter: the filter keeps the flags whose key, description or owner
+// match, as the user types (JavaScript) and, with JavaScript off, once
+// the form is sent (?q=).
+func TestFilter(t *testing.T) {
+	t.Parallel()
+	a := startApp(t, nil)
+	shown := func(ctx context.Context) []string {
+		t.Helper()
+		return get(t, ctx, "list the flags shown", chromedp.Evaluate[[]string](
+			`Array.from(document.querySelectorAll("section.flag:not([hidden])"), s => s.dataset.flag)`))
+	}
+	t.Run("as you type", func(t *testing.T) {
+		ctx := newTab(t, proxy("7", developer))
+		openDashboard(t, ctx, a.dashboardURL())
+		run(t, ctx, "type in the filter", chromedp.SendKeys(chromedp.ID("filter"), "payments"))
+		if got := shown(ctx); !slices.Equal(got, []string{"new_checkout"}) {
+			t.Errorf("typing payments shows %v, want [new_checkout] (its owner)", got)
+		}
+	})
+	t.Run("without JavaScript", func(t *testing.T) {
+		ctx := newTab(t, proxy("7", developer))
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled,
+			emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+		openDashboard(t, ctx, a.dashboardURL())
+		if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil,
+			chromedp.SendKeys(chromedp.ID("filter"), "payments\n"))); err != nil {
+			t.Fatalf("send the filter: %v", err)
+		}
+		if got := shown(ctx); !slices.Equal(got, []string{"new_checkout"}) {
+			t.Errorf("?q=payments shows %v, want [new_checkout] (its owner)", got)
+		}
+		if got := get(t, ctx, "read the URL", chromedp.Location()); !strings.Contains(got, "q=payments") {
+			t.Errorf("the filter's form went to %s, want ?q=payments", got)
+		}
+	})
 }
