@@ -13,7 +13,9 @@
 // Without /usr/bin/chromium the tests skip with a message (apt-get install
 // chromium brings it); with CI=true they fail instead. They never download
 // a browser. The live-store tests start a redis-server of their own
-// (package redistest), with the same rule.
+// (package redistest), with the same rule; their second instance of the
+// fleet is the test binary run again as a server (TestMain's instance
+// mode), so that it has flags and an instance id of its own.
 //
 // # Screenshots
 //
