@@ -61,6 +61,9 @@
 //	                     write reaches every instance that joined at once;
 //	                     see /healthz/flags. Not with FLAGGEN_FILE
 //	FLAGGEN_NAMESPACE    the fleet's namespace in that Redis; default flaggen
+//	FLAGGEN_DEMO_USER    "ID:group,group": who a request without identity
+//	                     headers is, so that a local browser can open
+//	                     /_dashboard/; never where others can reach it
 package main
 
 import (

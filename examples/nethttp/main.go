@@ -65,6 +65,12 @@
 //	                        Not with FLAGGEN_FILE
 //	FLAGGEN_NAMESPACE=ns    the fleet's namespace in that Redis; default
 //	                        flaggen
+//	FLAGGEN_DEMO_USER=ana:developers,operators
+//	                        who a request without X-User-ID and
+//	                        X-User-Groups is, standing in for the
+//	                        authenticating proxy so that a local browser
+//	                        can open /_dashboard/; never where others can
+//	                        reach the server
 //
 // # Trying it
 //

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -53,6 +54,12 @@ type Config struct {
 	// Namespace is the fleet's namespace in that Redis; empty means
 	// redisstore.DefaultNamespace.
 	Namespace string
+	// DemoUser stands in for the authenticating proxy the examples
+	// expect, for a browser on the developer's own machine: a request
+	// without X-User-ID and X-User-Groups gets the id and groups it names,
+	// "ID:group,group" (e.g. "ana:developers,operators"). Never set it
+	// where anyone else can reach the server.
+	DemoUser string
 }
 
 // ConfigFromEnv reads the settings of an example server from getenv:
@@ -69,6 +76,9 @@ type Config struct {
 //	                    FLAGGEN_FILE
 //	FLAGGEN_NAMESPACE   the fleet's namespace in that Redis; default
 //	                    "flaggen"; ignored without FLAGGEN_REDIS
+//	FLAGGEN_DEMO_USER   "ID:group,group": who a request without the
+//	                    identity headers is, so that a browser can open
+//	                    the dashboard locally; default none
 //
 // Log and Clock are left nil.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -82,6 +92,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg.File = getenv("FLAGGEN_FILE")
 	cfg.Redis = getenv("FLAGGEN_REDIS")
 	cfg.Namespace = getenv("FLAGGEN_NAMESPACE")
+	cfg.DemoUser = getenv("FLAGGEN_DEMO_USER")
+	if cfg.DemoUser != "" && !strings.Contains(cfg.DemoUser, ":") {
+		return Config{}, fmt.Errorf(`FLAGGEN_DEMO_USER must be "ID:group,group" (e.g. "ana:developers,operators"), not %q`, cfg.DemoUser)
+	}
 	if cfg.File != "" && cfg.Redis != "" {
 		return Config{}, errors.New("FLAGGEN_FILE and FLAGGEN_REDIS are both set: a server follows one source of live flags; unset one")
 	}
@@ -301,7 +315,12 @@ func Main(newHandler func(*Server) http.Handler) {
 			err = s.Join(ctx, cfg.Redis, cfg.Namespace)
 		}
 		if err == nil {
-			err = Run(ctx, cfg, newHandler(s))
+			h := newHandler(s)
+			if cfg.DemoUser != "" {
+				log.Warn("FLAGGEN_DEMO_USER is set: every request without identity headers is " + cfg.DemoUser + "; never where others can reach the server")
+				h = DemoProxy(h, cfg.DemoUser)
+			}
+			err = Run(ctx, cfg, h)
 		}
 	}
 	if err != nil {
@@ -368,4 +387,21 @@ func displayAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// DemoProxy stands in for the authenticating proxy the examples trust: a
+// request that carries neither X-User-ID nor X-User-Groups gets the id
+// and groups of user, "ID:group,group". Requests that carry either keep
+// their own. It is for a browser on the developer's machine, which
+// cannot set those headers itself (see Config.DemoUser).
+func DemoProxy(h http.Handler, user string) http.Handler {
+	id, groups, _ := strings.Cut(user, ":")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-User-ID") == "" && r.Header.Get("X-User-Groups") == "" {
+			r = r.Clone(r.Context())
+			r.Header.Set("X-User-ID", id)
+			r.Header.Set("X-User-Groups", groups)
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -40,6 +40,7 @@ func TestConfigFromEnv(t *testing.T) {
 		{map[string]string{"FLAGGEN_DEV_HEADER": "0"}, Config{Addr: ":8080"}},
 		{map[string]string{"FLAGGEN_DEV_HEADER": ""}, Config{Addr: ":8080"}},
 		{map[string]string{"FLAGGEN_FILE": "/etc/app/flags.toml"}, Config{Addr: ":8080", File: "/etc/app/flags.toml"}},
+		{map[string]string{"FLAGGEN_DEMO_USER": "ana:developers,operators"}, Config{Addr: ":8080", DemoUser: "ana:developers,operators"}},
 		{map[string]string{"FLAGGEN_REDIS": "redis://r:6379/0", "FLAGGEN_NAMESPACE": "shop:prod"},
 			Config{Addr: ":8080", Redis: "redis://r:6379/0", Namespace: "shop:prod"}},
 	}
@@ -386,4 +387,41 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+func TestConfigFromEnvBadDemoUser(t *testing.T) {
+	t.Parallel()
+	_, err := ConfigFromEnv(func(k string) string {
+		if k == "FLAGGEN_DEMO_USER" {
+			return "developers"
+		}
+		return ""
+	})
+	if err == nil || !strings.Contains(err.Error(), "ID:group,group") {
+		t.Errorf("got %v, want an error saying how to write FLAGGEN_DEMO_USER", err)
+	}
+}
+
+// TestDemoProxy: a request without identity headers gets the demo user's,
+// so that a local browser can open the dashboard; one with its own keeps
+// them.
+func TestDemoProxy(t *testing.T) {
+	t.Parallel()
+	s := NewServer(Config{Secret: []byte(strings.Repeat("x", 32)), Log: slog.New(slog.DiscardHandler)})
+	h := DemoProxy(http.StripPrefix("/_dashboard", s.Dashboard()), "ana:developers")
+	get := func(groups string) int {
+		req := httptest.NewRequest(http.MethodGet, "/_dashboard/", nil)
+		if groups != "" {
+			req.Header.Set("X-User-Groups", groups)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := get(""); code != http.StatusOK {
+		t.Errorf("no headers: %d, want 200 as the demo user, a developer", code)
+	}
+	if code := get("beta"); code != http.StatusForbidden {
+		t.Errorf("X-User-Groups: beta: %d, want 403 (the request's own groups)", code)
+	}
 }
