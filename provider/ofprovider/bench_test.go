@@ -1,0 +1,92 @@
+package ofprovider_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/flaggen/flaggen/generated/flags"
+	"github.com/flaggen/flaggen/provider/ofprovider"
+	"github.com/flaggen/flaggen/runtime"
+	"github.com/open-feature/go-sdk/openfeature"
+	"github.com/open-feature/go-sdk/openfeature/isolated"
+	"github.com/open-feature/go-sdk/openfeature/memprovider"
+)
+
+// constProvider is the floor of a call through the SDK's client: a
+// provider that answers without looking anything up.
+type constProvider struct{ openfeature.NoopProvider }
+
+func (constProvider) Metadata() openfeature.Metadata { return openfeature.Metadata{Name: "const"} }
+
+func (constProvider) BooleanEvaluation(context.Context, string, bool, openfeature.FlattenedContext) openfeature.BoolResolutionDetail {
+	return openfeature.BoolResolutionDetail{Value: false, ProviderResolutionDetail: openfeature.ProviderResolutionDetail{Reason: openfeature.StaticReason, Variant: "off"}}
+}
+
+// benchClient returns a client of a fresh isolated API serving p.
+func benchClient(b *testing.B, p openfeature.FeatureProvider) *openfeature.Client {
+	b.Helper()
+	api := isolated.NewAPI()
+	b.Cleanup(func() { _ = api.Shutdown(context.Background()) })
+	if err := api.SetProviderAndWait(context.Background(), p); err != nil {
+		b.Fatal(err)
+	}
+	return api.NewClient()
+}
+
+// BenchmarkBooleanValue reads the boolean flag holiday (off for
+// everyone) of the generated package, for one user, through the SDK's
+// client with the flaggen provider, with OpenFeature's in-memory
+// provider, with the generated accessor, and by hand.
+func BenchmarkBooleanValue(b *testing.B) {
+	evalCtx := openfeature.NewEvaluationContext("user-1", nil)
+	// The request's context, as middleware makes it.
+	req := flags.Set.NewEvaluator(context.Background(), runtime.Subject{ID: "user-1"}, nil)
+
+	run := func(b *testing.B, ctx context.Context, c *openfeature.Client) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if v, err := c.BooleanValue(ctx, "holiday", true, evalCtx); v || err != nil {
+				b.Fatal(v, err)
+			}
+		}
+	}
+	b.Run("flaggen", func(b *testing.B) {
+		run(b, req, benchClient(b, ofprovider.New(flags.Set, ofprovider.Options{})))
+	})
+	b.Run("flaggen/no-evaluator", func(b *testing.B) {
+		run(b, context.Background(), benchClient(b, ofprovider.New(flags.Set, ofprovider.Options{})))
+	})
+	b.Run("memprovider", func(b *testing.B) {
+		mem := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
+			"holiday": {
+				Key:            "holiday",
+				State:          memprovider.Enabled,
+				DefaultVariant: "off",
+				Variants:       map[string]any{"on": true, "off": false},
+			},
+		})
+		run(b, req, benchClient(b, mem))
+	})
+	b.Run("sdk-floor", func(b *testing.B) {
+		run(b, req, benchClient(b, constProvider{}))
+	})
+	b.Run("accessor", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if flags.NewHoliday(req).Enabled() {
+				b.Fatal("holiday on")
+			}
+		}
+	})
+	b.Run("floor", func(b *testing.B) {
+		// A bool looked up by key, as the least a string-keyed flag
+		// read costs.
+		m := map[string]bool{"holiday": false}
+		b.ReportAllocs()
+		for b.Loop() {
+			if m["holiday"] {
+				b.Fatal("holiday on")
+			}
+		}
+	})
+}
