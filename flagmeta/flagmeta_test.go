@@ -84,3 +84,24 @@ func TestParseDirectiveErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseDirective: no comment crashes the parser, and a directive it
+// accepts prints as a comment that parses back to itself.
+func FuzzParseDirective(f *testing.F) {
+	for _, s := range []string{
+		"//flaggen:is search variant_a", "//flaggen:schema 3", `//flaggen:variant k "a b"`,
+		"//flaggen:", "//flaggen:type", `//flaggen:is "`, "// Package flags", "//flaggen:accessor \t k",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok, err := ParseDirective(s)
+		if !ok || err != nil {
+			return
+		}
+		back, ok, err := ParseDirective(d.String())
+		if !ok || err != nil || back != d {
+			t.Fatalf("ParseDirective(%q) = %+v, whose String %q parses to %+v, %v, %v", s, d, d.String(), back, ok, err)
+		}
+	})
+}
