@@ -70,8 +70,14 @@ func (p *Provider) LiveOptions(base live.Options) live.Options {
 		for i, f := range c.Flags {
 			keys[i] = f.Key
 		}
+		// The SDK takes a configuration change for READY: so does the
+		// provider, which reports a stale or failing status again if it
+		// still is.
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.reported = live.Ready
 		p.emit(openfeature.ProviderConfigChange, openfeature.ProviderEventDetails{
-			Message:       "flags changed: version " + c.Version,
+			Message:       "flaggen: flags changed, version " + c.Version,
 			FlagChanges:   keys,
 			EventMetadata: map[string]any{"version": c.Version, "previous": c.Previous},
 		})
@@ -119,16 +125,16 @@ func (p *Provider) check() {
 		return
 	}
 	p.reported = state
-	d := openfeature.ProviderEventDetails{EventMetadata: map[string]any{"source": st.Source, "version": st.Version}}
+	d := openfeature.ProviderEventDetails{
+		Message:       "flaggen: " + st.String(),
+		EventMetadata: map[string]any{"source": st.Source, "version": st.Version},
+	}
 	switch state {
 	case live.Ready:
-		d.Message = "flag source ready: " + st.String()
 		p.emit(openfeature.ProviderReady, d)
 	case live.Stale:
-		d.Message = "flag source stale: " + st.String()
 		p.emit(openfeature.ProviderStale, d)
 	case live.Failing:
-		d.Message = "flag source failing: " + st.String()
 		d.ErrorCode = openfeature.GeneralCode
 		p.emit(openfeature.ProviderError, d)
 	}
