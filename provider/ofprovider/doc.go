@@ -1,2 +1,146 @@
-// Package ofprovider is an OpenFeature provider (github.com/open-feature/go-sdk) backed by a flaggen set.
+// Package ofprovider serves a flaggen flag set through OpenFeature
+// (github.com/open-feature/go-sdk): code written against OpenFeature's
+// client evaluates the same flags, with the same targeting, as the
+// generated typed accessors.
+//
+//	p := ofprovider.New(flags.Set, ofprovider.Options{})
+//	openfeature.SetProviderAndWait(p)
+//	client := openfeature.NewClient("checkout")
+//	on, err := client.BooleanValue(r.Context(), "new_checkout", false,
+//		openfeature.NewEvaluationContext(userID, map[string]any{"groups": []string{"beta"}}))
+//
+// It is a nested module, so that only applications that use OpenFeature
+// carry its SDK.
+//
+// # Evaluations
+//
+// Flags have variants; the variant served is the resolution's Variant.
+//
+//	evaluation  boolean flag            flag with named variants
+//	----------  ----------------------  ------------------------
+//	Boolean     "on" → true, "off" → false  TYPE_MISMATCH
+//	String      "on" or "off"           the variant's name
+//	Int         TYPE_MISMATCH           TYPE_MISMATCH
+//	Float       TYPE_MISMATCH           TYPE_MISMATCH
+//	Object      TYPE_MISMATCH           TYPE_MISMATCH
+//
+// A key the set does not know is FLAG_NOT_FOUND. A flag whose rollout,
+// split or schedule needs the subject's bucket, evaluated with no
+// targeting key and no evaluator in the context (see below), is
+// TARGETING_KEY_MISSING: the provider would otherwise serve the default
+// to everyone without a word. (A flag with bucket_by buckets by that
+// attribute, not by the targeting key; without it the flag serves its
+// default, reason DEFAULT.) On every error the SDK returns the caller's
+// default value, with reason ERROR and a message naming the flag.
+//
+// Typed variant values are the next step: once a flag's variants carry
+// values, an evaluation of the values' type (a boolean, integer, float,
+// string or object) returns the served variant's value, Variant still
+// names the variant, and every other type stays TYPE_MISMATCH; a string
+// evaluation of a flag whose values are not strings keeps answering the
+// variant's name. The mapping is one method of the provider's per-flag
+// description (which kinds a flag serves), so the table above only gains
+// rows.
+//
+// # Reasons
+//
+//	flaggen (runtime.ReasonKind)          OpenFeature
+//	------------------------------------  ---------------
+//	a targeting rule (ReasonRule)         TARGETING_MATCH
+//	a user override (ReasonUserOverride)  TARGETING_MATCH
+//	a request override (ReasonOverride)   TARGETING_MATCH
+//	rollout or split (ReasonRollout)      SPLIT
+//	schedule (ReasonSchedule)             SPLIT
+//	settled: one variant for everyone     STATIC
+//	removed (ReasonRemoved)               STATIC
+//	forced by a test (ReasonForced)       STATIC
+//	switched off (ReasonOff)              DISABLED
+//	killed (ReasonKilled)                 DISABLED
+//	nothing applied (ReasonDefault)       DEFAULT
+//	an error                              ERROR
+//
+// A request override (the signed browser cookie or the development
+// header the middleware reads) pins one request to a variant, as a user
+// override pins one user: both are targeting. A variant forced by a
+// generated WithX test helper is fixed by code, not evaluated: STATIC.
+// A settled flag (a 100% rollout, or a schedule past its last stage at
+// 100%) serves its settled variant as STATIC rather than SPLIT.
+//
+// # Flag metadata
+//
+// Each resolution carries the flag's lifecycle as FlagMetadata, string
+// values, each key present only when the flag sets it: "owner",
+// "expires" (YYYY-MM-DD), "deprecated" (the message), "removed" (the
+// date) and "settled" (the variant served to everyone). The map is shared
+// by every resolution of the flag (the SDK copies it into the details it
+// returns): a caller of the provider's methods must not modify it.
+//
+// # Evaluation context
+//
+// When the Go context passed to an evaluation already carries an
+// evaluator for the set (middleware ran: the request's context is its
+// runtime.Evaluator), the provider uses it and ignores the evaluation
+// context: OpenFeature calls and the generated accessors then agree on
+// every flag, a flag is evaluated once per request, and the exposure hook
+// hears of it once.
+//
+// Otherwise each evaluation builds an evaluator from the evaluation
+// context, with Options.Runtime (an exposure hook then hears of every
+// evaluation):
+//
+//   - the targeting key is the subject's id, which rollouts bucket;
+//   - the attribute named by Options.GroupsKey ("groups" by default) is
+//     the subject's groups: a []string, a []any of strings, or a
+//     comma-separated string;
+//   - every other attribute of a scalar type (string, bool, integers,
+//     floats, and named types of them) is a subject attribute, written as
+//     fmt.Sprint writes it ("42", "1.5", "true"); a time.Time in RFC 3339.
+//     Other values (maps, slices, structs) are left out: no condition can
+//     compare them.
+//
+// A string attribute costs nothing to convert; building the subject
+// allocates its attribute slice, and the evaluator one allocation more.
+//
+// # Events and lifecycle
+//
+// The provider implements the SDK's StateHandler and EventHandler.
+// Registering it (openfeature.SetProviderAndWait) calls Init, which never
+// fails, since the set's flags can always be served, and starts a poller
+// that reads the live feed's status (Options.Feed, or Provider.Watch)
+// every Options.PollInterval (1 s by default) and emits an event when it
+// changes:
+//
+//	feed status         event
+//	------------------  ------------------------------------
+//	Starting, Ready     PROVIDER_READY (after STALE or ERROR)
+//	Stale               PROVIDER_STALE
+//	Failing             PROVIDER_ERROR, with the feed's error
+//
+// The SDK keeps evaluating in the STALE and ERROR states: the last good
+// flags stay in force. Shutdown (openfeature.Shutdown, or replacing the
+// provider) stops the poller; Init may start it again.
+//
+// Provider.LiveOptions wraps a live.Options for the set's feed: each
+// document that changes flags emits PROVIDER_CONFIGURATION_CHANGED with
+// the changed flags' keys in FlagChanges (and "version", "previous" in
+// the event metadata), and each error the feed reports is read at once
+// rather than at the next poll. The application passes the options to
+// live.WatchFile or redisstore.Join, then tells the provider of the feed:
+//
+//	p := ofprovider.New(flags.Set, ofprovider.Options{})
+//	feed := live.WatchFile(ctx, flags.Set, "/etc/myapp/flags.toml", p.LiveOptions(live.Options{}))
+//	p.Watch(feed)
+//	openfeature.SetProviderAndWait(p)
+//
+// Events are sent without blocking the feed, on a buffered channel that
+// the SDK drains; should it ever be full, an event is dropped.
+//
+// # Performance
+//
+// Through the SDK's client, a boolean evaluation costs about what the
+// same call with OpenFeature's in-memory provider costs: the SDK's own
+// work (merging contexts, hooks, copying details) dominates. The
+// benchmarks in bench_test.go measure both beside the generated accessor,
+// which is two orders of magnitude cheaper; hot paths should use the
+// accessors.
 package ofprovider
