@@ -105,3 +105,32 @@ func BenchmarkBooleanValue(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkProvider measures the provider's own work, called directly as
+// the SDK calls it: with the request's evaluator in the context, with a
+// targeting key (an evaluator per call), and with attributes to convert.
+func BenchmarkProvider(b *testing.B) {
+	p := ofprovider.New(flags.Set, ofprovider.Options{})
+	req := flags.Set.NewEvaluator(context.Background(), runtime.Subject{ID: "user-1"}, nil)
+	cases := []struct {
+		name string
+		ctx  context.Context
+		flat openfeature.FlattenedContext
+	}{
+		{"request-evaluator", req, openfeature.FlattenedContext{}},
+		{"targeting-key", context.Background(), openfeature.FlattenedContext{openfeature.TargetingKey: "user-1"}},
+		{"attributes", context.Background(), openfeature.FlattenedContext{
+			openfeature.TargetingKey: "user-1", "groups": []string{"beta"}, "country": "DE", "app_version": "2.3.0", "age": 42,
+		}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if r := p.BooleanEvaluation(c.ctx, "new_checkout", false, c.flat); r.Reason == openfeature.ErrorReason {
+					b.Fatal(r.ResolutionError)
+				}
+			}
+		})
+	}
+}

@@ -191,6 +191,9 @@ func (k kind) String() string {
 // resolve evaluates flag for an evaluation of kind k. Its Reason is
 // ErrorReason exactly when it failed; the variant is then "".
 func (p *Provider) resolve(ctx context.Context, flag string, flat openfeature.FlattenedContext, k kind) openfeature.ProviderResolutionDetail {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	ev, fromCtx := p.set.Evaluator(ctx)
 	var subject runtime.Subject
 	if !fromCtx {
@@ -329,7 +332,11 @@ func (f *flagInfo) mismatch(k kind) string {
 	if k == kindBool {
 		return fmt.Sprintf("flag %q has named variants, not on and off: evaluate it as a string", f.key)
 	}
-	return fmt.Sprintf("flag %q has no %s value: evaluate it as a %s", f.key, k, map[bool]string{true: "boolean or string", false: "string"}[f.bool])
+	as := "a string"
+	if f.bool {
+		as = "a boolean or a string"
+	}
+	return fmt.Sprintf("flag %q has no %s value: evaluate it as %s", f.key, k, as)
 }
 
 // reason maps flaggen's reason for serving variant to OpenFeature's (see
