@@ -22,14 +22,15 @@ import (
 )
 
 // heavy are module paths (or prefixes of them) that an app of only the
-// root module must not carry: the gin adapter's dependencies, and the
-// Redis store's.
+// root module must not carry: the gin adapter's dependencies, the Redis
+// store's and the OpenFeature provider's.
 var heavy = []string{
 	"github.com/gin-gonic/gin",
 	"github.com/quic-go/quic-go",
 	"go.mongodb.org/mongo-driver",
 	"github.com/bytedance/sonic",
 	"github.com/redis/go-redis",
+	"github.com/open-feature/go-sdk",
 }
 
 // TestAppGraphHasNoAdapterDependencies is the check of issue 8's "Done
