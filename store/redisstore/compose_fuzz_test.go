@@ -14,7 +14,7 @@ import (
 type fuzzPackage struct{}
 
 // FuzzCompose: whatever a store holds — any document, any operations
-// (as the JSON an instance reads from NS:state) — composing it returns a
+// (as the JSON an instance reads from {NS}:state) — composing it returns a
 // document or an error, never a panic, and a composed document compiles
 // as the spec's own output does.
 func FuzzCompose(f *testing.F) {

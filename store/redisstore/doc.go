@@ -21,29 +21,29 @@
 // Under a namespace NS (default "flaggen"; one per app and environment,
 // e.g. "shop:prod"), a Redis holds:
 //
-//	NS:state            hash: version, doc, dochash, ops (JSON), updated, by
-//	NS:audit            stream: one entry per write (who, when, what, before → after, version)
-//	NS:events           pub/sub channel: the new version, after each write
-//	NS:instance:ID      string with a TTL: an instance's heartbeat (JSON)
-//	NS:schema:HASH      string: the flags and variants a running code declares (JSON)
-//	NS:exposures        hash: the fleet's exposure counts, by "FLAG\x00VARIANT"
-//	NS:exposures:flushed:RUN  string with a TTL: the last batch of counts a Source's run added
+//	{NS}:state          hash: version, doc, dochash, ops (JSON), updated, by
+//	{NS}:audit          stream: one entry per write (who, when, what, before → after, version)
+//	{NS}:events         pub/sub channel: the new version, after each write
+//	{NS}:instance:ID    string with a TTL: an instance's heartbeat (JSON)
+//	{NS}:schema:HASH    string: the flags and variants a running code declares (JSON)
+//	{NS}:exposures      hash: the fleet's exposure counts, by "FLAG\x00VARIANT"
+//	{NS}:exposures:flushed:RUN  string with a TTL: the last batch of counts a Source's run added
 //
-// NS:state's version is a decimal count of writes (absent: 0, nothing
+// {NS}:state's version is a decimal count of writes (absent: 0, nothing
 // pushed); dochash is the SHA-256 of doc in hex; ops is [Ops] as JSON;
 // updated is RFC 3339 with nanoseconds, UTC. An audit entry has the
 // fields version, time (RFC 3339), by, action, flag ("" for a push),
 // before, after and, for a push, changes: the JSON of its
 // []live.FlagChange, which [Store.History] and [Store.Stale] read to know
-// which flags a push changed. NS:schema:HASH is a JSON list of
+// which flags a push changed. {NS}:schema:HASH is a JSON list of
 // {"key", "bool", "variants"}, HASH the SHA-256 of that JSON
 // ([Store.RegisterSchema]); it has no expiry.
 //
-// NS:exposures counts exposures fleet-wide ([Store.Exposures], which the
+// {NS}:exposures counts exposures fleet-wide ([Store.Exposures], which the
 // dashboard draws beside the configured weights): each instance whose
 // [Source] has Exposures adds, with each heartbeat, what it counted since
 // the last, with one Lua script that HINCRBYs each field by its delta
-// and records the batch's number under NS:exposures:flushed:RUN (RUN is
+// and records the batch's number under {NS}:exposures:flushed:RUN (RUN is
 // random per Run, the key lives an hour): a batch sent again, its reply
 // lost, is not counted twice. A user that may not write adds none.
 //
@@ -63,7 +63,7 @@
 // # Instances
 //
 // An instance follows the store with [Join] (or a [Source] given to
-// live.Run): it applies each version pushed on NS:events, resyncs on every
+// live.Run): it applies each version pushed on {NS}:events, resyncs on every
 // (re)subscription and on an interval (pub/sub drops what is published
 // while a client is disconnected), keeps serving what it has through an
 // outage (the feed's status turns stale) and catches up by itself, and
@@ -75,5 +75,5 @@
 // kill, rollout, split… go through the same writes as the CLI's, their
 // values read by the same [ParsePercent], [ParseSplit] and
 // [ParseSchedule]; its audit trail is [Store.History], its instances
-// [Store.Instances], and its fleet-wide exposure counts NS:exposures.
+// [Store.Instances], and its fleet-wide exposure counts {NS}:exposures.
 package redisstore

@@ -13,12 +13,12 @@ import (
 )
 
 // exposureSep separates a flag's key from the variant in a field of
-// NS:exposures: neither may hold it.
+// {NS}:exposures: neither may hold it.
 const exposureSep = "\x00"
 
 // Exposures returns the fleet-wide exposure counts, by flag then
 // variant: what every instance whose [Source] has Exposures has flushed
-// to NS:exposures so far. It returns nil when none has.
+// to {NS}:exposures so far. It returns nil when none has.
 func (s *Store) Exposures(ctx context.Context) (map[string]map[string]int64, error) {
 	m, err := s.rdb.HGetAll(ctx, s.key("exposures")).Result()
 	if err != nil {
@@ -42,8 +42,8 @@ func (s *Store) Exposures(ctx context.Context) (map[string]map[string]int64, err
 	return out, nil
 }
 
-// flushScript adds one batch of exposure counts to NS:exposures (KEYS[1])
-// once: KEYS[2], NS:exposures:flushed:RUN, holds the number of the last
+// flushScript adds one batch of exposure counts to {NS}:exposures (KEYS[1])
+// once: KEYS[2], {NS}:exposures:flushed:RUN, holds the number of the last
 // batch of this run of a Source that was added (ARGV[1] the batch's
 // number, ARGV[2] the key's TTL in milliseconds, then field, delta
 // pairs). A batch sent again, because its reply was lost, is not counted
@@ -58,7 +58,7 @@ redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 return 1
 `)
 
-// flushedTTL is how long NS:exposures:flushed:RUN outlives a run's last
+// flushedTTL is how long {NS}:exposures:flushed:RUN outlives a run's last
 // flush: long enough to see a batch sent again.
 const flushedTTL = time.Hour
 
@@ -66,7 +66,7 @@ const flushedTTL = time.Hour
 // each at most once. It is used by one goroutine at a time.
 type exposureFlusher struct {
 	counts func() map[string]map[string]int64
-	run    string // the run's random id, in NS:exposures:flushed:RUN
+	run    string // the run's random id, in {NS}:exposures:flushed:RUN
 
 	// flushed is what is in the store already, by field: the counts
 	// less flushed are the next batch.

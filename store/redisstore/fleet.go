@@ -18,10 +18,13 @@ import (
 	"github.com/flaggen/flaggen/spec"
 )
 
-// key returns the Redis key NS:name.
-func (s *Store) key(name string) string { return s.ns + ":" + name }
+// key returns the Redis key {NS}:name. The braces are Redis Cluster's
+// hash tag: every key of a namespace lives in one slot, so that the
+// write script, which touches the state, the audit stream and the
+// exposure counts together, runs on a cluster too.
+func (s *Store) key(name string) string { return "{" + s.ns + "}:" + name }
 
-// schemaFlag is what NS:schema:HASH records of one flag of a running
+// schemaFlag is what {NS}:schema:HASH records of one flag of a running
 // code: what a document must keep for the code to serve it.
 type schemaFlag struct {
 	Key      string   `json:"key"`
@@ -30,7 +33,7 @@ type schemaFlag struct {
 }
 
 // RegisterSchema records the flags and variants the running code
-// declares (NS:schema:HASH, with no expiry: a schema is small, and shared
+// declares ({NS}:schema:HASH, with no expiry: a schema is small, and shared
 // by every instance of one build) and returns HASH, the SHA-256 in hex of
 // what it records, for [Instance.Schema]: a push is then checked against
 // the code of every instance whose heartbeat names it.
@@ -51,7 +54,7 @@ func (s *Store) RegisterSchema(ctx context.Context, schema *flagmeta.Schema) (ha
 	return hash, nil
 }
 
-// Heartbeat records what instance inst serves (NS:instance:ID), for ttl:
+// Heartbeat records what instance inst serves ({NS}:instance:ID), for ttl:
 // an instance that stops heartbeating drops out of [Store.Instances] when
 // its last heartbeat expires (a ttl of 0 keeps it until the next
 // heartbeat or forever: pass a few heartbeat intervals). inst.Seen is set

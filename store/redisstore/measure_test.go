@@ -172,14 +172,14 @@ func TestMeasureThroughputUnderUpdates(t *testing.T) {
 	}
 	// The writes are an operator's kills and unkills of f0500, made
 	// ahead: each tick writes the next version's ops (and version) into
-	// NS:state and publishes it, as the store's script does. The store's
+	// {NS}:state and publishes it, as the store's script does. The store's
 	// own Kill would read and validate the 1,000-flag document for each
 	// write, a cost that belongs to the operator's machine, not to the
 	// instance this measures, and on a 2-core machine would take the
 	// instance's CPU.
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
 	defer rdb.Close()
-	version, err := rdb.HGet(context.Background(), testNS+":state", "version").Int64()
+	version, err := rdb.HGet(context.Background(), "{"+testNS+"}:state", "version").Int64()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,10 +202,10 @@ func TestMeasureThroughputUnderUpdates(t *testing.T) {
 				}
 				version++
 				v := strconv.FormatInt(version, 10)
-				if err := rdb.HSet(ctx, testNS+":state", "version", v, "ops", ops).Err(); err != nil {
+				if err := rdb.HSet(ctx, "{"+testNS+"}:state", "version", v, "ops", ops).Err(); err != nil {
 					continue
 				}
-				if rdb.Publish(ctx, testNS+":events", v).Err() == nil {
+				if rdb.Publish(ctx, "{"+testNS+"}:events", v).Err() == nil {
 					writes++
 				}
 			}

@@ -29,7 +29,7 @@ import (
 
 // A Source follows a store for one instance: a live.Source.
 //
-// Run subscribes to NS:events and reads the state (the version first,
+// Run subscribes to {NS}:events and reads the state (the version first,
 // the whole state only when it changed) on every (re)subscription, on
 // every message announcing a newer version, and every Resync. It
 // composes the state with the document it parsed last (a document is
@@ -69,7 +69,7 @@ type Source struct {
 	// or written, a heartbeat the store refuses. Nil means slog.Default().
 	Logger *slog.Logger
 	// Exposures, when set, are the instance's exposure counts, which it
-	// adds to the fleet's (NS:exposures, [Store.Exposures]) with each
+	// adds to the fleet's ({NS}:exposures, [Store.Exposures]) with each
 	// heartbeat and once more when Run stops: what was counted since
 	// the last flush, each count once. Nil flushes none; so does a user
 	// that may not write.
@@ -218,13 +218,13 @@ type follower struct {
 	applied chan struct{}
 
 	// served is the version in force (0: none), as read from the store
-	// or the backup; servedRaw is how NS:state spells it.
+	// or the backup; servedRaw is how {NS}:state spells it.
 	served    atomic.Int64
 	servedRaw string
 	// seen is the newest version read from the store, applied or not:
 	// messages of versions up to it are old news.
 	seen int64
-	// bad is the version last refused, as NS:state spells it, so that a
+	// bad is the version last refused, as {NS}:state spells it, so that a
 	// state is reported once, not at each read.
 	bad string
 	// failed is the last error reported that no version names.

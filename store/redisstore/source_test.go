@@ -361,16 +361,16 @@ func TestOutage(t *testing.T) {
 	}
 }
 
-// rawState writes fields of NS:state directly, bypassing Push, as a
+// rawState writes fields of {NS}:state directly, bypassing Push, as a
 // broken or hostile writer would, and announces version.
 func rawState(t testing.TB, rdb *redis.Client, version int64, fields ...any) {
 	t.Helper()
 	ctx := context.Background()
 	args := append([]any{"version", version}, fields...)
-	if err := rdb.HSet(ctx, testNS+":state", args...).Err(); err != nil {
+	if err := rdb.HSet(ctx, "{"+testNS+"}:state", args...).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if err := rdb.Publish(ctx, testNS+":events", version).Err(); err != nil {
+	if err := rdb.Publish(ctx, "{"+testNS+"}:events", version).Err(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -381,7 +381,7 @@ func docFields(doc string) []any {
 	return []any{"doc", doc, "dochash", hex.EncodeToString(sum[:])}
 }
 
-// TestRefused: a state written directly into NS:state that is
+// TestRefused: a state written directly into {NS}:state that is
 // malformed, too large or incompatible with the running code is refused
 // (or, incompatible, kept out flag by flag); the last good flags stay
 // and the status says why.

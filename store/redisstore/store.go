@@ -353,7 +353,7 @@ type Instance struct {
 	// the error, if any.
 	State string `json:"state"`
 	Err   string `json:"error,omitempty"`
-	// Schema is the hash of its code's schema (NS:schema:HASH).
+	// Schema is the hash of its code's schema ({NS}:schema:HASH).
 	Schema string `json:"schema"`
 	// Seen is when it last heartbeat.
 	Seen time.Time `json:"seen"`

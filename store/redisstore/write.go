@@ -26,9 +26,9 @@ const maxAttempts = 10
 // writer read (compare-and-set), with its audit entry and the message to
 // instances, in one atomic step:
 //
-//	KEYS[1] NS:state, KEYS[2] NS:audit
+//	KEYS[1] {NS}:state, KEYS[2] {NS}:audit
 //	ARGV[1] the version read ("0" before the first push)
-//	ARGV[2] the channel NS:events, ARGV[3] the new version
+//	ARGV[2] the channel {NS}:events, ARGV[3] the new version
 //	ARGV[4] n, then n arguments of HSET (field, value, …), then the
 //	        audit entry's fields and values
 //
@@ -44,7 +44,7 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `)
 
-// parseState reads NS:state's fields.
+// parseState reads {NS}:state's fields.
 func (s *Store) parseState(m map[string]string) (State, error) {
 	if len(m) == 0 {
 		return State{}, nil
