@@ -25,7 +25,7 @@
 //	{NS}:audit          stream: one entry per write (who, when, what, before → after, version)
 //	{NS}:events         pub/sub channel: the new version, after each write
 //	{NS}:instance:ID    string with a TTL: an instance's heartbeat (JSON)
-//	{NS}:schema:HASH    string: the flags and variants a running code declares (JSON)
+//	{NS}:schema:HASH    string with a TTL: the flags and variants a running code declares (JSON)
 //	{NS}:exposures      hash: the fleet's exposure counts, by "FLAG\x00VARIANT"
 //	{NS}:exposures:flushed:RUN  string with a TTL: the last batch of counts a Source's run added
 //

@@ -32,11 +32,17 @@ type schemaFlag struct {
 	Variants []string `json:"variants"`
 }
 
+// schemaTTL is how long a registered schema outlives the last heartbeat
+// that names it.
+const schemaTTL = 24 * time.Hour
+
 // RegisterSchema records the flags and variants the running code
-// declares ({NS}:schema:HASH, with no expiry: a schema is small, and shared
-// by every instance of one build) and returns HASH, the SHA-256 in hex of
-// what it records, for [Instance.Schema]: a push is then checked against
-// the code of every instance whose heartbeat names it.
+// declares ({NS}:schema:HASH, shared by every instance of one build) and
+// returns HASH, the SHA-256 in hex of what it records, for
+// [Instance.Schema]: a push is then checked against the code of every
+// instance whose heartbeat names it. The record expires a day after the
+// last heartbeat that names it, so the schemas of builds no longer
+// running do not pile up.
 func (s *Store) RegisterSchema(ctx context.Context, schema *flagmeta.Schema) (hash string, err error) {
 	flags := make([]schemaFlag, len(schema.Flags))
 	for i, f := range schema.Flags {
@@ -48,7 +54,7 @@ func (s *Store) RegisterSchema(ctx context.Context, schema *flagmeta.Schema) (ha
 	}
 	sum := sha256.Sum256(data)
 	hash = hex.EncodeToString(sum[:])
-	if err := s.rdb.Set(ctx, s.key("schema:"+hash), data, 0).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.key("schema:"+hash), data, schemaTTL).Err(); err != nil {
 		return "", s.wrap(err)
 	}
 	return hash, nil
@@ -57,8 +63,9 @@ func (s *Store) RegisterSchema(ctx context.Context, schema *flagmeta.Schema) (ha
 // Heartbeat records what instance inst serves ({NS}:instance:ID), for ttl:
 // an instance that stops heartbeating drops out of [Store.Instances] when
 // its last heartbeat expires (a ttl of 0 keeps it until the next
-// heartbeat or forever: pass a few heartbeat intervals). inst.Seen is set
-// to now; inst.ID must not be empty.
+// heartbeat or forever: pass a few heartbeat intervals). It also keeps
+// the schema inst.Schema names from expiring. inst.Seen is set to now;
+// inst.ID must not be empty.
 func (s *Store) Heartbeat(ctx context.Context, inst Instance, ttl time.Duration) error {
 	if inst.ID == "" {
 		return errors.New("redisstore: heartbeat of an instance with no ID")
@@ -68,7 +75,14 @@ func (s *Store) Heartbeat(ctx context.Context, inst Instance, ttl time.Duration)
 	if err != nil {
 		return err
 	}
-	return s.wrap(s.rdb.Set(ctx, s.key("instance:"+inst.ID), data, ttl).Err())
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, s.key("instance:"+inst.ID), data, ttl)
+		if inst.Schema != "" {
+			p.Expire(ctx, s.key("schema:"+inst.Schema), schemaTTL)
+		}
+		return nil
+	})
+	return s.wrap(err)
 }
 
 // Instances returns the instances whose heartbeat has not expired, by ID.

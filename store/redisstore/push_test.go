@@ -308,3 +308,31 @@ func TestLargeDocument(t *testing.T) {
 		t.Errorf("Kill on a large document: %v, %v", r, err)
 	}
 }
+
+// TestSchemaExpiry: a registered schema expires a day after the last
+// heartbeat that names it; each heartbeat puts that off again.
+func TestSchemaExpiry(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	f, err := spec.Parse("flags.toml", []byte(testDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := s.RegisterSchema(ctx, f.Meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := s.key("schema:" + hash)
+	if ttl := s.rdb.TTL(ctx, key).Val(); ttl <= 23*time.Hour || ttl > schemaTTL {
+		t.Fatalf("schema TTL after registering: %v, want about a day", ttl)
+	}
+	if err := s.rdb.Expire(ctx, key, time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Heartbeat(ctx, Instance{ID: "web-1", Schema: hash}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := s.rdb.TTL(ctx, key).Val(); ttl <= 23*time.Hour {
+		t.Errorf("schema TTL after a heartbeat naming it: %v, want a day again", ttl)
+	}
+}
