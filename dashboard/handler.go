@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/flaggen/flaggen/middleware"
+	"github.com/flaggen/flaggen/runtime"
 )
 
 //go:embed templates/*.html static/*
@@ -239,15 +241,38 @@ func (h *handler) op(w http.ResponseWriter, r *http.Request) {
 	case o.Action == "rollout" && o.Value != "" && !strings.HasSuffix(o.Value, "%"):
 		o.Value += "%"
 	}
+	before, _ := h.opts.Fleet.Version(r.Context())
 	line, err := h.opts.Fleet.Operate(r.Context(), o)
 	if err != nil {
 		back(w, f, "error", o.Action+" "+o.Flag+": "+err.Error(), o.Flag)
 		return
 	}
+	h.awaitApplied(r.Context(), snap, before)
 	if line == "" {
 		line = o.Action + " " + o.Flag + ": done"
 	}
 	back(w, f, "done", line, o.Flag)
+}
+
+// applyWait bounds how long an operation's answer waits for this
+// instance to put the store's new version in force.
+const applyWait = 500 * time.Millisecond
+
+// awaitApplied waits, up to applyWait, until this instance serves a
+// snapshot other than prev, when the operation wrote a version after
+// before: so that the page the operator is sent back to shows what the
+// operation did, as this instance's live source applies it a few
+// milliseconds later. An operation that wrote nothing (a kill of a killed
+// flag) does not wait.
+func (h *handler) awaitApplied(ctx context.Context, prev *runtime.Snapshot, before int64) {
+	if v, err := h.opts.Fleet.Version(ctx); err != nil || v == before {
+		return
+	}
+	set := h.evs.Set()
+	deadline := time.Now().Add(applyWait)
+	for set.Snapshot() == prev && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // operator says who the caller is, if an operator.

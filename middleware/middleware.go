@@ -147,6 +147,9 @@ func New(set *runtime.Set, opts Options) func(http.Handler) http.Handler {
 	return NewEvaluators(set, opts).Handler
 }
 
+// Set returns the flag set the evaluators evaluate.
+func (e *Evaluators) Set() *runtime.Set { return e.set }
+
 // Handler wraps next so that each request's context carries its
 // evaluator, and each response the caching headers of the package
 // documentation's "Caching".
