@@ -11,6 +11,10 @@
 //     lifecycle, and its whole declaration (targeting, rollout, rules),
 //     from which the runtime builds the compiled-in snapshot without
 //     parsing;
+//   - the typed values each variant carries ([Value]): their names, Go
+//     names and types, and each variant's value as JSON. They joined the
+//     schema without a change of [Version]: a reader skips the fields it
+//     does not read, and an older reader never sees a value;
 //   - the numbering of variants ([Flag.Number]): the number generated code
 //     gives each variant of a flag, so that the zero value of a generated
 //     value type is the flag's default;

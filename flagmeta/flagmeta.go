@@ -51,6 +51,30 @@ type Flag struct {
 	Rules []Rule
 	// Overrides pin user ids to variants.
 	Overrides []Override
+	// Values are the typed values every variant carries, in declaration
+	// order; nil when none.
+	Values []Value
+}
+
+// A Value is one typed value that every variant of a flag carries. Type
+// is "string", "int" (int64), "float" (float64), "bool" or "object" (a
+// JSON object of Fields). ByVariant holds each variant's value as JSON,
+// indexed like Flag.Variants: a float is written as the shortest decimal
+// that reads back the same, so 1.0 is "1".
+type Value struct {
+	Name      string
+	GoName    string
+	Type      string
+	Fields    []Field
+	ByVariant []string
+}
+
+// A Field is one field of an object [Value]; its Type is one of the
+// scalar types.
+type Field struct {
+	Name   string
+	GoName string
+	Type   string
 }
 
 // A Part is one range of a distribution: Variant gets the buckets below

@@ -134,6 +134,63 @@ func diffFlag(a, b *flagmeta.Flag) []string {
 	what = append(what, diffSchedule(a.Schedule, b.Schedule)...)
 	what = append(what, diffRules(a, b)...)
 	what = append(what, diffOverrides(a.Overrides, b.Overrides)...)
+	what = append(what, diffValues(a, b)...)
+	return what
+}
+
+// diffValues describes how the typed values changed: "value multiplier:
+// control 1 → 1.1" for each variant (matched by name) whose value
+// changed, "value seats: int → float" for a type, "value extra: none →
+// float" for a value added, and the reverse for one removed.
+func diffValues(a, b *flagmeta.Flag) []string {
+	var what []string
+	find := func(vs []flagmeta.Value, name string) *flagmeta.Value {
+		for i := range vs {
+			if vs[i].Name == name {
+				return &vs[i]
+			}
+		}
+		return nil
+	}
+	shape := func(v *flagmeta.Value) string {
+		if v == nil {
+			return "none"
+		}
+		if v.Type != "object" {
+			return v.Type
+		}
+		fields := make([]string, len(v.Fields))
+		for i, f := range v.Fields {
+			fields[i] = f.Name + " " + f.Type
+		}
+		return "object { " + strings.Join(fields, ", ") + " }"
+	}
+	for i := range a.Values {
+		if find(b.Values, a.Values[i].Name) == nil {
+			what = append(what, "value "+a.Values[i].Name+": "+shape(&a.Values[i])+" → none")
+		}
+	}
+	for i := range b.Values {
+		nv := &b.Values[i]
+		ov := find(a.Values, nv.Name)
+		if old, new := shape(ov), shape(nv); old != new {
+			what = append(what, "value "+nv.Name+": "+old+" → "+new)
+			continue
+		}
+		var changes []string
+		for j, variant := range b.Variants {
+			k := slices.Index(a.Variants, variant)
+			if k < 0 || k >= len(ov.ByVariant) || j >= len(nv.ByVariant) {
+				continue // a new variant: the variants entry says so
+			}
+			if o, n := ov.ByVariant[k], nv.ByVariant[j]; o != n {
+				changes = append(changes, variant+" "+o+" → "+n)
+			}
+		}
+		if len(changes) > 0 {
+			what = append(what, "value "+nv.Name+": "+strings.Join(changes, ", "))
+		}
+	}
 	return what
 }
 

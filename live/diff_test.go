@@ -27,6 +27,17 @@ func TestDiffFlag(t *testing.T) {
 		}
 		return f
 	}
+	priced := func(mod func(*flagmeta.Flag)) flagmeta.Flag {
+		f := flagmeta.Flag{Key: "pricing", Variants: []string{"control", "higher_price"}, Default: "control",
+			Values: []flagmeta.Value{
+				{Name: "multiplier", Type: "float", ByVariant: []string{"1", "1.2"}},
+				{Name: "label", Type: "string", ByVariant: []string{`"Standard"`, `"Premium"`}},
+			}}
+		if mod != nil {
+			mod(&f)
+		}
+		return f
+	}
 	tests := []struct {
 		name     string
 		old, new flagmeta.Flag
@@ -92,6 +103,19 @@ func TestDiffFlag(t *testing.T) {
 		}), search(func(f *flagmeta.Flag) {
 			f.Overrides = []flagmeta.Override{{Variant: "variant_a", Users: []string{"2", "1"}}}
 		}), nil},
+		{"value changed", priced(nil), priced(func(f *flagmeta.Flag) { f.Values[0].ByVariant[0] = "1.1" }),
+			[]string{"value multiplier: control 1 → 1.1"}},
+		{"values changed in two variants", priced(nil), priced(func(f *flagmeta.Flag) {
+			f.Values[1].ByVariant = []string{`"Std"`, `"Pro"`}
+		}), []string{`value label: control "Standard" → "Std", higher_price "Premium" → "Pro"`}},
+		{"value type changed", priced(nil), priced(func(f *flagmeta.Flag) {
+			f.Values[0].Type = "int"
+			f.Values[0].ByVariant = []string{"1", "2"}
+		}), []string{"value multiplier: float → int"}},
+		{"value added and removed", priced(nil), priced(func(f *flagmeta.Flag) {
+			f.Values[1] = flagmeta.Value{Name: "offer", Type: "object", Fields: []flagmeta.Field{{Name: "percent", Type: "int"}},
+				ByVariant: []string{`{"percent":0}`, `{"percent":10}`}}
+		}), []string{"value label: string → none", "value offer: none → object { percent int }"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

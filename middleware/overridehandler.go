@@ -47,6 +47,9 @@ type overrideFlag struct {
 	// Override is the caller's cookie override of the flag, if any; the
 	// variant differs from it when the kill switch is on.
 	Override string `json:"override,omitempty"`
+	// Values are the typed values the served variant carries, by name;
+	// left out for a flag without values.
+	Values map[string]any `json:"values,omitempty"`
 }
 
 // overrideHandler is the override endpoint of an [Evaluators].
@@ -247,7 +250,7 @@ func (h *overrideHandler) state(ev *runtime.Evaluator, pairs []pair) overrideSta
 	st := overrideState{Subject: ev.Subject().ID, Flags: []overrideFlag{}, Overrides: inForce(snap, pairs)}
 	for _, key := range snap.Keys() {
 		variant, reason, _ := ev.Explain(key)
-		f := overrideFlag{Key: key, Variants: snap.Variants(key), Variant: variant, Reason: reason.String(), Override: st.Overrides[key]}
+		f := overrideFlag{Key: key, Variants: snap.Variants(key), Variant: variant, Reason: reason.String(), Override: st.Overrides[key], Values: ev.Values(key)}
 		st.Flags = append(st.Flags, f)
 	}
 	return st

@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/flaggen/flaggen/generated/flags"
 	"github.com/flaggen/flaggen/middleware"
+	"github.com/flaggen/flaggen/runtime/flagimpl"
+	"github.com/flaggen/flaggen/spec"
 )
 
 // handlerState mirrors the override endpoint's answer.
@@ -627,5 +630,69 @@ func TestOverrideCookieDecodedOnce(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+type valuesProbe struct{}
+
+func TestOverrideHandlerValues(t *testing.T) {
+	t.Parallel()
+	f, err := spec.Parse("flags.toml", []byte(`
+[flags.pricing]
+description = "d"
+owner = "o"
+expires = 2030-01-01
+variants = ["control", "higher_price"]
+default = "control"
+[flags.pricing.values.control]
+multiplier = 1.0
+offer = { percent = 0, code = "" }
+[flags.pricing.values.higher_price]
+multiplier = 1.2
+offer = { percent = 10, code = "SPRING" }
+[flags.pricing.overrides]
+higher_price = ["7"]
+
+[flags.plain]
+description = "d"
+owner = "o"
+expires = 2030-01-01
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := flagimpl.New[valuesProbe](f.Meta()).Set()
+	h := middleware.NewEvaluators(set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})}).
+		OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff})
+	for _, tc := range []struct {
+		user string
+		want map[string]any
+	}{
+		{"1", map[string]any{"multiplier": 1.0, "offer": map[string]any{"percent": 0.0, "code": ""}}},
+		{"7", map[string]any{"multiplier": 1.2, "offer": map[string]any{"percent": 10.0, "code": "SPRING"}}},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/_flags/", nil)
+		req.Header.Set("X-Staff", "yes")
+		req.Header.Set("X-User-ID", tc.user)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var st struct {
+			Flags []struct {
+				Key    string         `json:"key"`
+				Values map[string]any `json:"values"`
+			} `json:"flags"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &st); err != nil {
+			t.Fatalf("decoding %s: %v", rec.Body, err)
+		}
+		if len(st.Flags) != 2 {
+			t.Fatalf("user %s: got %s, want two flags", tc.user, rec.Body)
+		}
+		if got := st.Flags[0].Values; !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("user %s: pricing values: got %v, want %v", tc.user, got, tc.want)
+		}
+		if st.Flags[1].Values != nil {
+			t.Errorf("user %s: plain values: got %v, want none (left out)", tc.user, st.Flags[1].Values)
+		}
 	}
 }

@@ -87,7 +87,9 @@ func flagNumber(b *testing.B, key string) int {
 
 // BenchmarkEvaluate measures the generated accessors. first, variants and
 // rule make every iteration a real evaluation (hash, rules) for the next
-// user id, through the accessor; repeat is the memoised second lookup.
+// user id, through the accessor; value does the same through
+// Evaluator.Float, reading the served variant's float value; repeat is
+// the memoised second lookup.
 func BenchmarkEvaluate(b *testing.B) {
 	b.Run("first", func(b *testing.B) {
 		n := flagNumber(b, "rollout")
@@ -130,6 +132,20 @@ func BenchmarkEvaluate(b *testing.B) {
 			}
 		}
 		sink = on
+	})
+	b.Run("value", func(b *testing.B) {
+		// A typed value read by key, as generated typed getters will:
+		// the evaluation (hash, split) and the value of the variant.
+		n := flagNumber(b, "pricing")
+		ev := benchflags.Set.NewEvaluator(context.Background(), runtime.Subject{}, nil)
+		b.ReportAllocs()
+		sum := 0.0
+		for i := 0; b.Loop(); i++ {
+			runtime.Reevaluate(ev, userIDs[i&1023], n)
+			m, _ := ev.Float("pricing", "value")
+			sum += m
+		}
+		sink = int(sum)
 	})
 	b.Run("repeat", func(b *testing.B) {
 		var ctx context.Context = benchflags.Set.NewEvaluator(context.Background(), runtime.Subject{ID: userIDs[7]}, nil)

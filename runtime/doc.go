@@ -80,6 +80,20 @@
 // rollout on the same flag are refused by the validator; a schedule uses
 // the same bucket a rollout would.
 //
+// # Typed values
+//
+// Each snapshot decodes the typed values a flag's variants carry (see
+// package spec) once, by variant number. [Evaluator.ValueOf] returns the
+// served variant's value as a string, int64, float64, bool or, for an
+// object, a map[string]any shared by every request (it must not be
+// modified); [Evaluator.Float], [Evaluator.Int], [Evaluator.String] and
+// [Evaluator.Bool] read a value of their type without allocating, and
+// [Evaluator.Values] returns them all. Each evaluates the flag on first
+// use and reports the exposure, as Lookup does. (The Evaluator is a
+// context.Context, so the any-typed reader is ValueOf, not Value.) A live
+// update may change a value within its type; one that changes a value's
+// type or the set of values is kept ([NoticeKept]).
+//
 // # Concurrency
 //
 // Sets, snapshots and evaluators are safe for concurrent use. Options and

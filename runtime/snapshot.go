@@ -44,6 +44,7 @@ type flag struct {
 	schedule []stage // nil when none
 	seed     uint32  // FNV-1a state after salt + "."
 	bucketBy string  // attribute to bucket by; "" for the subject id
+	values   []value // typed values, each by variant number; nil when none
 }
 
 // part gives variant to the buckets below upper (and at or above the
@@ -223,7 +224,7 @@ func servable(want, got *flagmeta.Flag) string {
 	if !same {
 		return fmt.Sprintf("flag %q has variants %s here but %s in the generated code: it keeps the declaration in force; keep the variants, or regenerate and deploy the code first", got.Key, strings.Join(got.Variants, ", "), strings.Join(want.Variants, ", "))
 	}
-	return ""
+	return servableValues(want, got)
 }
 
 // numbered returns info's variants in the order generated code numbers
@@ -262,6 +263,7 @@ func compileFlag(info *flagmeta.Flag, names []string) flag {
 		dist:     compileDist(info.Rollout, num),
 		seed:     seed(salt),
 		bucketBy: info.BucketBy,
+		values:   compileValues(info, names),
 	}
 	if info.Removed != "" {
 		c.fixed = int(num(info.Final))

@@ -62,6 +62,36 @@
 // a progressive schedule, per-user overrides, and lifecycle state
 // (deprecated, removed).
 //
+// # Typed values
+//
+// A flag's variants may carry typed values ([Flag.Values]; typed getters
+// in generated code: next). The values table has one table per variant
+// of named values, the same names and types for every variant:
+//
+//	[flags.pricing_page.values.control]
+//	multiplier = 1.0
+//	label = "Standard"
+//	offer = { percent = 0, code = "" }
+//
+//	[flags.pricing_page.values.higher_price]
+//	multiplier = 1.2
+//	label = "Premium"
+//	offer = { percent = 10, code = "SPRING" }
+//
+// or, for one value per variant named "value" ([ShorthandValue]), the
+// shorthand values = { control = 1.0, higher_price = 1.2 }. A boolean
+// flag's values are its variants off and on. The types ([ValueType]) are
+// string, integer (int64), float (float64), boolean, and object: a table
+// of fields of those scalar types, the same fields for every variant
+// (the shorthand holds scalars only). An integer is read as a float when
+// another variant writes a float for the same value or field; a value
+// every variant writes as an integer is an integer. Value and field names
+// are snake_case, and their Go names ([GoName]) must not clash with each
+// other nor with the methods of the flag's generated type. Parse reports,
+// at its position, a variant without values, a values table for an
+// unknown variant, a value or field a variant lacks, and a type that
+// differs between variants, naming both.
+//
 // # Go names
 //
 // [GoName] derives the Go name the generator uses for a flag or variant;

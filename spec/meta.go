@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/flaggen/flaggen/flagmeta"
@@ -65,7 +66,26 @@ func (fl *Flag) Meta() flagmeta.Flag {
 	for _, o := range fl.Overrides {
 		info.Overrides = append(info.Overrides, flagmeta.Override{Variant: name(o.Variant), Users: o.Users})
 	}
+	for _, v := range fl.Values {
+		info.Values = append(info.Values, v.meta())
+	}
 	return info
+}
+
+// meta describes v as package flagmeta does: each variant's value as
+// JSON.
+func (v *Value) meta() flagmeta.Value {
+	m := flagmeta.Value{Name: v.Name, GoName: v.GoName, Type: v.Type.String(), ByVariant: make([]string, len(v.ByVariant))}
+	for _, f := range v.Fields {
+		m.Fields = append(m.Fields, flagmeta.Field{Name: f.Name, GoName: f.GoName, Type: f.Type.String()})
+	}
+	for i, x := range v.ByVariant {
+		// The values are strings, finite numbers, booleans and maps of
+		// those: they always marshal.
+		b, _ := json.Marshal(x)
+		m.ByVariant[i] = string(b)
+	}
+	return m
 }
 
 func metaParts(fl *Flag, d Distribution) []flagmeta.Part {

@@ -512,7 +512,7 @@ func (p *parser) generate(f *File, v any) {
 
 var flagKeys = []string{"description", "owner", "expires", "go_name", "variants", "variant_go_names",
 	"default", "enabled", "killed", "salt", "bucket_by", "rollout", "split", "schedule", "rules",
-	"overrides", "deprecated", "removed"}
+	"overrides", "deprecated", "removed", "values"}
 
 func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
 	pos := p.keyPos(path...)
@@ -594,6 +594,9 @@ func (p *parser) flag(path []string, key string, tbl map[string]any) *Flag {
 	fl.Deprecated, _ = p.str(path, tbl, "deprecated", `deprecated = "use new_search instead"`)
 	if v, ok := tbl["removed"]; ok {
 		fl.Removed = p.removed(p.at(path, "removed"), fl, v)
+	}
+	if v, ok := tbl["values"]; ok {
+		p.values(path, fl, v)
 	}
 	return fl
 }

@@ -166,7 +166,7 @@ var parseErrorCases = []parseErrorCase{
 	{
 		name: "unknown key in a flag without a suggestion",
 		src:  boolFlagTOML("f", "bogus = 1"),
-		want: []string{`flags.toml:5:1: unknown key "bogus" in flag "f": the keys are description, owner, expires, go_name, variants, variant_go_names, default, enabled, killed, salt, bucket_by, rollout, split, schedule, rules, overrides, deprecated, removed`},
+		want: []string{`flags.toml:5:1: unknown key "bogus" in flag "f": the keys are description, owner, expires, go_name, variants, variant_go_names, default, enabled, killed, salt, bucket_by, rollout, split, schedule, rules, overrides, deprecated, removed, values`},
 	},
 	{
 		name: "unknown key in the second of three rules",
@@ -1030,7 +1030,7 @@ var parseErrorCases = []parseErrorCase{
 			`flags.toml:2:9: owner is an integer; it must be a string, e.g. owner = "team-or-person"`,
 			`flags.toml:3:11: expires is the string "2027-01-01"; write a TOML date without quotes, e.g. expires = 2027-03-31`,
 			`flags.toml:4:11: rollout = 200 is outside 0–100: write a percentage between 0 and 100`,
-			`flags.toml:5:1: unknown key "bogus" in flag "Bad": the keys are description, owner, expires, go_name, variants, variant_go_names, default, enabled, killed, salt, bucket_by, rollout, split, schedule, rules, overrides, deprecated, removed`,
+			`flags.toml:5:1: unknown key "bogus" in flag "Bad": the keys are description, owner, expires, go_name, variants, variant_go_names, default, enabled, killed, salt, bucket_by, rollout, split, schedule, rules, overrides, deprecated, removed, values`,
 			`flags.toml:6:1: rule 1 of flag "Bad" has no condition, so it would match everyone: add users, groups or when (or move its serve to the flag's default or rollout)`,
 			`flags.toml:7:9: "maybe" is not a variant of flag "Bad": write one of off, on`,
 			`flags.toml:12:12: flag "good" lists only one distinct variant: list at least two, or delete variants for a boolean flag`,
@@ -1055,7 +1055,7 @@ var parseErrorCases = []parseErrorCase{
 		src:  strings.ReplaceAll(boolFlagTOML("f", "rollout = 300", "bogus = 1"), "\n", "\r\n"),
 		want: []string{
 			`flags.toml:5:11: rollout = 300 is outside 0–100: write a percentage between 0 and 100`,
-			`flags.toml:6:1: unknown key "bogus" in flag "f": the keys are description, owner, expires, go_name, variants, variant_go_names, default, enabled, killed, salt, bucket_by, rollout, split, schedule, rules, overrides, deprecated, removed`,
+			`flags.toml:6:1: unknown key "bogus" in flag "f": the keys are description, owner, expires, go_name, variants, variant_go_names, default, enabled, killed, salt, bucket_by, rollout, split, schedule, rules, overrides, deprecated, removed, values`,
 		},
 	},
 }

@@ -125,6 +125,9 @@ type Flag struct {
 	// Removed is set when the flag is removed: it serves Removed.Variant to
 	// everyone until no code refers to it.
 	Removed *Removal
+	// Values are the typed values every variant carries (see [Value]), in
+	// the order the file first writes them; nil when none.
+	Values []*Value
 }
 
 // VariantIndex returns the index of the named variant, or -1.

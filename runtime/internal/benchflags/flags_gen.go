@@ -109,6 +109,27 @@ var flaggenSchema = &flagmeta.Schema{
 				},
 			},
 		},
+		{
+			Key:         "pricing",
+			GoName:      "Pricing",
+			Variants:    []string{"control", "higher_price"},
+			Default:     "control",
+			Description: "A 50/50 split whose variants carry a price multiplier.",
+			Owner:       "bench",
+			Expires:     "2099-01-01",
+			Rollout: []flagmeta.Part{
+				{Variant: "control", Upper: 5000},
+				{Variant: "higher_price", Upper: 10000},
+			},
+			Values: []flagmeta.Value{
+				{
+					Name:      "value",
+					GoName:    "Value",
+					Type:      "float",
+					ByVariant: []string{"1", "1.2"},
+				},
+			},
+		},
 	},
 }
 
@@ -280,4 +301,69 @@ func (f Rule) String() string {
 //flaggen:helper rule
 func WithRule(ctx context.Context, on bool) context.Context {
 	return flaggenFlags.ForceBool(ctx, 2, on)
+}
+
+// Pricing is the variant of the flag "pricing" that a request sees. Its
+// zero value is the default, PricingControl.
+//
+// A 50/50 split whose variants carry a price multiplier.
+//
+// Owner: bench. Expires: 2099-01-01.
+//
+//flaggen:type pricing
+type Pricing uint8
+
+const (
+	// PricingControl is the variant "control" of the flag "pricing", its
+	// default.
+	//
+	//flaggen:variant pricing control
+	PricingControl Pricing = 0
+	// PricingHigherPrice is the variant "higher_price" of the flag "pricing".
+	//
+	//flaggen:variant pricing higher_price
+	PricingHigherPrice Pricing = 1
+)
+
+// NewPricing returns the variant of the flag "pricing" served to ctx's
+// request, as the evaluator that middleware put on ctx decides. With no
+// evaluator on ctx it returns the default, control.
+//
+// A 50/50 split whose variants carry a price multiplier.
+//
+// Owner: bench. Expires: 2099-01-01.
+//
+//flaggen:accessor pricing
+func NewPricing(ctx context.Context) Pricing {
+	return Pricing(flaggenFlags.Variant(ctx, 3))
+}
+
+// IsControl reports whether v is the variant "control".
+//
+//flaggen:is pricing control
+func (v Pricing) IsControl() bool {
+	return v == PricingControl
+}
+
+// IsHigherPrice reports whether v is the variant "higher_price".
+//
+//flaggen:is pricing higher_price
+func (v Pricing) IsHigherPrice() bool {
+	return v == PricingHigherPrice
+}
+
+// String returns the variant's name as flags.toml writes it, e.g.
+// "control".
+//
+//flaggen:string pricing
+func (v Pricing) String() string {
+	return flaggenFlags.Name(3, int(v), "Pricing")
+}
+
+// WithPricing returns a copy of ctx on which NewPricing serves v, for unit
+// tests that need a variant without middleware.
+//
+//flaggen:helper pricing
+func WithPricing(ctx context.Context, v Pricing) context.Context {
+	return flaggenFlags.Force(ctx, 3, int(v))
 }

@@ -1,0 +1,239 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/flaggen/flaggen/flagmeta"
+)
+
+// valueType is the type of a compiled value.
+type valueType uint8
+
+const (
+	typeString valueType = iota + 1
+	typeInt
+	typeFloat
+	typeBool
+	typeObject
+)
+
+func parseValueType(s string) valueType {
+	switch s {
+	case "string":
+		return typeString
+	case "int":
+		return typeInt
+	case "float":
+		return typeFloat
+	case "bool":
+		return typeBool
+	case "object":
+		return typeObject
+	}
+	return 0
+}
+
+// value is one compiled value of a flag: each variant's, by variant
+// number, decoded once per snapshot.
+type value struct {
+	name string
+	typ  valueType
+	// byVariant is indexed by variant number.
+	byVariant []variantValue
+}
+
+// variantValue is one variant's value, in the field of its type, and
+// boxed once for ValueOf.
+type variantValue struct {
+	box any
+	s   string
+	i   int64
+	f   float64
+	b   bool
+}
+
+// compileValues decodes info's values, numbering variants as names does.
+// A value that does not decode as its type (a hand-edited schema) is the
+// type's zero value.
+func compileValues(info *flagmeta.Flag, names []string) []value {
+	if len(info.Values) == 0 {
+		return nil
+	}
+	out := make([]value, 0, len(info.Values))
+	for _, mv := range info.Values {
+		v := value{name: mv.Name, typ: parseValueType(mv.Type), byVariant: make([]variantValue, len(names))}
+		for n, name := range names {
+			raw := ""
+			if i := slices.Index(info.Variants, name); i >= 0 && i < len(mv.ByVariant) {
+				raw = mv.ByVariant[i]
+			}
+			v.byVariant[n] = decodeValue(v.typ, mv.Fields, raw)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func decodeValue(t valueType, fields []flagmeta.Field, raw string) variantValue {
+	var vv variantValue
+	switch t {
+	case typeString:
+		_ = json.Unmarshal([]byte(raw), &vv.s)
+		vv.box = vv.s
+	case typeInt:
+		_ = json.Unmarshal([]byte(raw), &vv.i)
+		vv.box = vv.i
+	case typeFloat:
+		_ = json.Unmarshal([]byte(raw), &vv.f)
+		vv.box = vv.f
+	case typeBool:
+		_ = json.Unmarshal([]byte(raw), &vv.b)
+		vv.box = vv.b
+	case typeObject:
+		var m map[string]json.RawMessage
+		_ = json.Unmarshal([]byte(raw), &m)
+		obj := make(map[string]any, len(fields))
+		for _, f := range fields {
+			obj[f.Name] = decodeValue(parseValueType(f.Type), nil, string(m[f.Name])).box
+		}
+		vv.box = obj
+	default:
+		vv.box = nil
+	}
+	return vv
+}
+
+// value returns the compiled value named name, or nil.
+func (f *flag) value(name string) *value {
+	for i := range f.values {
+		if f.values[i].name == name {
+			return &f.values[i]
+		}
+	}
+	return nil
+}
+
+// served returns the served variant's value name of the flag with the
+// given key, if its type is t (any type when t is 0).
+func (ev *Evaluator) served(key, name string, t valueType) (*variantValue, bool) {
+	i, ok := ev.snap.byKey[key]
+	if !ok {
+		return nil, false
+	}
+	v := ev.snap.flags[i].value(name)
+	if v == nil || (t != 0 && v.typ != t) {
+		return nil, false
+	}
+	return &v.byVariant[ev.variant(i)], true
+}
+
+// ValueOf returns the value named name that the request's variant of the
+// flag with the given key carries, evaluating the flag (and reporting
+// the exposure) on first use: a string, int64, float64, bool, or for an
+// object a map[string]any of its fields. The map is shared by every
+// request of the snapshot and must not be modified. It reports false for
+// an unknown flag or value. (An Evaluator is a context.Context, whose
+// Value method it keeps.)
+func (ev *Evaluator) ValueOf(key, name string) (any, bool) {
+	vv, ok := ev.served(key, name, 0)
+	if !ok {
+		return nil, false
+	}
+	return vv.box, true
+}
+
+// Float returns the float value named name of the request's variant of
+// the flag with the given key, as [Evaluator.ValueOf] does; it reports
+// false when there is no such value or it is not a float. It does not
+// allocate.
+func (ev *Evaluator) Float(key, name string) (float64, bool) {
+	vv, ok := ev.served(key, name, typeFloat)
+	if !ok {
+		return 0, false
+	}
+	return vv.f, true
+}
+
+// Int is [Evaluator.Float] for an integer value.
+func (ev *Evaluator) Int(key, name string) (int64, bool) {
+	vv, ok := ev.served(key, name, typeInt)
+	if !ok {
+		return 0, false
+	}
+	return vv.i, true
+}
+
+// String is [Evaluator.Float] for a string value.
+func (ev *Evaluator) String(key, name string) (string, bool) {
+	vv, ok := ev.served(key, name, typeString)
+	if !ok {
+		return "", false
+	}
+	return vv.s, true
+}
+
+// Bool is [Evaluator.Float] for a boolean value.
+func (ev *Evaluator) Bool(key, name string) (bool, bool) {
+	vv, ok := ev.served(key, name, typeBool)
+	if !ok {
+		return false, false
+	}
+	return vv.b, true
+}
+
+// Values returns the values that the request's variant of the flag with
+// the given key carries, by name, as [Evaluator.ValueOf] returns them; nil
+// for an unknown flag or one with no values. It evaluates the flag on
+// first use, and allocates the map.
+func (ev *Evaluator) Values(key string) map[string]any {
+	i, ok := ev.snap.byKey[key]
+	if !ok || len(ev.snap.flags[i].values) == 0 {
+		return nil
+	}
+	f := &ev.snap.flags[i]
+	n := ev.variant(i)
+	out := make(map[string]any, len(f.values))
+	for j := range f.values {
+		out[f.values[j].name] = f.values[j].byVariant[n].box
+	}
+	return out
+}
+
+// servableValues returns why code generated with want's values cannot
+// serve got's: a value added, removed, or of another type (an object's
+// fields included); "" when it can. Values may change within their type.
+func servableValues(want, got *flagmeta.Flag) string {
+	kept := ": it keeps the declaration in force; keep the values and their types, or regenerate and deploy the code first"
+	for _, g := range got.Values {
+		i := slices.IndexFunc(want.Values, func(w flagmeta.Value) bool { return w.Name == g.Name })
+		if i < 0 {
+			return fmt.Sprintf("flag %q has value %q here but not in the generated code%s", got.Key, g.Name, kept)
+		}
+		w := want.Values[i]
+		if w.Type != g.Type {
+			return fmt.Sprintf("flag %q value %q is %s here but %s in the generated code%s", got.Key, g.Name, g.Type, w.Type, kept)
+		}
+		if !slices.Equal(fieldShape(w.Fields), fieldShape(g.Fields)) {
+			return fmt.Sprintf("flag %q value %q has fields %s here but %s in the generated code%s", got.Key, g.Name, strings.Join(fieldShape(g.Fields), ", "), strings.Join(fieldShape(w.Fields), ", "), kept)
+		}
+	}
+	for _, w := range want.Values {
+		if !slices.ContainsFunc(got.Values, func(g flagmeta.Value) bool { return g.Name == w.Name }) {
+			return fmt.Sprintf("flag %q lacks value %q here, which the generated code reads%s", got.Key, w.Name, kept)
+		}
+	}
+	return ""
+}
+
+// fieldShape lists fields as "name type", sorted.
+func fieldShape(fs []flagmeta.Field) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Name + " " + f.Type
+	}
+	slices.Sort(out)
+	return out
+}
