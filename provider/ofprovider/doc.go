@@ -14,15 +14,50 @@
 //
 // # Evaluations
 //
-// Flags have variants; the variant served is the resolution's Variant.
+// Flags have variants; the variant served is the resolution's Variant,
+// whatever the evaluation's type. A flag's variants may carry typed
+// values (see package spec): an evaluation of a value's type returns the
+// served variant's value.
 //
-//	evaluation  boolean flag            flag with named variants
-//	----------  ----------------------  ------------------------
-//	Boolean     "on" → true, "off" → false  TYPE_MISMATCH
-//	String      "on" or "off"           the variant's name
-//	Int         TYPE_MISMATCH           TYPE_MISMATCH
-//	Float       TYPE_MISMATCH           TYPE_MISMATCH
-//	Object      TYPE_MISMATCH           TYPE_MISMATCH
+//	evaluation  no values                   one value v              several values
+//	----------  --------------------------  -----------------------  ------------------
+//	Boolean     boolean flag: "on" → true,  a boolean: v; else as    as without values
+//	            "off" → false; else         without values
+//	            TYPE_MISMATCH
+//	String      the variant's name          a string: v; else the    the variant's name
+//	                                        variant's name
+//	Int         TYPE_MISMATCH               an integer: v; else      TYPE_MISMATCH
+//	                                        TYPE_MISMATCH
+//	Float       TYPE_MISMATCH               a float: v; an integer:  TYPE_MISMATCH
+//	                                        float64(v); else
+//	                                        TYPE_MISMATCH
+//	Object      TYPE_MISMATCH               an object: v; else       {name: value, …}
+//	                                        {name: v}
+//
+// One value is the shorthand's, named "value", or a single named value.
+//
+// So a value of the evaluation's type takes precedence over what the flag
+// answers without values: a flag whose only value is a string answers a
+// String evaluation with it rather than with the variant's name, a
+// boolean flag whose only value is a boolean answers with the value
+// rather than on/off. A boolean flag keeps answering Boolean evaluations
+// with on/off when its values are of another type.
+//
+// Numbers follow the SDK's types: an integer value (int64) answers a
+// Float evaluation, converted (exactly, up to 2^53), since a float reads
+// every integer; a float value is a TYPE_MISMATCH for an Int evaluation,
+// which would lose its fraction: evaluate it as a float.
+//
+// With several values no single value answers a scalar evaluation: Int
+// and Float are TYPE_MISMATCH, with a message naming the values, and
+// Boolean and String answer as for a flag without values (on/off, the
+// variant's name). The Object evaluation returns them all, by name.
+//
+// An Object evaluation returns a map[string]any whose values are string,
+// int64, float64, bool, or for an object value a map[string]any of those.
+// The maps are the caller's own, allocated by each Object evaluation;
+// scalar evaluations do not allocate. A TYPE_MISMATCH's message names
+// the types the flag can be evaluated as.
 //
 // A key the set does not know is FLAG_NOT_FOUND. A flag whose rollout,
 // split or schedule needs the subject's bucket, evaluated with no
@@ -32,15 +67,6 @@
 // attribute, not by the targeting key; without it the flag serves its
 // default, reason DEFAULT.) On every error the SDK returns the caller's
 // default value, with reason ERROR and a message naming the flag.
-//
-// Typed variant values are the next step: once a flag's variants carry
-// values, an evaluation of the values' type (a boolean, integer, float,
-// string or object) returns the served variant's value, Variant still
-// names the variant, and every other type stays TYPE_MISMATCH; a string
-// evaluation of a flag whose values are not strings keeps answering the
-// variant's name. The mapping is one method of the provider's per-flag
-// description (which kinds a flag serves), so the table above only gains
-// rows.
 //
 // # Reasons
 //
@@ -146,7 +172,9 @@
 // provider, returning none, does not pay (without it: 0.97×).
 // BenchmarkProvider measures the provider alone: no allocation with the
 // request's evaluator, one to build an evaluator from a targeting key,
-// one more for attributes. The generated accessor is two orders of
+// one more for attributes. BenchmarkValues measures typed values: an
+// Int, Float or String evaluation of a value allocates nothing, an Object
+// evaluation its maps. The generated accessor is two orders of
 // magnitude cheaper than any call through the SDK: hot paths should use
 // it.
 package ofprovider

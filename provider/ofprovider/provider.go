@@ -3,6 +3,8 @@ package ofprovider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -129,48 +131,113 @@ func (p *Provider) Metadata() openfeature.Metadata {
 // Hooks returns Options.Hooks.
 func (p *Provider) Hooks() []openfeature.Hook { return p.hooks }
 
-// BooleanEvaluation resolves a boolean flag: true for "on", false for
-// "off". A flag with named variants is a TYPE_MISMATCH.
+// BooleanEvaluation resolves a flag whose only value is a boolean to
+// that value, and any other boolean flag to true for "on", false for
+// "off". Other flags are a TYPE_MISMATCH.
 func (p *Provider) BooleanEvaluation(ctx context.Context, flag string, defaultValue bool, flatCtx openfeature.FlattenedContext) openfeature.BoolResolutionDetail {
-	r := p.resolve(ctx, flag, flatCtx, kindBool)
+	r, ev, info := p.resolve(ctx, flag, flatCtx, kindBool)
 	if r.Reason == openfeature.ErrorReason {
 		return openfeature.BoolResolutionDetail{Value: defaultValue, ProviderResolutionDetail: r}
+	}
+	if info.single == kindBool {
+		v, ok := ev.Bool(flag, info.value)
+		if !ok {
+			return openfeature.BoolResolutionDetail{Value: defaultValue, ProviderResolutionDetail: info.lost()}
+		}
+		return openfeature.BoolResolutionDetail{Value: v, ProviderResolutionDetail: r}
 	}
 	return openfeature.BoolResolutionDetail{Value: r.Variant == "on", ProviderResolutionDetail: r}
 }
 
-// StringEvaluation resolves any flag to the name of the variant served:
-// "on" or "off" for a boolean flag.
+// StringEvaluation resolves a flag whose only value is a string to that
+// value, and any other flag to the name of the variant served: "on" or
+// "off" for a boolean flag.
 func (p *Provider) StringEvaluation(ctx context.Context, flag string, defaultValue string, flatCtx openfeature.FlattenedContext) openfeature.StringResolutionDetail {
-	r := p.resolve(ctx, flag, flatCtx, kindString)
+	r, ev, info := p.resolve(ctx, flag, flatCtx, kindString)
 	if r.Reason == openfeature.ErrorReason {
 		return openfeature.StringResolutionDetail{Value: defaultValue, ProviderResolutionDetail: r}
+	}
+	if info.single == kindString {
+		v, ok := ev.String(flag, info.value)
+		if !ok {
+			return openfeature.StringResolutionDetail{Value: defaultValue, ProviderResolutionDetail: info.lost()}
+		}
+		return openfeature.StringResolutionDetail{Value: v, ProviderResolutionDetail: r}
 	}
 	return openfeature.StringResolutionDetail{Value: r.Variant, ProviderResolutionDetail: r}
 }
 
-// FloatEvaluation answers TYPE_MISMATCH for every flag flaggen declares
-// today (FLAG_NOT_FOUND for an unknown key): no variant carries a number
-// yet.
+// FloatEvaluation resolves a flag whose only value is a float, or an
+// integer (converted), to the served variant's value. Other flags are a
+// TYPE_MISMATCH, an unknown key FLAG_NOT_FOUND.
 func (p *Provider) FloatEvaluation(ctx context.Context, flag string, defaultValue float64, flatCtx openfeature.FlattenedContext) openfeature.FloatResolutionDetail {
-	r := p.resolve(ctx, flag, flatCtx, kindFloat)
-	return openfeature.FloatResolutionDetail{Value: defaultValue, ProviderResolutionDetail: r}
+	r, ev, info := p.resolve(ctx, flag, flatCtx, kindFloat)
+	if r.Reason == openfeature.ErrorReason {
+		return openfeature.FloatResolutionDetail{Value: defaultValue, ProviderResolutionDetail: r}
+	}
+	var v float64
+	var ok bool
+	if info.single == kindInt {
+		var i int64
+		i, ok = ev.Int(flag, info.value)
+		v = float64(i)
+	} else {
+		v, ok = ev.Float(flag, info.value)
+	}
+	if !ok {
+		return openfeature.FloatResolutionDetail{Value: defaultValue, ProviderResolutionDetail: info.lost()}
+	}
+	return openfeature.FloatResolutionDetail{Value: v, ProviderResolutionDetail: r}
 }
 
-// IntEvaluation answers TYPE_MISMATCH for every flag flaggen declares
-// today (FLAG_NOT_FOUND for an unknown key): no variant carries a number
-// yet.
+// IntEvaluation resolves a flag whose only value is an integer to the
+// served variant's value. Other flags (a float value included) are a
+// TYPE_MISMATCH, an unknown key FLAG_NOT_FOUND.
 func (p *Provider) IntEvaluation(ctx context.Context, flag string, defaultValue int64, flatCtx openfeature.FlattenedContext) openfeature.IntResolutionDetail {
-	r := p.resolve(ctx, flag, flatCtx, kindInt)
-	return openfeature.IntResolutionDetail{Value: defaultValue, ProviderResolutionDetail: r}
+	r, ev, info := p.resolve(ctx, flag, flatCtx, kindInt)
+	if r.Reason == openfeature.ErrorReason {
+		return openfeature.IntResolutionDetail{Value: defaultValue, ProviderResolutionDetail: r}
+	}
+	v, ok := ev.Int(flag, info.value)
+	if !ok {
+		return openfeature.IntResolutionDetail{Value: defaultValue, ProviderResolutionDetail: info.lost()}
+	}
+	return openfeature.IntResolutionDetail{Value: v, ProviderResolutionDetail: r}
 }
 
-// ObjectEvaluation answers TYPE_MISMATCH for every flag flaggen declares
-// today (FLAG_NOT_FOUND for an unknown key): no variant carries an
-// object yet.
+// ObjectEvaluation resolves a flag with values to a map[string]any: the
+// served variant's object when the flag's only value is an object, else
+// its values by name (one entry for a single scalar value). The map, and
+// every object in it, is the caller's own. A flag without values is a
+// TYPE_MISMATCH, an unknown key FLAG_NOT_FOUND.
 func (p *Provider) ObjectEvaluation(ctx context.Context, flag string, defaultValue any, flatCtx openfeature.FlattenedContext) openfeature.InterfaceResolutionDetail {
-	r := p.resolve(ctx, flag, flatCtx, kindObject)
-	return openfeature.InterfaceResolutionDetail{Value: defaultValue, ProviderResolutionDetail: r}
+	r, ev, info := p.resolve(ctx, flag, flatCtx, kindObject)
+	if r.Reason == openfeature.ErrorReason {
+		return openfeature.InterfaceResolutionDetail{Value: defaultValue, ProviderResolutionDetail: r}
+	}
+	var out map[string]any
+	if info.value != "" {
+		v, ok := ev.ValueOf(flag, info.value)
+		if !ok {
+			return openfeature.InterfaceResolutionDetail{Value: defaultValue, ProviderResolutionDetail: info.lost()}
+		}
+		if obj, isObj := v.(map[string]any); isObj && info.single == kindObject {
+			out = maps.Clone(obj)
+		} else {
+			out = map[string]any{info.value: v}
+		}
+	} else {
+		out = ev.Values(flag)
+		if out == nil {
+			return openfeature.InterfaceResolutionDetail{Value: defaultValue, ProviderResolutionDetail: info.lost()}
+		}
+		for name, v := range out {
+			if obj, isObj := v.(map[string]any); isObj {
+				out[name] = maps.Clone(obj)
+			}
+		}
+	}
+	return openfeature.InterfaceResolutionDetail{Value: out, ProviderResolutionDetail: r}
 }
 
 // kind is the type an evaluation asks for.
@@ -182,15 +249,23 @@ const (
 	kindInt
 	kindFloat
 	kindObject
+	kindNone // no evaluation: a flag without a single value
 )
 
 func (k kind) String() string {
-	return [...]string{"boolean", "string", "integer", "float", "object"}[k]
+	return [...]string{"boolean", "string", "integer", "float", "object", "none"}[k]
 }
 
-// resolve evaluates flag for an evaluation of kind k. Its Reason is
-// ErrorReason exactly when it failed; the variant is then "".
-func (p *Provider) resolve(ctx context.Context, flag string, flat openfeature.FlattenedContext, k kind) openfeature.ProviderResolutionDetail {
+// article is k with its indefinite article: "an integer".
+func (k kind) article() string {
+	return [...]string{"a boolean", "a string", "an integer", "a float", "an object", "no value"}[k]
+}
+
+// resolve evaluates flag for an evaluation of kind k, and returns the
+// evaluator, which has evaluated the flag, and the flag's description.
+// Its Reason is ErrorReason exactly when it failed; the variant is then
+// "", and the evaluator and description may be nil.
+func (p *Provider) resolve(ctx context.Context, flag string, flat openfeature.FlattenedContext, k kind) (openfeature.ProviderResolutionDetail, *runtime.Evaluator, *flagInfo) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -202,21 +277,21 @@ func (p *Provider) resolve(ctx context.Context, flag string, flat openfeature.Fl
 	}
 	info := p.info(ev.Snapshot(), flag)
 	if info == nil {
-		return failed(openfeature.NewFlagNotFoundResolutionError(fmt.Sprintf("flag %q not found", flag)))
+		return failed(openfeature.NewFlagNotFoundResolutionError(fmt.Sprintf("flag %q not found", flag))), nil, nil
 	}
 	if !info.serves(k) {
-		return failed(openfeature.NewTypeMismatchResolutionError(info.mismatch(k)))
+		return failed(openfeature.NewTypeMismatchResolutionError(info.mismatch(k))), nil, nil
 	}
 	variant, why, _ := ev.Explain(flag)
 	if why.Kind == runtime.ReasonDefault && !fromCtx && subject.ID == "" && info.bucketed && p.needsBucket(ctx, subject, flag) {
 		return failed(openfeature.NewTargetingKeyMissingResolutionError(
-			fmt.Sprintf("flag %q is decided by a user's bucket: the evaluation context needs a targeting key", flag)))
+			fmt.Sprintf("flag %q is decided by a user's bucket: the evaluation context needs a targeting key", flag))), nil, nil
 	}
 	return openfeature.ProviderResolutionDetail{
 		Reason:       info.reason(why, variant, p.now),
 		Variant:      variant,
 		FlagMetadata: info.meta,
-	}
+	}, ev, info
 }
 
 func failed(err openfeature.ResolutionError) openfeature.ProviderResolutionDetail {
@@ -252,6 +327,12 @@ type flagTable struct {
 type flagInfo struct {
 	key  string
 	bool bool
+	// values names the flag's values, in declaration order; value is
+	// the only one, and single its kind, when there is exactly one
+	// (value "" and single kindNone otherwise).
+	values []string
+	value  string
+	single kind
 	// meta is shared by every resolution of the flag: the SDK copies it
 	// into the evaluation details it returns.
 	meta openfeature.FlagMetadata
@@ -290,7 +371,13 @@ func (p *Provider) info(snap *runtime.Snapshot, flag string) *flagInfo {
 }
 
 func describe(f *flagmeta.Flag) *flagInfo {
-	info := &flagInfo{key: f.Key, bool: f.Bool, settled: f.Settled, meta: openfeature.FlagMetadata{}}
+	info := &flagInfo{key: f.Key, bool: f.Bool, settled: f.Settled, meta: openfeature.FlagMetadata{}, single: kindNone}
+	for _, v := range f.Values {
+		info.values = append(info.values, v.Name)
+	}
+	if len(f.Values) == 1 {
+		info.value, info.single = f.Values[0].Name, valueKind(f.Values[0].Type)
+	}
 	for _, kv := range [...]struct{ k, v string }{
 		{MetaOwner, f.Owner},
 		{MetaExpires, f.Expires},
@@ -316,27 +403,72 @@ func describe(f *flagmeta.Flag) *flagInfo {
 	return info
 }
 
+// valueKind is the kind of evaluation that reads a value of type t (a
+// flagmeta.Value's Type); kindNone for a type it does not know.
+func valueKind(t string) kind {
+	switch t {
+	case "bool":
+		return kindBool
+	case "string":
+		return kindString
+	case "int":
+		return kindInt
+	case "float":
+		return kindFloat
+	case "object":
+		return kindObject
+	}
+	return kindNone
+}
+
 // serves reports whether an evaluation of kind k can be answered from
-// the flag. Typed variant values will add the kinds of their values.
+// the flag (see the package documentation's table).
 func (f *flagInfo) serves(k kind) bool {
 	switch k {
 	case kindString:
 		return true
 	case kindBool:
-		return f.bool
+		return f.bool || f.single == kindBool
+	case kindInt:
+		return f.single == kindInt
+	case kindFloat:
+		return f.single == kindFloat || f.single == kindInt
+	case kindObject:
+		return len(f.values) > 0
 	}
 	return false
 }
 
+// mismatch explains why an evaluation of kind k is a TYPE_MISMATCH, and
+// names the kinds the flag serves.
 func (f *flagInfo) mismatch(k kind) string {
-	if k == kindBool {
-		return fmt.Sprintf("flag %q has named variants, not on and off: evaluate it as a string", f.key)
+	var as []string
+	for _, s := range [...]kind{kindBool, kindInt, kindFloat, kindString, kindObject} {
+		if f.serves(s) {
+			as = append(as, s.article())
+		}
 	}
-	as := "a string"
-	if f.bool {
-		as = "a boolean or a string"
+	serves := as[len(as)-1]
+	if len(as) > 1 {
+		serves = strings.Join(as[:len(as)-1], ", ") + " or " + serves
 	}
-	return fmt.Sprintf("flag %q has no %s value: evaluate it as %s", f.key, k, as)
+	switch {
+	case len(f.values) > 1:
+		return fmt.Sprintf("flag %q has %d values (%s), not one %s value: evaluate it as %s", f.key, len(f.values), strings.Join(f.values, ", "), k, serves)
+	case len(f.values) == 1:
+		return fmt.Sprintf("flag %q has one value, %q, %s, not %s: evaluate it as %s", f.key, f.value, f.single.article(), k.article(), serves)
+	case k == kindBool:
+		return fmt.Sprintf("flag %q has named variants, not on and off: evaluate it as %s", f.key, serves)
+	}
+	return fmt.Sprintf("flag %q has no %s value: evaluate it as %s", f.key, k, serves)
+}
+
+// lost is the error of a value that the flag's description promises
+// but the evaluator does not find: a flag whose values changed type
+// between the description and the evaluation, which the runtime does
+// not allow.
+func (f *flagInfo) lost() openfeature.ProviderResolutionDetail {
+	return failed(openfeature.NewGeneralResolutionError(fmt.Sprintf("flag %q: its value is missing from the snapshot evaluated", f.key)))
 }
 
 // reason maps flaggen's reason for serving variant to OpenFeature's (see

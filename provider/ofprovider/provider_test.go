@@ -235,8 +235,9 @@ func splitOf(id string) string {
 	}
 }
 
-// TestNumbersAndObjects: no flag has a typed value yet, so int, float and
-// object evaluations are TYPE_MISMATCH, and an unknown key FLAG_NOT_FOUND.
+// TestNumbersAndObjects: a flag without values has no number nor object
+// to serve, so int, float and object evaluations are TYPE_MISMATCH, and an
+// unknown key FLAG_NOT_FOUND. (TestValues covers flags with values.)
 func TestNumbersAndObjects(t *testing.T) {
 	t.Parallel()
 	c, _ := newClient(t, ofprovider.New(newSet(t), ofprovider.Options{}))

@@ -68,8 +68,8 @@ func TestSpec_2_2_2_1_TypedResolution(t *testing.T) {
 	if v, err := c.StringValue(ctx, "search", "", user("7", nil)); err != nil || v != "variant_b" {
 		t.Errorf("string: %q, %v", v, err)
 	}
-	// Numbers and structures resolve, as TYPE_MISMATCH until variants
-	// carry typed values.
+	// Numbers and structures resolve from a flag's values; a flag without
+	// values is a TYPE_MISMATCH.
 	if _, err := c.IntValue(ctx, "search", 0, ec); err == nil {
 		t.Error("integer: no error")
 	}
@@ -78,6 +78,16 @@ func TestSpec_2_2_2_1_TypedResolution(t *testing.T) {
 	}
 	if _, err := c.ObjectValue(ctx, "search", nil, ec); err == nil {
 		t.Error("object: no error")
+	}
+	vc, _ := newClient(t, ofprovider.New(newValueSet(t), ofprovider.Options{}))
+	if v, err := vc.IntValue(ctx, "cart", 0, ec); err != nil || v != 3 {
+		t.Errorf("integer: %d, %v", v, err)
+	}
+	if v, err := vc.FloatValue(ctx, "ratio", 0, ec); err != nil || v != 0.5 {
+		t.Errorf("float: %v, %v", v, err)
+	}
+	if v, err := vc.ObjectValue(ctx, "offer", nil, ec); err != nil || v.(map[string]any)["percent"] != int64(0) {
+		t.Errorf("object: %v, %v", v, err)
 	}
 }
 
