@@ -157,6 +157,7 @@ const (
 	rolePredicate                 // a method of the value type: true for Variant only
 	roleString                    // the value type's String method: the variant's name
 	roleVariant                   // a constant of the value type, naming Variant
+	roleValue                     // a getter of the value type: the variant's value named Value
 )
 
 // flagObject is the fact exported for an object that stands for a flag:
@@ -170,6 +171,8 @@ type flagObject struct {
 	// Variant is the variant a predicate tests for, or that a constant
 	// names.
 	Variant string
+	// Value is the value a getter returns.
+	Value string
 	// Via names a wrapper as its callers see it, e.g. "app.SearchA".
 	Via string
 	// Flag is the wrapped flag, for a wrapper: its callers need not
@@ -195,6 +198,8 @@ func (f *flagObject) String() string {
 		return fmt.Sprintf("name of the variant of %s", f.Key)
 	case roleVariant:
 		return fmt.Sprintf("%s variant %s", f.Key, f.Variant)
+	case roleValue:
+		return fmt.Sprintf("value %s of the variant of %s", f.Value, f.Key)
 	}
 	return "?"
 }

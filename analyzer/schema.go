@@ -315,9 +315,10 @@ func exportGenerated(pass *analysis.Pass, file *ast.File) error {
 }
 
 // exportDirective exports the fact of the object d declares, from its
-// directive dir: accessors, test helpers, value-type methods and variant
-// constants have one; the value type's directive is checked but gives
-// none.
+// directive dir: accessors, test helpers, value-type methods (value
+// getters included) and variant constants have one; the directives of
+// the value type and of an object value's struct type are checked but
+// give none.
 func exportDirective(pass *analysis.Pass, pf *PackageFlags, d decl, dir flagmeta.Directive) error {
 	if len(d.names) != 1 {
 		return fmt.Errorf("//flaggen:%s describes %d names, not one", dir.Role, len(d.names))
@@ -333,7 +334,7 @@ func exportDirective(pass *analysis.Pass, pf *PackageFlags, d decl, dir flagmeta
 	if (dir.Role == flagmeta.RoleIs || dir.Role == flagmeta.RoleVariant) && !slices.Contains(info.Variants, dir.Variant) {
 		return fmt.Errorf("%s's directive names variant %q, which flag %q lacks", name, dir.Variant, dir.Key)
 	}
-	fact := &flagObject{Pkg: pass.Pkg.Path(), Key: dir.Key, Variant: dir.Variant}
+	fact := &flagObject{Pkg: pass.Pkg.Path(), Key: dir.Key, Variant: dir.Variant, Value: dir.Value}
 	var want string // the kind of object the directive goes on
 	switch dir.Role {
 	case flagmeta.RoleType:
@@ -348,6 +349,10 @@ func exportDirective(pass *analysis.Pass, pf *PackageFlags, d decl, dir flagmeta
 		fact.Role, want = rolePredicate, "method"
 	case flagmeta.RoleString:
 		fact.Role, want = roleString, "method"
+	case flagmeta.RoleValue:
+		fact.Role, want = roleValue, "method"
+	case flagmeta.RoleObject:
+		want = "type"
 	}
 	obj := pass.TypesInfo.Defs[d.names[0]]
 	if got := kindOf(obj); got != want {

@@ -32,6 +32,13 @@ const (
 	// RoleString marks the String method of the value type, which
 	// returns the variant's name: "//flaggen:string KEY".
 	RoleString Role = "string"
+	// RoleValue marks a method of the value type, without parameters,
+	// that returns the value named NAME that the variant carries:
+	// "//flaggen:value KEY NAME".
+	RoleValue Role = "value"
+	// RoleObject marks the struct type of a flag's object value named
+	// NAME, which the value's getter returns: "//flaggen:object KEY NAME".
+	RoleObject Role = "object"
 )
 
 // A Directive is one parsed directive: a role and its arguments.
@@ -41,6 +48,8 @@ type Directive struct {
 	Key string
 	// Variant is the variant's name, for RoleVariant and RoleIs.
 	Variant string
+	// Value is the value's name, for RoleValue and RoleObject.
+	Value string
 	// Version is the contract version, for RoleSchema.
 	Version int
 }
@@ -54,7 +63,7 @@ func (r Role) args() int {
 	switch r {
 	case RoleSchema, RoleType, RoleAccessor, RoleHelper, RoleString:
 		return 1
-	case RoleVariant, RoleIs:
+	case RoleVariant, RoleIs, RoleValue, RoleObject:
 		return 2
 	}
 	return -1
@@ -85,7 +94,11 @@ func (d Directive) String() string {
 		}
 	case 2:
 		arg(d.Key)
-		arg(d.Variant)
+		if d.Role == RoleValue || d.Role == RoleObject {
+			arg(d.Value)
+		} else {
+			arg(d.Variant)
+		}
 	}
 	return b.String()
 }
@@ -116,7 +129,7 @@ func ParseDirective(comment string) (d Directive, ok bool, err error) {
 	d.Role = Role(role)
 	want := d.Role.args()
 	if want < 0 {
-		return Directive{}, true, fmt.Errorf("%q: unknown flaggen directive %q (known: schema, type, variant, accessor, helper, is, string); regenerate the package with this version of flaggen", comment, role)
+		return Directive{}, true, fmt.Errorf("%q: unknown flaggen directive %q (known: schema, type, variant, accessor, helper, is, string, value, object); regenerate the package with this version of flaggen", comment, role)
 	}
 	var args []string
 	for rest = strings.TrimLeft(rest, " \t"); rest != ""; rest = strings.TrimLeft(rest, " \t") {
@@ -149,6 +162,8 @@ func ParseDirective(comment string) (d Directive, ok bool, err error) {
 		d.Version = v
 	case RoleVariant, RoleIs:
 		d.Key, d.Variant = args[0], args[1]
+	case RoleValue, RoleObject:
+		d.Key, d.Value = args[0], args[1]
 	default:
 		d.Key = args[0]
 	}

@@ -4,7 +4,7 @@
 // dashboard. It is small on purpose, with no dependencies beyond the
 // standard library, so that every reader can import it.
 //
-// The contract has three parts, all versioned together by [Version]:
+// The contract has four parts, all versioned together by [Version]:
 //
 //   - the flag metadata a generated package carries, as a [Schema]
 //     literal: each flag's key, Go name, variants, default, owner and
@@ -12,9 +12,8 @@
 //     from which the runtime builds the compiled-in snapshot without
 //     parsing;
 //   - the typed values each variant carries ([Value]): their names, Go
-//     names and types, and each variant's value as JSON. They joined the
-//     schema without a change of [Version]: a reader skips the fields it
-//     does not read, and an older reader never sees a value;
+//     names and types, and each variant's value as JSON, which the
+//     generated getters (version 4) return;
 //   - the numbering of variants ([Flag.Number]): the number generated code
 //     gives each variant of a flag, so that the zero value of a generated
 //     value type is the flag's default;
@@ -43,7 +42,13 @@
 //     flag's "on";
 //   - for a flag with named variants, G is an unsigned integer type with
 //     one constant per variant V ("//flaggen:variant K V"), whose value is
-//     the variant's [Flag.Number].
+//     the variant's [Flag.Number];
+//   - for each value of the flag with Go name N and name A ([Value]), a
+//     method N of G without parameters ("//flaggen:value K A") that
+//     returns the value the variant carries in the snapshot in force: a
+//     string, int64, float64 or bool, or for an object value the struct
+//     type GN ("//flaggen:object K A"), with one field per [Field] by its
+//     Go name.
 //
 // Every exported identifier of a generated package carries exactly one
 // directive, except Set and the generic functions Parse and Variants,
@@ -55,4 +60,4 @@ package flagmeta
 // numbering and the directives. Generated code states it in its schema's
 // directive and refers to the runtime's matching
 // SupportPackageIsVersion constant.
-const Version = 3
+const Version = 4

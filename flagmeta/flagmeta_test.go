@@ -53,6 +53,9 @@ func TestDirectiveRoundTrip(t *testing.T) {
 		{Role: RoleIs, Key: "new_checkout", Variant: "on"},
 		{Role: RoleIs, Key: "odd key", Variant: `say "hi"`},
 		{Role: RoleVariant, Key: "k", Variant: ""},
+		{Role: RoleValue, Key: "pricing_page", Value: "multiplier"},
+		{Role: RoleObject, Key: "pricing_page", Value: "offer"},
+		{Role: RoleValue, Key: "odd key", Value: "a b"},
 	} {
 		s := d.String()
 		got, ok, err := ParseDirective(s)
@@ -61,6 +64,12 @@ func TestDirectiveRoundTrip(t *testing.T) {
 		}
 	}
 	if got := (Directive{Role: RoleIs, Key: "search", Variant: "variant_a"}).String(); got != "//flaggen:is search variant_a" {
+		t.Errorf("String = %q", got)
+	}
+	if got := (Directive{Role: RoleValue, Key: "pricing_page", Value: "multiplier"}).String(); got != "//flaggen:value pricing_page multiplier" {
+		t.Errorf("String = %q", got)
+	}
+	if got := (Directive{Role: RoleObject, Key: "pricing_page", Value: "offer"}).String(); got != "//flaggen:object pricing_page offer" {
 		t.Errorf("String = %q", got)
 	}
 }
@@ -75,6 +84,8 @@ func TestParseDirectiveErrors(t *testing.T) {
 		"//flaggen:flag search":          "unknown flaggen directive",
 		"//flaggen:is search":            "takes 2 argument(s), not 1",
 		"//flaggen:type a b":             "takes 1 argument(s), not 2",
+		"//flaggen:value pricing_page":   "takes 2 argument(s), not 1",
+		"//flaggen:object a b c":         "takes 2 argument(s), not 3",
 		"//flaggen:schema three":         "positive number",
 		`//flaggen:variant search "oops`: "malformed quoted",
 	} {

@@ -41,6 +41,38 @@ func (g *generated) Variant(ctx context.Context, flag int) int {
 	return ev.variant(flag)
 }
 
+// Value returns value number value of variant number variant of flag
+// number flag, numbered as the schema numbers them, in the snapshot in
+// force; for an object, its field number field when field >= 0. Numbers
+// out of range give the zero Value. It does not allocate.
+func (g *generated) Value(flag, variant, value, field int) link.Value {
+	s := (*Set)(g)
+	if uint(flag) >= uint(len(s.schema.Flags)) {
+		return link.Value{}
+	}
+	want := s.schema.Flags[flag].Values
+	if uint(value) >= uint(len(want)) {
+		return link.Value{}
+	}
+	v := s.current.Load().flags[flag].valueAt(value, want[value].Name)
+	if v == nil || uint(variant) >= uint(len(v.byVariant)) {
+		return link.Value{}
+	}
+	vv := &v.byVariant[variant]
+	if field >= 0 {
+		fields := want[value].Fields
+		if field >= len(fields) {
+			return link.Value{}
+		}
+		j := v.fieldAt(field, fields[field].Name)
+		if j < 0 || j >= len(vv.fields) {
+			return link.Value{}
+		}
+		vv = &vv.fields[j]
+	}
+	return link.Value{S: vv.s, I: vv.i, F: vv.f, B: vv.b}
+}
+
 // Force returns a context whose evaluator serves variant for flag number
 // flag, whatever the configuration says, kill switch included (a removed
 // flag still serves its final variant). Other flags are served as before:

@@ -41,18 +41,23 @@ func parseValueType(s string) valueType {
 type value struct {
 	name string
 	typ  valueType
+	// fields are an object's field names, in the order of its
+	// variantValue.fields.
+	fields []string
 	// byVariant is indexed by variant number.
 	byVariant []variantValue
 }
 
 // variantValue is one variant's value, in the field of its type, and
-// boxed once for ValueOf.
+// boxed once for ValueOf. An object's fields are in fields, in the order
+// of value.fields.
 type variantValue struct {
-	box any
-	s   string
-	i   int64
-	f   float64
-	b   bool
+	box    any
+	fields []variantValue
+	s      string
+	i      int64
+	f      float64
+	b      bool
 }
 
 // compileValues decodes info's values, numbering variants as names does.
@@ -65,6 +70,9 @@ func compileValues(info *flagmeta.Flag, names []string) []value {
 	out := make([]value, 0, len(info.Values))
 	for _, mv := range info.Values {
 		v := value{name: mv.Name, typ: parseValueType(mv.Type), byVariant: make([]variantValue, len(names))}
+		for _, f := range mv.Fields {
+			v.fields = append(v.fields, f.Name)
+		}
 		for n, name := range names {
 			raw := ""
 			if i := slices.Index(info.Variants, name); i >= 0 && i < len(mv.ByVariant) {
@@ -96,8 +104,10 @@ func decodeValue(t valueType, fields []flagmeta.Field, raw string) variantValue 
 		var m map[string]json.RawMessage
 		_ = json.Unmarshal([]byte(raw), &m)
 		obj := make(map[string]any, len(fields))
-		for _, f := range fields {
-			obj[f.Name] = decodeValue(parseValueType(f.Type), nil, string(m[f.Name])).box
+		vv.fields = make([]variantValue, len(fields))
+		for i, f := range fields {
+			vv.fields[i] = decodeValue(parseValueType(f.Type), nil, string(m[f.Name]))
+			obj[f.Name] = vv.fields[i].box
 		}
 		vv.box = obj
 	default:
@@ -114,6 +124,25 @@ func (f *flag) value(name string) *value {
 		}
 	}
 	return nil
+}
+
+// valueAt returns the compiled value named name, which the schema
+// numbers n: f.values[n] unless a live update declared the values in
+// another order.
+func (f *flag) valueAt(n int, name string) *value {
+	if n < len(f.values) && f.values[n].name == name {
+		return &f.values[n]
+	}
+	return f.value(name)
+}
+
+// fieldAt returns the index in v.fields of the field named name, which
+// the schema numbers n, or -1.
+func (v *value) fieldAt(n int, name string) int {
+	if n < len(v.fields) && v.fields[n] == name {
+		return n
+	}
+	return slices.Index(v.fields, name)
 }
 
 // served returns the served variant's value name of the flag with the

@@ -64,9 +64,10 @@
 //
 // # Typed values
 //
-// A flag's variants may carry typed values ([Flag.Values]; typed getters
-// in generated code: next). The values table has one table per variant
-// of named values, the same names and types for every variant:
+// A flag's variants may carry typed values ([Flag.Values]), which the
+// generated code reads through a typed getter per value. The values
+// table has one table per variant of named values, the same names and
+// types for every variant:
 //
 //	[flags.pricing_page.values.control]
 //	multiplier = 1.0

@@ -1089,11 +1089,14 @@ func (p *parser) checkNames(f *File) {
 		fl      *Flag
 		variant int
 		pkg     string // with no flag: what of the package claims it
+		val     *Value // an object value, whose struct type it is
 	}
 	describe := func(o owner) string {
 		switch {
 		case o.fl == nil:
 			return o.pkg
+		case o.val != nil:
+			return fmt.Sprintf("flag %q value %q", o.fl.Key, o.val.Name)
 		case o.variant < 0:
 			return fmt.Sprintf("flag %q", o.fl.Key)
 		}
@@ -1115,7 +1118,10 @@ func (p *parser) checkNames(f *File) {
 		}
 		pos := o.fl.Pos
 		hint := fmt.Sprintf(`set go_name = "…" on flag %q to choose another name`, o.fl.Key)
-		if o.variant >= 0 {
+		if o.val != nil {
+			pos = o.val.Pos
+			hint += fmt.Sprintf(", or rename its value %q", o.val.Name)
+		} else if o.variant >= 0 {
 			v := o.fl.Variants[o.variant]
 			pos = v.Pos
 			hint += `, or variant_go_names = { ` + v.Name + ` = "…" }`
@@ -1123,7 +1129,9 @@ func (p *parser) checkNames(f *File) {
 		where := ""
 		if prev.fl != nil && prev.fl.Pos.IsValid() {
 			pp := prev.fl.Pos
-			if prev.variant >= 0 {
+			if prev.val != nil {
+				pp = prev.val.Pos
+			} else if prev.variant >= 0 {
 				pp = prev.fl.Variants[prev.variant].Pos
 			}
 			where = fmt.Sprintf(" (%d:%d)", pp.Line, pp.Col)
@@ -1176,6 +1184,12 @@ func (p *parser) checkNames(f *File) {
 			}
 			seen[key] = v.Name
 			claim(id, owner{fl: fl, variant: vi})
+		}
+		// An object value's struct type.
+		for _, v := range fl.Values {
+			if v.Type == TypeObject {
+				claim(g+v.GoName, owner{fl: fl, variant: -1, val: v})
+			}
 		}
 	}
 }

@@ -139,3 +139,28 @@ func TestValuesErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestObjectTypeNameClash: an object value's struct type, the flag's Go
+// name then the value's, must not clash with another generated name.
+func TestObjectTypeNameClash(t *testing.T) {
+	// A flag whose type is PricingPageOffer, declared after the value.
+	src := pricingTOML + "\n" + head("pricing_page_offer", "variants = [\"a\", \"b\"]\ndefault = \"a\"\n")
+	_, err := Parse("flags.toml", []byte(src))
+	want := `flags.toml:18:1: Go name PricingPageOffer of flag "pricing_page_offer" clashes with PricingPageOffer of flag "pricing_page" value "offer" (11:1): set go_name = "…" on flag "pricing_page_offer" to choose another name`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Parse: got %v, want an error containing\n%s", err, want)
+	}
+	// A constant of the flag's own variants: variant "offer" is
+	// PricingPageOffer too.
+	src = head("pricing_page", "variants = [\"control\", \"offer\"]\ndefault = \"control\"\n") +
+		"[flags.pricing_page.values.control]\noffer = { percent = 0 }\n" +
+		"[flags.pricing_page.values.offer]\noffer = { percent = 10 }\n"
+	_, err = Parse("flags.toml", []byte(src))
+	want = `Go name PricingPageOffer of flag "pricing_page" value "offer" clashes with PricingPageOffer of flag "pricing_page" variant "offer"`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Parse: got %v, want an error containing\n%s", err, want)
+	}
+	if errs := CheckNames(&File{Name: "flags.toml"}); len(errs) != 0 {
+		t.Errorf("CheckNames of an empty file: %v", errs)
+	}
+}

@@ -26,9 +26,9 @@ import (
 	"github.com/flaggen/flaggen/runtime/flagimpl"
 )
 
-// This file needs a runtime that speaks generated-code version 3;
+// This file needs a runtime that speaks generated-code version 4;
 // a compile error here means the runtime and this file are out of step.
-const _ = flagimpl.SupportPackageIsVersion3
+const _ = flagimpl.SupportPackageIsVersion4
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
@@ -57,7 +57,7 @@ func Variants[V flagimpl.Variant]() []V {
 // is its number. Set compiles it, and the flaggen analyzer reads it, so
 // it stays a plain composite literal of literals.
 //
-//flaggen:schema 3
+//flaggen:schema 4
 var flaggenSchema = &flagmeta.Schema{
 	Name: "flags.toml",
 	Flags: []flagmeta.Flag{

@@ -16,7 +16,10 @@
 //     a boolean flag a struct with Enabled and String;
 //   - NewG(ctx), which asks the package's [runtime.Set] for the variant
 //     served to ctx's request;
-//   - WithG(ctx, v), a test helper that forces a variant on a context.
+//   - WithG(ctx, v), a test helper that forces a variant on a context;
+//   - for a flag whose variants carry values, one getter method of G per
+//     value, which returns the variant's value in the snapshot in force,
+//     and for an object value the struct type it returns.
 //
 // Each of them carries the directive (package flagmeta) that says which
 // flag and variant it stands for. The package also holds Set (the flag
@@ -352,9 +355,9 @@ func (g *generator) head() (*template, error) {
 		f.PackageComment(line)
 	}
 
-	f.Comment("// This file needs a runtime that speaks generated-code version 3;")
+	f.Comment(fmt.Sprintf("// This file needs a runtime that speaks generated-code version %d;", flagmeta.Version))
 	f.Comment("// a compile error here means the runtime and this file are out of step.")
-	f.Const().Id("_").Op("=").Qual(implPath, "SupportPackageIsVersion3")
+	f.Const().Id("_").Op("=").Qual(implPath, fmt.Sprintf("SupportPackageIsVersion%d", flagmeta.Version))
 	f.Line()
 
 	f.Add(comment(doc("Set is the flag set declared in %s, with the snapshot compiled from it as the default. Give it to middleware, which evaluates it per request; live sources swap its snapshot. It is safe for concurrent use.", g.name)))

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -28,6 +29,8 @@ type contractFlag struct {
 	is                         map[string]string // method → variant
 	consts                     map[string]string // constant → variant
 	values                     map[string]string // constant → its value, as written
+	getters                    map[string]string // method → the value it returns
+	objects                    map[string]string // struct type → the value it holds
 }
 
 // contractDecls is what a generated file declares, read through its
@@ -51,7 +54,8 @@ func readContract(src []byte) (*contractDecls, []error) {
 	var errs []error
 	flag := func(key string) *contractFlag {
 		if c.flags[key] == nil {
-			c.flags[key] = &contractFlag{is: map[string]string{}, consts: map[string]string{}, values: map[string]string{}}
+			c.flags[key] = &contractFlag{is: map[string]string{}, consts: map[string]string{}, values: map[string]string{},
+				getters: map[string]string{}, objects: map[string]string{}}
 		}
 		return c.flags[key]
 	}
@@ -105,6 +109,8 @@ func readContract(src []byte) (*contractDecls, []error) {
 				fl.is[decl.Name.Name] = d.Variant
 			case decl.Recv != nil && d.Role == flagmeta.RoleString:
 				fl.str = decl.Name.Name
+			case decl.Recv != nil && d.Role == flagmeta.RoleValue:
+				fl.getters[decl.Name.Name] = d.Value
 			default:
 				unexpected(name, d)
 			}
@@ -120,11 +126,14 @@ func readContract(src []byte) (*contractDecls, []error) {
 					if !ok {
 						continue
 					}
-					if d.Role != flagmeta.RoleType {
+					switch d.Role {
+					case flagmeta.RoleType:
+						flag(d.Key).typ = s.Name.Name
+					case flagmeta.RoleObject:
+						flag(d.Key).objects[s.Name.Name] = d.Value
+					default:
 						unexpected(s.Name.Name, d)
-						continue
 					}
-					flag(d.Key).typ = s.Name.Name
 				case *ast.ValueSpec:
 					doc := s.Doc
 					if doc == nil && len(decl.Specs) == 1 {
@@ -211,6 +220,20 @@ func checkContract(f *spec.File, c *contractDecls) []error {
 		if !mapsEqual(cf.consts, wantConsts) {
 			bad("flag %q: variant directives %v, want %v", fl.Key, cf.consts, wantConsts)
 		}
+		wantGetters := map[string]string{}
+		wantObjects := map[string]string{}
+		for _, v := range fl.Values {
+			wantGetters[v.GoName] = v.Name
+			if v.Type == spec.TypeObject {
+				wantObjects[fl.GoName+v.GoName] = v.Name
+			}
+		}
+		if !mapsEqual(cf.getters, wantGetters) {
+			bad("flag %q: value directives %v, want %v", fl.Key, cf.getters, wantGetters)
+		}
+		if !mapsEqual(cf.objects, wantObjects) {
+			bad("flag %q: object directives %v, want %v", fl.Key, cf.objects, wantObjects)
+		}
 	}
 	for key := range c.flags {
 		if !slices.ContainsFunc(f.Flags, func(fl *spec.Flag) bool { return fl.Key == key }) {
@@ -260,6 +283,7 @@ owner = "o"
 expires = 2027-01-01
 variants = ["a", "b"]
 default = "b"
+values = { a = 1, b = 2 }
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -274,7 +298,9 @@ default = "b"
 		"missing directive": {"//flaggen:helper search\n", ""},
 		"wrong variant":     {"//flaggen:is search a\n", "//flaggen:is search b\n"},
 		"unknown role":      {"//flaggen:string search", "//flaggen:name search"},
-		"version":           {"//flaggen:schema 3", "//flaggen:schema 2"},
+		"version":           {"//flaggen:schema 4", "//flaggen:schema 3"},
+		"wrong value":       {"//flaggen:value search value", "//flaggen:value search other"},
+		"value as is":       {"//flaggen:value search value", "//flaggen:is search a"},
 	} {
 		if !strings.Contains(src, edit[0]) {
 			t.Fatalf("%s: generated code lacks %q", name, edit[0])
@@ -293,7 +319,8 @@ default = "b"
 // directives of a generated package's source and nothing else, that
 // forces each variant of each flag with its helper and prints what the
 // accessor's value says of itself through its string and predicate
-// methods, and the name of each value type's zero value; and the output
+// methods and, as JSON, what its value getters return; the same of each
+// value type's zero value; and the output
 // the directives promise. f gives what the directives do not: which
 // flags are removed (they serve their final variant, forced or not) and
 // each flag's default.
@@ -304,6 +331,7 @@ func contractMain(f *spec.File, src []byte) (body, want string, err error) {
 	}
 	var b, w strings.Builder
 	b.WriteString("\tctx := context.Background()\n\t_, _ = ctx, fmt.Sprint(flags.Set)\n")
+	b.WriteString("\tjs := func(x any) string { b, err := json.Marshal(x); if err != nil { return err.Error() }; return string(b) }\n\t_ = js\n")
 	meta := f.Meta()
 	for i := range meta.Flags {
 		m := &meta.Flags[i]
@@ -313,6 +341,19 @@ func contractMain(f *spec.File, src []byte) (body, want string, err error) {
 			preds = append(preds, p)
 		}
 		sort.Strings(preds)
+		getters := make([]string, 0, len(cf.getters))
+		for g := range cf.getters {
+			getters = append(getters, g)
+		}
+		sort.Strings(getters)
+		// values prints the getters of v, and writes what the directives
+		// say they return for the variant served.
+		values := func(v, served string) {
+			for _, g := range getters {
+				fmt.Fprintf(&b, ", js(%s.%s())", v, g)
+				fmt.Fprintf(&w, " %s", declaredJSON(m, cf.getters[g], served))
+			}
+		}
 		line := func(arg, variant string) {
 			fmt.Fprintf(&b, "\t{\n\t\tv := flags.%s(flags.%s(ctx, %s))\n\t\tfmt.Println(%q, v.%s()", cf.accessor, cf.helper, arg, m.Key, cf.str)
 			served := variant
@@ -324,6 +365,7 @@ func contractMain(f *spec.File, src []byte) (body, want string, err error) {
 				fmt.Fprintf(&b, ", v.%s()", p)
 				fmt.Fprintf(&w, " %t", cf.is[p] == served)
 			}
+			values("v", served)
 			b.WriteString(")\n\t}\n")
 			w.WriteString("\n")
 		}
@@ -340,8 +382,64 @@ func contractMain(f *spec.File, src []byte) (body, want string, err error) {
 				line("flags."+k, cf.consts[k])
 			}
 		}
-		fmt.Fprintf(&b, "\t{\n\t\tvar z flags.%s\n\t\tfmt.Println(%q, z.%s())\n\t}\n", cf.typ, m.Key+" zero", cf.str)
-		fmt.Fprintf(&w, "%s zero %s\n", m.Key, m.Default)
+		fmt.Fprintf(&b, "\t{\n\t\tvar z flags.%s\n\t\tfmt.Println(%q, z.%s()", cf.typ, m.Key+" zero", cf.str)
+		fmt.Fprintf(&w, "%s zero %s", m.Key, m.Default)
+		values("z", m.Default)
+		b.WriteString(")\n\t}\n")
+		w.WriteString("\n")
 	}
 	return b.String(), w.String(), nil
+}
+
+// declaredJSON returns, as encoding/json writes the getter's result, the
+// value named name that m declares for its variant named variant (the
+// JSON of flagmeta.Value.ByVariant, an object's fields keyed by their Go
+// names in declaration order); or a note that m declares no such value.
+func declaredJSON(m *flagmeta.Flag, name, variant string) string {
+	i := slices.IndexFunc(m.Values, func(v flagmeta.Value) bool { return v.Name == name })
+	j := slices.Index(m.Variants, variant)
+	if i < 0 || j < 0 || j >= len(m.Values[i].ByVariant) {
+		return fmt.Sprintf("<no value %q of variant %q>", name, variant)
+	}
+	v := m.Values[i]
+	raw := v.ByVariant[j]
+	if v.Type != "object" {
+		return scalarJSON(v.Type, []byte(raw))
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &obj); err != nil {
+		return err.Error()
+	}
+	parts := make([]string, len(v.Fields))
+	for k, f := range v.Fields {
+		key, _ := json.Marshal(f.GoName)
+		parts[k] = string(key) + ":" + scalarJSON(f.Type, obj[f.Name])
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// scalarJSON decodes raw as a value of type typ and encodes it again, as
+// encoding/json encodes the Go value a getter returns.
+func scalarJSON(typ string, raw []byte) string {
+	var x any
+	switch typ {
+	case "string":
+		x = new(string)
+	case "int":
+		x = new(int64)
+	case "float":
+		x = new(float64)
+	case "bool":
+		x = new(bool)
+	default:
+		return "<type " + typ + ">"
+	}
+	if err := json.Unmarshal(raw, x); err != nil {
+		return err.Error()
+	}
+	out, err := json.Marshal(x)
+	if err != nil {
+		return err.Error()
+	}
+	return string(out)
 }

@@ -193,5 +193,12 @@ func flagNames(fl *spec.Flag, n int) []string {
 			vals = append(vals, fl.Variants[i].GoName)
 		}
 	}
-	return append(vals, strconv.Itoa(n))
+	vals = append(vals, strconv.Itoa(n))
+	for _, v := range fl.Values {
+		vals = append(vals, v.GoName)
+		for _, f := range v.Fields {
+			vals = append(vals, f.GoName)
+		}
+	}
+	return vals
 }

@@ -169,6 +169,31 @@ off
 `,
 	},
 	{
+		golden: "values",
+		main: `
+	ctx := context.Background()
+	// With no evaluator, the default's values.
+	p := flags.NewPricingPage(ctx)
+	fmt.Println(p, p.Multiplier(), p.Label(), p.Offer())
+	p = flags.NewPricingPage(flags.WithPricingPage(ctx, flags.PricingPageHigherPrice))
+	fmt.Println(p, p.Multiplier()*100, p.Label(), p.Offer().Percent, p.Offer().Code)
+	d := flags.NewDarkMode(flags.WithDarkMode(ctx, true))
+	fmt.Println(d, d.Value(), flags.NewDarkMode(ctx).Value())
+	// Zero values are the defaults; a number that is no variant has zero
+	// values.
+	var zp flags.PricingPage
+	var zd flags.DarkMode
+	fmt.Println(zp.Multiplier(), zp.Label(), zd.Value())
+	fmt.Printf("%v %q %+v\n", flags.PricingPage(7).Multiplier(), flags.PricingPage(7).Label(), flags.PricingPage(7).Offer())
+`,
+		want: `control 1 Standard {0 }
+higher_price 120 Premium 10 SPRING
+on dark light
+1 Standard light
+0 "" {Percent:0 Code:}
+`,
+	},
+	{
 		golden: "empty",
 		main: `
 	_ = context.Background()
@@ -254,7 +279,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 		contract[e.golden] = want
 		write(e.golden+"/"+e.golden+"_contract/main.go", "package main\n\n"+
-			"import (\n\t\"context\"\n\t\"fmt\"\n\n"+
+			"import (\n\t\"context\"\n\t\"encoding/json\"\n\t\"fmt\"\n\n"+
 			"\tflags \"example.com/e2e/"+e.golden+"/flags\"\n)\n\n"+
 			"func main() {\n"+body+"}\n")
 	}

@@ -21,7 +21,22 @@ type flagCode struct {
 	goName   string
 	variants []string // the variants' Go names, by number; none for a boolean flag
 	num      string
+	values   []valueCode // the flag's values, in declaration order
 	docs     []jen.Code
+}
+
+// valueCode is what the getter of one of a flag's values is made of: its
+// Go name and type, and an object's fields.
+type valueCode struct {
+	goName string
+	typ    spec.ValueType
+	fields []fieldCode
+}
+
+// fieldCode is one field of an object value's struct type.
+type fieldCode struct {
+	goName string
+	typ    spec.ValueType
 }
 
 // A flagDoc is one doc comment of a flag's declarations.
@@ -36,20 +51,45 @@ type flagDoc struct {
 // shapeOf returns the shape of fl's declarations: what fixes their
 // template.
 func shapeOf(fl *spec.Flag) string {
-	if fl.Bool {
-		if fl.Default == fl.VariantIndex(spec.On) {
-			return "bool on"
-		}
-		return "bool off"
+	var s string
+	switch {
+	case fl.Bool && fl.Default == fl.VariantIndex(spec.On):
+		s = "bool on"
+	case fl.Bool:
+		s = "bool off"
+	default:
+		s = fmt.Sprintf("variants %d", len(fl.Variants))
 	}
-	return fmt.Sprintf("variants %d", len(fl.Variants))
+	if len(fl.Values) == 0 {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s)
+	b.WriteString(" values")
+	for _, v := range fl.Values {
+		b.WriteString(" " + v.Type.String())
+		if v.Type == spec.TypeObject {
+			b.WriteString("(")
+			for i, f := range v.Fields {
+				if i > 0 {
+					b.WriteString(",")
+				}
+				b.WriteString(f.Type.String())
+			}
+			b.WriteString(")")
+		}
+	}
+	return b.String()
 }
+
+// isDefOn reports whether fl is a boolean flag whose default is on.
+func isDefOn(fl *spec.Flag) bool { return fl.Bool && fl.Default == fl.VariantIndex(spec.On) }
 
 // holeCode returns the flagCode of fl's shape with a hole for each part:
 // the Go name is hole 0, the variants' Go names follow by number, then
 // the flag's number, then the doc comments, in the order of flagValues.
 func holeCode(fl *spec.Flag) *flagCode {
-	c := &flagCode{boolean: fl.Bool, defOn: shapeOf(fl) == "bool on", goName: hole(0)}
+	c := &flagCode{boolean: fl.Bool, defOn: isDefOn(fl), goName: hole(0)}
 	n := 1
 	if !fl.Bool {
 		for range fl.Variants {
@@ -59,6 +99,15 @@ func holeCode(fl *spec.Flag) *flagCode {
 	}
 	c.num = hole(n)
 	n++
+	for _, v := range fl.Values {
+		vc := valueCode{goName: hole(n), typ: v.Type}
+		n++
+		for _, f := range v.Fields {
+			vc.fields = append(vc.fields, fieldCode{goName: hole(n), typ: f.Type})
+			n++
+		}
+		c.values = append(c.values, vc)
+	}
 	for range flagDocs(fl, "") {
 		c.docs = append(c.docs, jen.Comment(hole(n)))
 		n++
@@ -124,13 +173,13 @@ func flagDocs(fl *spec.Flag, source string) []flagDoc {
 	typeDirective := flagmeta.Directive{Role: flagmeta.RoleType, Key: key}
 	stringDirective := flagmeta.Directive{Role: flagmeta.RoleString, Key: key}
 	if fl.Bool {
-		return []flagDoc{
+		return append([]flagDoc{
 			top(typeDirective, doc("%s is the state of the boolean flag %q that a request sees. Its zero value is the default, %s.", fl.GoName, key, def), "", about, "", deprecated),
 			newDoc("the state"),
 			top(flagmeta.Directive{Role: flagmeta.RoleIs, Key: key, Variant: spec.On}, doc("Enabled reports whether the flag %q is on.", key)),
 			top(stringDirective, `String returns "on" or "off".`),
 			withDoc("on or off"),
-		}
+		}, valueDocs(fl, "f", "the state")...)
 	}
 
 	docs := []flagDoc{top(typeDirective, doc("%s is the variant of the flag %q that a request sees. Its zero value is the default, %s.", fl.GoName, key, variantConst(fl, fl.Default)), "", about, "", deprecated)}
@@ -147,10 +196,38 @@ func flagDocs(fl *spec.Flag, source string) []flagDoc {
 		v := fl.Variants[i]
 		docs = append(docs, top(flagmeta.Directive{Role: flagmeta.RoleIs, Key: key, Variant: v.Name}, doc("Is%s reports whether v is the variant %q.", v.GoName, v.Name)))
 	}
-	return append(docs,
+	docs = append(docs,
 		top(stringDirective, doc("String returns the variant's name as %s writes it, e.g. %q.", source, def)),
 		withDoc("v"),
 	)
+	return append(docs, valueDocs(fl, "v", "the variant")...)
+}
+
+// valueDocs returns the doc comments of the declarations of fl's values,
+// in the order valueDecls uses them: for each value, an object's fields
+// and its struct type, then the getter. recv is the getters' receiver,
+// what the variant it stands for.
+func valueDocs(fl *spec.Flag, recv, what string) []flagDoc {
+	var docs []flagDoc
+	key := fl.Key
+	for _, v := range fl.Values {
+		typ := v.Type.String()
+		if v.Type == spec.TypeObject {
+			obj := fl.GoName + v.GoName
+			// The fields' first: valueDecls builds them before the type.
+			for _, f := range v.Fields {
+				docs = append(docs, flagDoc{text: commentText(doc("%s is the field %q.", f.GoName, f.Name))})
+			}
+			docs = append(docs, flagDoc{top: true, text: commentText(
+				doc("%s is the value %q of the flag %q, as %s returns it: the same fields for every variant.", obj, v.Name, key, v.GoName),
+			) + directive(flagmeta.Directive{Role: flagmeta.RoleObject, Key: key, Value: v.Name})})
+			typ = "a " + obj
+		}
+		docs = append(docs, flagDoc{top: true, text: commentText(
+			doc("%s returns the value %q (%s) that %s %s carries, as the snapshot in force declares it.", v.GoName, v.Name, typ, what, recv),
+		) + directive(flagmeta.Directive{Role: flagmeta.RoleValue, Key: key, Value: v.Name})})
+	}
+	return docs
 }
 
 // flagDecls returns the top-level declarations of a flag: the API of a
@@ -174,7 +251,8 @@ func flagDecls(c *flagCode) []jen.Code {
 			field, enabled = "off", jen.Op("!").Id("f").Dot("off")
 		}
 		recv := func() *jen.Statement { return jen.Params(jen.Id("f").Id(c.goName)) }
-		return []jen.Code{
+		number := func() *jen.Statement { return jen.Qual(implPath, "Number").Call(jen.Id("f").Dot(field)) }
+		return append([]jen.Code{
 			doc(jen.Type().Id(c.goName).Struct(jen.Id(field).Bool())),
 			doc(jen.Func().Id("New" + c.goName).Params(jen.Id("ctx").Add(ctx())).Id(c.goName).Block(
 				// The field holds "not the default": variant 1.
@@ -189,7 +267,7 @@ func flagDecls(c *flagCode) []jen.Code {
 			doc(jen.Func().Id("With"+c.goName).Params(jen.Id("ctx").Add(ctx()), jen.Id("on").Bool()).Add(ctx()).Block(
 				jen.Return(jen.Id(flagsVar).Dot("ForceBool").Call(jen.Id("ctx"), jen.Id(c.num), jen.Id("on"))),
 			)),
-		}
+		}, valueDecls(c, doc, recv, number)...)
 	}
 
 	constant := func(i int) *jen.Statement { return jen.Id(c.goName + c.variants[i]) }
@@ -214,7 +292,7 @@ func flagDecls(c *flagCode) []jen.Code {
 			jen.Return(jen.Id("v").Op("==").Add(constant(i))),
 		)))
 	}
-	return append(decls,
+	decls = append(decls,
 		doc(jen.Func().Add(recv()).Id("String").Params().String().Block(
 			jen.Return(jen.Id(flagsVar).Dot("Name").Call(jen.Id(c.num), jen.Int().Call(jen.Id("v")), jen.Lit(c.goName))),
 		)),
@@ -222,6 +300,56 @@ func flagDecls(c *flagCode) []jen.Code {
 			jen.Return(jen.Id(flagsVar).Dot("Force").Call(jen.Id("ctx"), jen.Id(c.num), jen.Int().Call(jen.Id("v")))),
 		)),
 	)
+	number := func() *jen.Statement { return jen.Int().Call(jen.Id("v")) }
+	return append(decls, valueDecls(c, doc, recv, number)...)
+}
+
+// valueDecls returns the declarations of c's values: for an object value
+// its struct type, and for each value its getter, a method of the flag's
+// type with receiver recv that reads the value of the variant number
+// number through the package's flagimpl.Flags.
+func valueDecls(c *flagCode, doc func(*jen.Statement) jen.Code, recv, number func() *jen.Statement) []jen.Code {
+	getter := map[spec.ValueType]string{spec.TypeString: "String", spec.TypeInt: "Int", spec.TypeFloat: "Float", spec.TypeBool: "Bool"}
+	goType := func(t spec.ValueType) *jen.Statement {
+		switch t {
+		case spec.TypeString:
+			return jen.String()
+		case spec.TypeInt:
+			return jen.Int64()
+		case spec.TypeFloat:
+			return jen.Float64()
+		}
+		return jen.Bool()
+	}
+	var decls []jen.Code
+	for i, v := range c.values {
+		if v.typ != spec.TypeObject {
+			decls = append(decls, doc(jen.Func().Add(recv()).Id(v.goName).Params().Add(goType(v.typ)).Block(
+				jen.Return(jen.Id(flagsVar).Dot(getter[v.typ]).Call(jen.Id(c.num), number(), jen.Lit(i))),
+			)))
+			continue
+		}
+		obj := c.goName + v.goName
+		// One field a section, each with its doc comment: gofmt aligns
+		// the types of adjacent fields, and the fields' names are holes.
+		fields := make([]jen.Code, 0, 2*len(v.fields))
+		for j, f := range v.fields {
+			if j > 0 {
+				fields = append(fields, jen.Line())
+			}
+			fields = append(fields, doc(jen.Id(f.goName).Add(goType(f.typ))))
+		}
+		decls = append(decls, doc(jen.Type().Id(obj).Struct(fields...)))
+		// Assignments, not a keyed literal, whose values gofmt would
+		// align after the keys.
+		body := []jen.Code{jen.Var().Id("o").Id(obj), jen.Id("n").Op(":=").Add(number())}
+		for j, f := range v.fields {
+			body = append(body, jen.Id("o").Dot(f.goName).Op("=").Id(flagsVar).Dot("Field"+getter[f.typ]).Call(jen.Id(c.num), jen.Id("n"), jen.Lit(i), jen.Lit(j)))
+		}
+		body = append(body, jen.Return(jen.Id("o")))
+		decls = append(decls, doc(jen.Func().Add(recv()).Id(v.goName).Params().Id(obj).Block(body...)))
+	}
+	return decls
 }
 
 // removedForce notes, for WithX of a removed flag, that forcing it

@@ -180,11 +180,18 @@ func FuzzGofmtDoc(f *testing.F) {
 // names and doc comments: the code a template filled with flagValues
 // holds, rendered without one.
 func realCode(fl *spec.Flag, num int, source string) *flagCode {
-	c := &flagCode{boolean: fl.Bool, defOn: shapeOf(fl) == "bool on", goName: fl.GoName, num: strconv.Itoa(num)}
+	c := &flagCode{boolean: fl.Bool, defOn: isDefOn(fl), goName: fl.GoName, num: strconv.Itoa(num)}
 	if !fl.Bool {
 		for _, i := range byNumber(fl) {
 			c.variants = append(c.variants, fl.Variants[i].GoName)
 		}
+	}
+	for _, v := range fl.Values {
+		vc := valueCode{goName: v.GoName, typ: v.Type}
+		for _, f := range v.Fields {
+			vc.fields = append(vc.fields, fieldCode{goName: f.GoName, typ: f.Type})
+		}
+		c.values = append(c.values, vc)
 	}
 	for _, d := range flagDocs(fl, source) {
 		c.docs = append(c.docs, linesComment(d.text))

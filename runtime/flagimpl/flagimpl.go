@@ -23,10 +23,11 @@ import (
 	"github.com/flaggen/flaggen/runtime/internal/link"
 )
 
-// SupportPackageIsVersion3 is referenced by generated code of contract
-// version 3 (flagmeta.Version): the schema is a flagmeta.Schema, variant
-// numbers start with the default, and the set is reached through Flags.
-const SupportPackageIsVersion3 = true
+// SupportPackageIsVersion4 is referenced by generated code of contract
+// version 4 (flagmeta.Version): the schema is a flagmeta.Schema, variant
+// numbers start with the default, the set is reached through Flags, and
+// variants' values are read by number through Flags' getters.
+const SupportPackageIsVersion4 = true
 
 // Flags is a generated package's handle on its set: what its accessors,
 // test helpers and String methods call.
@@ -88,6 +89,74 @@ func (f *Flags) Name(flag, v int, typ string) string {
 		}
 	}
 	return typ + "(" + strconv.Itoa(v) + ")"
+}
+
+// Float returns the float value number value (its index in the flag's
+// flagmeta.Flag.Values) that variant number variant of flag number flag
+// carries in the snapshot in force; 0 for a number out of range or a
+// value of another type. It does not allocate.
+func (f *Flags) Float(flag, variant, value int) float64 {
+	return f.impl.Value(flag, variant, value, -1).F
+}
+
+// Int is [Flags.Float] for an integer value.
+func (f *Flags) Int(flag, variant, value int) int64 {
+	return f.impl.Value(flag, variant, value, -1).I
+}
+
+// String is [Flags.Float] for a string value.
+func (f *Flags) String(flag, variant, value int) string {
+	return f.impl.Value(flag, variant, value, -1).S
+}
+
+// Bool is [Flags.Float] for a boolean value.
+func (f *Flags) Bool(flag, variant, value int) bool {
+	return f.impl.Value(flag, variant, value, -1).B
+}
+
+// FieldFloat returns the float field number field (its index in the
+// value's flagmeta.Value.Fields) of the object value number value that
+// variant number variant of flag number flag carries in the snapshot in
+// force; 0 for a number out of range or a field of another type. It does
+// not allocate.
+func (f *Flags) FieldFloat(flag, variant, value, field int) float64 {
+	if field < 0 {
+		return 0
+	}
+	return f.impl.Value(flag, variant, value, field).F
+}
+
+// FieldInt is [Flags.FieldFloat] for an integer field.
+func (f *Flags) FieldInt(flag, variant, value, field int) int64 {
+	if field < 0 {
+		return 0
+	}
+	return f.impl.Value(flag, variant, value, field).I
+}
+
+// FieldString is [Flags.FieldFloat] for a string field.
+func (f *Flags) FieldString(flag, variant, value, field int) string {
+	if field < 0 {
+		return ""
+	}
+	return f.impl.Value(flag, variant, value, field).S
+}
+
+// FieldBool is [Flags.FieldFloat] for a boolean field.
+func (f *Flags) FieldBool(flag, variant, value, field int) bool {
+	if field < 0 {
+		return false
+	}
+	return f.impl.Value(flag, variant, value, field).B
+}
+
+// Number returns the variant number of a boolean flag's value type,
+// whose field holds whether the variant is not the default: 1 or 0.
+func Number(notDefault bool) int {
+	if notDefault {
+		return 1
+	}
+	return 0
 }
 
 // OnOff returns "on" or "off".

@@ -260,3 +260,121 @@ func TestParseConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// valueFlags declares values of every type on a flag whose default is
+// not its first variant, and on a boolean flag.
+const valueFlags = `
+[flags.pricing]
+description = "d"
+owner = "o"
+expires = 2030-01-01
+variants = ["control", "higher"]
+default = "higher"
+
+[flags.pricing.values.control]
+multiplier = 1
+label = "Standard"
+count = 3
+free = false
+offer = { percent = 0, code = "", rate = 0.5, on = false }
+
+[flags.pricing.values.higher]
+multiplier = 1.2
+label = "Premium"
+count = 7
+free = true
+offer = { percent = 10, code = "SPRING", rate = 1.5, on = true }
+
+[flags.dark]
+description = "d"
+owner = "o"
+expires = 2030-01-01
+values = { off = "light", on = "dark" }
+`
+
+// The values' and fields' numbers, as a generated package would write
+// them.
+const (
+	multiplierValue = iota
+	labelValue
+	countValue
+	freeValue
+	offerValue
+)
+
+func TestValues(t *testing.T) {
+	f, err := spec.Parse("flags.toml", []byte(valueFlags))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := flagimpl.New[testPackage](f.Meta())
+	// Variant 0 is the default, higher; 1 is control.
+	if got := fl.Float(0, 0, multiplierValue); got != 1.2 {
+		t.Errorf("Float(higher multiplier) = %v, want 1.2", got)
+	}
+	if got := fl.Float(0, 1, multiplierValue); got != 1 {
+		t.Errorf("Float(control multiplier) = %v, want 1", got)
+	}
+	if got := fl.String(0, 1, labelValue); got != "Standard" {
+		t.Errorf("String(control label) = %q, want Standard", got)
+	}
+	if got := fl.Int(0, 0, countValue); got != 7 {
+		t.Errorf("Int(higher count) = %v, want 7", got)
+	}
+	if got := fl.Bool(0, 0, freeValue); !got {
+		t.Errorf("Bool(higher free) = false, want true")
+	}
+	if p, c, r, on := fl.FieldInt(0, 0, offerValue, 0), fl.FieldString(0, 0, offerValue, 1), fl.FieldFloat(0, 0, offerValue, 2), fl.FieldBool(0, 0, offerValue, 3); p != 10 || c != "SPRING" || r != 1.5 || !on {
+		t.Errorf("higher offer fields = %v %q %v %v, want 10 SPRING 1.5 true", p, c, r, on)
+	}
+	if got := fl.String(1, flagimpl.Number(true), 0); got != "dark" {
+		t.Errorf("String(dark on) = %q, want dark", got)
+	}
+	if got := fl.String(1, flagimpl.Number(false), 0); got != "light" {
+		t.Errorf("String(dark off) = %q, want light", got)
+	}
+	// Numbers out of range, and values of another type, are zero values.
+	for _, c := range [][3]int{{-1, 0, 0}, {2, 0, 0}, {0, -1, 0}, {0, 2, 0}, {0, 0, -1}, {0, 0, 5}} {
+		if got := fl.Float(c[0], c[1], c[2]); got != 0 {
+			t.Errorf("Float%v = %v, want 0", c, got)
+		}
+		if got := fl.FieldString(c[0], c[1], offerValue, 1); c[2] == 0 && (c[0] != 0 || c[1] < 0 || c[1] > 1) && got != "" {
+			t.Errorf("FieldString(%d, %d) = %q, want \"\"", c[0], c[1], got)
+		}
+	}
+	if got := fl.Float(0, 0, labelValue); got != 0 {
+		t.Errorf("Float of a string value = %v, want 0", got)
+	}
+	for _, field := range []int{-1, 4} {
+		if got := fl.FieldInt(0, 0, offerValue, field); got != 0 {
+			t.Errorf("FieldInt(field %d) = %v, want 0", field, got)
+		}
+	}
+	if got := fl.FieldInt(0, 0, multiplierValue, 0); got != 0 {
+		t.Errorf("FieldInt of a scalar value = %v, want 0", got)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { _ = fl.FieldString(0, 0, offerValue, 1) + fl.String(0, 1, labelValue) }); allocs != 0 {
+		t.Errorf("getters allocate %v times, want 0", allocs)
+	}
+
+	// A live update that changes the values, and declares them and the
+	// object's fields in another order: the getters read the snapshot in
+	// force, by the generated numbers.
+	live := strings.Replace(valueFlags, "multiplier = 1.2\nlabel = \"Premium\"", "label = \"Premium+\"\nmultiplier = 1.3", 1)
+	live = strings.Replace(live, "multiplier = 1\nlabel = \"Standard\"", "label = \"Standard\"\nmultiplier = 1", 1)
+	live = strings.Replace(live, `offer = { percent = 10, code = "SPRING", rate = 1.5, on = true }`, `offer = { code = "SUMMER", percent = 20, rate = 1.5, on = true }`, 1)
+	live = strings.Replace(live, `offer = { percent = 0, code = "", rate = 0.5, on = false }`, `offer = { code = "", percent = 0, rate = 0.5, on = false }`, 1)
+	snap, err := fl.Set().Compile("live.toml", []byte(live))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := snap.Notices(); len(n) != 0 {
+		t.Fatalf("notices: %v", n)
+	}
+	if err := fl.Set().Store(snap); err != nil {
+		t.Fatal(err)
+	}
+	if m, l, p, c := fl.Float(0, 0, multiplierValue), fl.String(0, 0, labelValue), fl.FieldInt(0, 0, offerValue, 0), fl.FieldString(0, 0, offerValue, 1); m != 1.3 || l != "Premium+" || p != 20 || c != "SUMMER" {
+		t.Errorf("after the update: %v %q %v %q, want 1.3 Premium+ 20 SUMMER", m, l, p, c)
+	}
+}

@@ -21,6 +21,22 @@ type Flags interface {
 	// variant of flag number flag (see runtime's documentation of
 	// forced variants); ctx itself for a flag number out of range.
 	Force(ctx context.Context, flag, variant int) context.Context
+	// Value returns the value number value (its index in the schema's
+	// [flagmeta.Flag.Values]) that variant number variant of flag number
+	// flag carries in the snapshot in force; for an object value, its
+	// field number field (its index in [flagmeta.Value.Fields]), or the
+	// value itself for a field < 0. It returns the zero Value for a
+	// number out of range, and does not allocate.
+	Value(flag, variant, value, field int) Value
+}
+
+// Value is one scalar value, in the field of its type; the others are
+// zero.
+type Value struct {
+	S string
+	I int64
+	F float64
+	B bool
 }
 
 // NewSet returns a *runtime.Set whose compiled-in snapshot is built from

@@ -26,9 +26,9 @@ import (
 	"github.com/flaggen/flaggen/runtime/flagimpl"
 )
 
-// This file needs a runtime that speaks generated-code version 3;
+// This file needs a runtime that speaks generated-code version 4;
 // a compile error here means the runtime and this file are out of step.
-const _ = flagimpl.SupportPackageIsVersion3
+const _ = flagimpl.SupportPackageIsVersion4
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
@@ -57,7 +57,7 @@ func Variants[V flagimpl.Variant]() []V {
 // is its number. Set compiles it, and the flaggen analyzer reads it, so
 // it stays a plain composite literal of literals.
 //
-//flaggen:schema 3
+//flaggen:schema 4
 var flaggenSchema = &flagmeta.Schema{
 	Name: "flags.toml",
 	Flags: []flagmeta.Flag{
@@ -183,6 +183,23 @@ var flaggenSchema = &flagmeta.Schema{
 			Rollout: []flagmeta.Part{
 				{Variant: "control", Upper: 5000},
 				{Variant: "ml_v2", Upper: 10000},
+			},
+			Values: []flagmeta.Value{
+				{
+					Name:      "boost",
+					GoName:    "Boost",
+					Type:      "float",
+					ByVariant: []string{"1", "1.5"},
+				},
+				{
+					Name:   "limits",
+					GoName: "Limits",
+					Type:   "object",
+					Fields: []flagmeta.Field{
+						{Name: "max", GoName: "Max", Type: "int"},
+					},
+					ByVariant: []string{"{\"max\":10}", "{\"max\":20}"},
+				},
 			},
 		},
 	},
@@ -711,4 +728,32 @@ func (v Ranking) String() string {
 //flaggen:helper ranking
 func WithRanking(ctx context.Context, v Ranking) context.Context {
 	return flaggenFlags.Force(ctx, 8, int(v))
+}
+
+// Boost returns the value "boost" (float) that the variant v carries, as
+// the snapshot in force declares it.
+//
+//flaggen:value ranking boost
+func (v Ranking) Boost() float64 {
+	return flaggenFlags.Float(8, int(v), 0)
+}
+
+// RankingLimits is the value "limits" of the flag "ranking", as Limits
+// returns it: the same fields for every variant.
+//
+//flaggen:object ranking limits
+type RankingLimits struct {
+	// Max is the field "max".
+	Max int64
+}
+
+// Limits returns the value "limits" (a RankingLimits) that the variant v
+// carries, as the snapshot in force declares it.
+//
+//flaggen:value ranking limits
+func (v Ranking) Limits() RankingLimits {
+	var o RankingLimits
+	n := int(v)
+	o.Max = flaggenFlags.FieldInt(8, n, 1, 0)
+	return o
 }

@@ -32,6 +32,10 @@ func Categories(ctx context.Context) {
 	if flags.NewRanking(ctx).IsMLv2() || flags.NewDarkMode(ctx).Enabled() {
 		println()
 	}
+	// Typed values, read through the getters of the value type.
+	r := flags.NewRanking(ctx)
+	var lim flags.RankingLimits = r.Limits()
+	println(r.Boost(), lim.Max)
 }
 
 // Alias refers to a flag through a renamed import.
