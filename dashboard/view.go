@@ -130,7 +130,8 @@ func (h *handler) build(r *http.Request, ev *runtime.Evaluator) *view {
 			Killed: m.Killed, Disabled: m.Disabled,
 			Override: overrides[key], Search: search, Root: v.Root,
 		}
-		variant, reason, _ := ev.Explain(key)
+		x, _ := ev.Explain(key)
+		variant, reason := x.Variant, x.Reason
 		f.Served, f.Reason = variant, reasonText(reason)
 		f.Rules = rulesText(&m)
 		for _, o := range m.Overrides {

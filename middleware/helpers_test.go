@@ -32,7 +32,7 @@ func flagsOf(set *runtime.Set) http.Handler {
 		ev := set.FromContext(r.Context())
 		out := served{Subject: ev.Subject().ID, Variant: map[string]string{}, Reason: map[string]string{}}
 		for _, key := range ev.Snapshot().Keys() {
-			v, reason, _ := ev.Explain(key)
+			v, reason, _ := explained(ev.Explain(key))
 			out.Variant[key], out.Reason[key] = v, reason.String()
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -166,4 +166,10 @@ func cookieNamed(res *http.Response, name string) *http.Cookie {
 		}
 	}
 	return nil
+}
+
+// explained spreads an Explain result into the variant, the reason and
+// whether the flag exists.
+func explained(x runtime.Explanation, ok bool) (string, runtime.Reason, bool) {
+	return x.Variant, x.Reason, ok
 }

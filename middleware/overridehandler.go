@@ -249,7 +249,8 @@ func (h *overrideHandler) state(ev *runtime.Evaluator, pairs []pair) overrideSta
 	snap := ev.Snapshot()
 	st := overrideState{Subject: ev.Subject().ID, Flags: []overrideFlag{}, Overrides: inForce(snap, pairs)}
 	for _, key := range snap.Keys() {
-		variant, reason, _ := ev.Explain(key)
+		x, _ := ev.Explain(key)
+		variant, reason := x.Variant, x.Reason
 		f := overrideFlag{Key: key, Variants: snap.Variants(key), Variant: variant, Reason: reason.String(), Override: st.Overrides[key], Values: ev.Values(key)}
 		st.Flags = append(st.Flags, f)
 	}

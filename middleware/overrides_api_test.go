@@ -50,7 +50,7 @@ func TestOverridesAPI(t *testing.T) {
 		t.Errorf("Overrides: got %v, want %v", got, want)
 	}
 	ev := evs.Preview(httptest.NewRecorder(), req)
-	if v, reason, _ := ev.Explain("search"); v != "variant_b" || reason.String() != "override" {
+	if v, reason, _ := explained(ev.Explain("search")); v != "variant_b" || reason.String() != "override" {
 		t.Errorf("Preview: search: got %s (%s), want variant_b (override)", v, reason)
 	}
 	if got := x.take(); len(got) != 0 {

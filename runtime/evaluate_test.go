@@ -79,7 +79,7 @@ d = ["listed"]
 			if c.override != "" && !ev.Override("f", c.override) {
 				t.Fatalf("Override(f, %s) refused", c.override)
 			}
-			v, r, ok := ev.Explain("f")
+			v, r, ok := explained(ev.Explain("f"))
 			if !ok || v != c.want || r.String() != c.reason {
 				t.Errorf("got %s (%s), want %s (%s)", v, r, c.want, c.reason)
 			}
@@ -96,7 +96,7 @@ split = { a = 50, b = 50 }
 `)
 	// No subject id: a 50/50 split cannot bucket, so the default.
 	ev := s.NewEvaluator(context.Background(), Subject{}, nil)
-	if v, r, _ := ev.Explain("f"); v != "b" || r.Kind != ReasonDefault {
+	if v, r, _ := explained(ev.Explain("f")); v != "b" || r.Kind != ReasonDefault {
 		t.Errorf("got %s (%s), want b (default)", v, r)
 	}
 }
@@ -110,7 +110,7 @@ killed = true
 removed = { date = 2026-10-01, serve = "b" }
 `)
 	ev := s.NewEvaluator(context.Background(), Subject{ID: "x"}, nil)
-	if v, r, _ := ev.Explain("f"); v != "b" || r.Kind != ReasonRemoved {
+	if v, r, _ := explained(ev.Explain("f")); v != "b" || r.Kind != ReasonRemoved {
 		t.Errorf("got %s (%s), want b (removed)", v, r)
 	}
 	if got := gen(s).Variant(context.Background(), 0); got != 1 {
@@ -154,7 +154,7 @@ rollout = 100
 		{Subject{ID: "1", Attrs: []Attr{{"age", "old"}}}, "off", "default"},
 	} {
 		ev := s.NewEvaluator(context.Background(), c.subject, nil)
-		if v, r, _ := ev.Explain("f"); v != c.want || r.String() != c.reason {
+		if v, r, _ := explained(ev.Explain("f")); v != c.want || r.String() != c.reason {
 			t.Errorf("%+v: got %s (%s), want %s (%s)", c.subject, v, r, c.want, c.reason)
 		}
 	}
@@ -254,7 +254,7 @@ percent = 100
 	} {
 		opts := at(t, c.now)
 		for id, want := range map[string]string{low: c.low, mid: c.mid, high: c.high} {
-			v, r, _ := s.NewEvaluator(context.Background(), Subject{ID: id}, opts).Explain("f")
+			v, r, _ := explained(s.NewEvaluator(context.Background(), Subject{ID: id}, opts).Explain("f"))
 			if v != want || r.Kind != ReasonSchedule {
 				t.Errorf("at %s, %s (bucket %d): got %s (%s), want %s (schedule)", c.now, id, Bucket("f", id), v, r, want)
 			}
@@ -323,7 +323,7 @@ killed = true
 		t.Errorf("exposures = %v, want %v", got, want)
 	}
 	// A new request sees the new snapshot.
-	if v, r, _ := s.NewEvaluator(context.Background(), Subject{ID: "u1"}, opts).Explain("f"); v != "off" || r.Kind != ReasonKilled {
+	if v, r, _ := explained(s.NewEvaluator(context.Background(), Subject{ID: "u1"}, opts).Explain("f")); v != "off" || r.Kind != ReasonKilled {
 		t.Errorf("next request: %s (%s), want off (killed)", v, r)
 	}
 }

@@ -243,13 +243,24 @@ func (ev *Evaluator) variant(i int) int {
 	return v
 }
 
-// Explain returns the variant of the flag with the given key and why the
-// request gets it, evaluating (and reporting the exposure) on first use.
-// It reports false for an unknown key.
-func (ev *Evaluator) Explain(key string) (variant string, r Reason, ok bool) {
+// An Explanation says which variant of a flag a request gets, why, and
+// what values that variant carries.
+type Explanation struct {
+	Variant string
+	Reason  Reason
+	// Values are the variant's values by name, as [Evaluator.Values]
+	// returns them (shared: do not modify); nil for a flag without values.
+	Values map[string]any
+}
+
+// Explain says which variant of the flag with the given key the request
+// gets, why, and with what values, evaluating (and reporting the
+// exposure) on first use. It reports false for an unknown key. It does
+// not allocate.
+func (ev *Evaluator) Explain(key string) (Explanation, bool) {
 	i, ok := ev.snap.byKey[key]
 	if !ok {
-		return "", Reason{}, false
+		return Explanation{}, false
 	}
 	st := ev.load(i)
 	if st == 0 {
@@ -262,7 +273,12 @@ func (ev *Evaluator) Explain(key string) (variant string, r Reason, ok bool) {
 		// evaluator (its clock is read once), so ask it again.
 		_, r = ev.evaluate(i)
 	}
-	return ev.snap.flags[i].variants[v], r, true
+	f := &ev.snap.flags[i]
+	x := Explanation{Variant: f.variants[v], Reason: r}
+	if f.valueMaps != nil {
+		x.Values = f.valueMaps[v]
+	}
+	return x, true
 }
 
 // Lookup returns the name of the variant the request gets of the flag
@@ -270,8 +286,8 @@ func (ev *Evaluator) Explain(key string) (variant string, r Reason, ok bool) {
 // string-keyed twin of the generated accessors, for templates and dynamic
 // code.
 func (ev *Evaluator) Lookup(key string) string {
-	v, _, _ := ev.Explain(key)
-	return v
+	x, _ := ev.Explain(key)
+	return x.Variant
 }
 
 // Is reports whether the request gets the named variant of the flag: the

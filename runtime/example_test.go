@@ -24,8 +24,8 @@ func Example() {
 		if subject.ID == "42" {
 			ev.Override("search", "variant_b") // as a signed cookie would
 		}
-		variant, reason, _ := ev.Explain("search")
-		fmt.Printf("%-8q %s (%s), NewSearch: %v\n", subject.ID, variant, reason, flags.NewSearch(ev))
+		x, _ := ev.Explain("search")
+		fmt.Printf("%-8q %s (%s), NewSearch: %v\n", subject.ID, x.Variant, x.Reason, flags.NewSearch(ev))
 	}
 	fmt.Println(runtime.Bucket("search", "user-0"))
 	// Output:

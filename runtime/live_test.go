@@ -154,7 +154,7 @@ rollout = 100
 		t.Errorf("kept search: %q does not say which variants differ", msg)
 	}
 	set.Store(snap)
-	if v, r, _ := set.NewEvaluator(context.Background(), Subject{ID: "x"}, nil).Explain("search"); v != "control" || r.Kind != ReasonKilled {
+	if v, r, _ := explained(set.NewEvaluator(context.Background(), Subject{ID: "x"}, nil).Explain("search")); v != "control" || r.Kind != ReasonKilled {
 		t.Errorf("search = %s (%s), want control (killed): kept as it was in force", v, r)
 	}
 	if got := lookup(set, Subject{ID: "1"}, "my_new_feature"); got != "VISIBLE" {
@@ -185,7 +185,7 @@ func TestCompileReorderedVariants(t *testing.T) {
 func TestForceOutOfRange(t *testing.T) {
 	set := mustSet(t, liveBase)
 	ctx := gen(set).Force(context.Background(), 0, 99)
-	v, r, ok := set.FromContext(ctx).Explain("search")
+	v, r, ok := explained(set.FromContext(ctx).Explain("search"))
 	if !ok || v != "control" || r.Kind != ReasonForced {
 		t.Errorf("Explain = %q (%s), %v; want control (forced)", v, r, ok)
 	}
@@ -209,10 +209,10 @@ func TestExplainLargeRuleNumbers(t *testing.T) {
 		ev := set.NewEvaluator(context.Background(), Subject{ID: fmt.Sprint("u", rule-1)}, &Options{
 			Exposure: func(_ context.Context, e Exposure) { exposed = e.Reason },
 		})
-		if v, r, _ := ev.Explain("f"); v != "on" || r != (Reason{Kind: ReasonRule, Rule: rule}) || exposed != r {
+		if v, r, _ := explained(ev.Explain("f")); v != "on" || r != (Reason{Kind: ReasonRule, Rule: rule}) || exposed != r {
 			t.Errorf("rule %d: Explain = %s (%s), exposure %s", rule, v, r, exposed)
 		}
-		if v, r, _ := ev.Explain("f"); r.Rule != rule {
+		if v, r, _ := explained(ev.Explain("f")); r.Rule != rule {
 			t.Errorf("rule %d: second Explain = %s (%s)", rule, v, r)
 		}
 	}

@@ -33,7 +33,7 @@ type served struct {
 func serve(s *Set, ev *Evaluator, n int) served {
 	key := s.Schema().Flags[n].Key
 	num := gen(s).Variant(ev, n)
-	name, r, _ := ev.Explain(key)
+	name, r, _ := explained(ev.Explain(key))
 	return served{num, name, r.String()}
 }
 
@@ -271,7 +271,7 @@ rollout = 100
 			if got := gen(s).Variant(forced, 0); got != 0 {
 				t.Errorf("Force(%T, f, %d): Variant = %d, want 0 (the default)", ctx, v, got)
 			}
-			if name, r, _ := s.FromContext(forced).Explain("f"); name != "b" || r.Kind != ReasonForced {
+			if name, r, _ := explained(s.FromContext(forced).Explain("f")); name != "b" || r.Kind != ReasonForced {
 				t.Errorf("Force(%T, f, %d): Explain = %s (%s), want b (forced)", ctx, v, name, r)
 			}
 		}

@@ -45,6 +45,9 @@ type flag struct {
 	seed     uint32  // FNV-1a state after salt + "."
 	bucketBy string  // attribute to bucket by; "" for the subject id
 	values   []value // typed values, each by variant number; nil when none
+	// valueMaps holds, by variant number, the variant's values by name,
+	// built once: what Values and Explain return. Nil when none.
+	valueMaps []map[string]any
 }
 
 // part gives variant to the buckets below upper (and at or above the
@@ -265,6 +268,7 @@ func compileFlag(info *flagmeta.Flag, names []string) flag {
 		bucketBy: info.BucketBy,
 		values:   compileValues(info, names),
 	}
+	c.valueMaps = valueMaps(c.values, len(names))
 	if info.Removed != "" {
 		c.fixed = int(num(info.Final))
 	}

@@ -216,17 +216,28 @@ func (ev *Evaluator) Bool(key, name string) (bool, bool) {
 // Values returns the values that the request's variant of the flag with
 // the given key carries, by name, as [Evaluator.ValueOf] returns them; nil
 // for an unknown flag or one with no values. It evaluates the flag on
-// first use, and allocates the map.
+// first use. The map is built once per snapshot and shared by every
+// request: it must not be modified.
 func (ev *Evaluator) Values(key string) map[string]any {
 	i, ok := ev.snap.byKey[key]
-	if !ok || len(ev.snap.flags[i].values) == 0 {
+	if !ok || ev.snap.flags[i].valueMaps == nil {
 		return nil
 	}
-	f := &ev.snap.flags[i]
-	n := ev.variant(i)
-	out := make(map[string]any, len(f.values))
-	for j := range f.values {
-		out[f.values[j].name] = f.values[j].byVariant[n].box
+	return ev.snap.flags[i].valueMaps[ev.variant(i)]
+}
+
+// valueMaps builds, for each of n variants, its values by name.
+func valueMaps(values []value, n int) []map[string]any {
+	if len(values) == 0 {
+		return nil
+	}
+	out := make([]map[string]any, n)
+	for v := range out {
+		m := make(map[string]any, len(values))
+		for j := range values {
+			m[values[j].name] = values[j].byVariant[v].box
+		}
+		out[v] = m
 	}
 	return out
 }

@@ -118,6 +118,8 @@ func TestValueReadersDoNotAllocate(t *testing.T) {
 		"String":  func() { ev.String("pricing", "label") },
 		"Bool":    func() { ev.Bool("pricing", "trial") },
 		"ValueOf": func() { ev.ValueOf("pricing", "offer") },
+		"Values":  func() { ev.Values("pricing") },
+		"Explain": func() { ev.Explain("pricing") },
 	} {
 		if a := testing.AllocsPerRun(100, read); a != 0 {
 			t.Errorf("%s allocates %v times a call, want 0", name, a)
@@ -170,5 +172,27 @@ func TestValuesLiveUpdate(t *testing.T) {
 				t.Errorf("multiplier = %v, want 1.1 (the declaration in force, kept)", got)
 			}
 		})
+	}
+}
+
+// TestExplainValues: Explain says the variant, the reason and the
+// variant's values, for a flag with values; no values for one without.
+func TestExplainValues(t *testing.T) {
+	set := mustSet(t, pricing+`
+[flags.plain]`+meta)
+	staff := set.NewEvaluator(context.Background(), Subject{ID: "u", Groups: []string{"staff"}}, nil)
+	x, ok := staff.Explain("pricing")
+	if !ok || x.Variant != "higher_price" || x.Reason.Kind != ReasonRule || x.Values["label"] != "Premium" || x.Values["seats"] != int64(10) {
+		t.Errorf("Explain(pricing) for staff = %+v, %v; want higher_price by rule 1 with its values", x, ok)
+	}
+	other := set.NewEvaluator(context.Background(), Subject{ID: "u"}, nil)
+	if x, _ := other.Explain("pricing"); x.Variant != "control" || x.Values["label"] != "Standard" {
+		t.Errorf("Explain(pricing) for another = %+v; want control's values", x)
+	}
+	if x, ok := other.Explain("plain"); !ok || x.Values != nil {
+		t.Errorf("Explain(plain) = %+v, %v; want no values", x, ok)
+	}
+	if _, ok := other.Explain("nope"); ok {
+		t.Error("Explain(nope) reports a flag")
 	}
 }

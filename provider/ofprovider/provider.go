@@ -282,7 +282,8 @@ func (p *Provider) resolve(ctx context.Context, flag string, flat openfeature.Fl
 	if !info.serves(k) {
 		return failed(openfeature.NewTypeMismatchResolutionError(info.mismatch(k))), nil, nil
 	}
-	variant, why, _ := ev.Explain(flag)
+	x, _ := ev.Explain(flag)
+	variant, why := x.Variant, x.Reason
 	if why.Kind == runtime.ReasonDefault && !fromCtx && subject.ID == "" && info.bucketed && p.needsBucket(ctx, subject, flag) {
 		return failed(openfeature.NewTargetingKeyMissingResolutionError(
 			fmt.Sprintf("flag %q is decided by a user's bucket: the evaluation context needs a targeting key", flag))), nil, nil
@@ -305,7 +306,8 @@ func failed(err openfeature.ResolutionError) openfeature.ProviderResolutionDetai
 // evaluations that already fell to the default pay for it.
 func (p *Provider) needsBucket(ctx context.Context, s runtime.Subject, flag string) bool {
 	s.ID = "\x00ofprovider-probe"
-	_, why, _ := p.set.NewEvaluator(ctx, s, p.probeOpts).Explain(flag)
+	x, _ := p.set.NewEvaluator(ctx, s, p.probeOpts).Explain(flag)
+	why := x.Reason
 	return why.Kind != runtime.ReasonDefault
 }
 

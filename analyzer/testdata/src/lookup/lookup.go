@@ -22,7 +22,7 @@ func Keys(ctx context.Context, set *runtime.Set, ev *runtime.Evaluator, key stri
 	_ = ev.Is(typo, "variant_a")              // want `^no flag "serch"; did you mean "search"\?$`
 	_ = ev.Is("ranking", "ml_v3")             // want `^flag "ranking" has no variant "ml_v3"; did you mean "ml_v2"\?$`
 	_ = ev.Is("ranking", "MLV2")              // want `did you mean "ml_v2"`
-	_, _, _ = ev.Explain("new_checkout")      // want `flag "new_checkout" has served on`
+	_, _ = ev.Explain("new_checkout")         // want `flag "new_checkout" has served on`
 	_ = ev.Lookup("Search")                   // want `^no flag "Search"; did you mean "search"\?$`
 	_ = ev.Override("fast_path", "on")        // want `flag "fast_path" expired`
 	_ = ev.Lookup("sea" + "rch")              // want `flag "search" was removed`
