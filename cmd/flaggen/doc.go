@@ -1,6 +1,11 @@
 // Flaggen turns a flags.toml, the declaration of an application's feature
 // flags, into a Go package of typed accessors, and checks flags.toml files.
 //
+// In a module that does not use it yet, flaggen init writes a starter
+// flags.toml and the package file holding the go:generate line:
+//
+//	go run github.com/flaggen/flaggen/cmd/flaggen@latest init
+//
 // Install it as a tool of your module:
 //
 //	go get -tool github.com/flaggen/flaggen/cmd/flaggen
@@ -15,6 +20,7 @@
 //
 // Usage:
 //
+//	flaggen init [-dir DIR] [-pkg NAME]
 //	flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
 //	flaggen check [FILE]
 //	flaggen vet [-config FILE] [-now DATE] [-json] [-fix] [-allow-unused KEYS] [packages]
@@ -33,6 +39,21 @@
 //
 // FILE is the flags.toml to read. It defaults to the nearest file named
 // flags.toml in the current directory or one of its parents.
+//
+// # init
+//
+// Init writes, in the module holding the current directory (the nearest
+// go.mod in it or its parents), a commented starter flags.toml at the
+// module's root, with a boolean flag, a flag with variants and a
+// [generate] table, and DIR/gen.go: package NAME with the line
+//
+//	//go:generate go tool flaggen generate
+//
+// DIR, relative to the module's root, defaults to internal/flags; NAME
+// defaults to DIR's last element. It then prints the next two commands,
+// go get -tool github.com/flaggen/flaggen/cmd/flaggen and go generate
+// ./..., after which handlers read the flags. Init overwrites nothing:
+// when either file exists it writes neither and exits 1.
 //
 // # generate
 //

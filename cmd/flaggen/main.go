@@ -27,13 +27,15 @@ const usage = `flaggen turns a flags.toml into a Go package of typed feature fla
 
 Usage:
 
+	flaggen init [-dir DIR] [-pkg NAME]
 	flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
 	flaggen check [FILE]
 	flaggen vet [-config FILE] [-now DATE] [-json] [-fix] [-allow-unused KEYS] [packages]
 	flaggen help [COMMAND]
 
 FILE defaults to the nearest flags.toml in the current directory or its
-parents. Run 'flaggen help COMMAND' for more on generate, check or vet.
+parents. Run 'flaggen help COMMAND' for more on init, generate, check or
+vet.
 
 Operating a fleet's live flags in Redis (run by the flaggen-fleet command,
 which 'flaggen help push' tells how to install):
@@ -77,6 +79,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
+	case "init":
+		return runInit(rest, stdout, stderr)
 	case "generate":
 		return runGenerate(rest, stdout, stderr)
 	case "check":
@@ -104,6 +108,9 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch args[0] {
+	case "init":
+		fs, _ := initFlags(stdout)
+		fs.Usage()
 	case "generate":
 		fs, _ := generateFlags(stdout)
 		fs.Usage()
