@@ -9,6 +9,7 @@ require (
 	github.com/flaggen/flaggen/middleware/ginflags v0.0.0-00010101000000-000000000000
 	github.com/flaggen/flaggen/store/redisstore v0.0.0-00010101000000-000000000000
 	github.com/gin-gonic/gin v1.12.0
+	github.com/go-chi/chi/v5 v5.5.0
 	github.com/redis/go-redis/v9 v9.23.0
 )
 
