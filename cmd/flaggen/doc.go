@@ -23,6 +23,7 @@
 //	flaggen init [-dir DIR] [-pkg NAME]
 //	flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
 //	flaggen check [FILE]
+//	flaggen schema
 //	flaggen vet [-config FILE] [-now DATE] [-json] [-fix] [-allow-unused KEYS] [packages]
 //	flaggen help [COMMAND]
 //
@@ -97,6 +98,19 @@
 // # check
 //
 // Check validates FILE and prints nothing when it is valid.
+//
+// # schema
+//
+// Schema prints the JSON Schema (draft-07) of flags.toml, for editors that
+// validate TOML against one (Taplo, Even Better TOML): completion, hover
+// text, and unknown keys, operators and flag keys flagged as you type.
+// Write it next to flags.toml and name it in the file's first line:
+//
+//	flaggen schema > flags.schema.json
+//	#:schema ./flags.schema.json
+//
+// What JSON Schema cannot say (split weights summing to 100, a default
+// naming a declared variant, …) stays check's.
 //
 // # vet
 //

@@ -30,12 +30,13 @@ Usage:
 	flaggen init [-dir DIR] [-pkg NAME]
 	flaggen generate [-o DIR] [-pkg NAME] [-check] [FILE]
 	flaggen check [FILE]
+	flaggen schema
 	flaggen vet [-config FILE] [-now DATE] [-json] [-fix] [-allow-unused KEYS] [packages]
 	flaggen help [COMMAND]
 
 FILE defaults to the nearest flags.toml in the current directory or its
-parents. Run 'flaggen help COMMAND' for more on init, generate, check or
-vet.
+parents. Run 'flaggen help COMMAND' for more on init, generate, check,
+schema or vet.
 
 Operating a fleet's live flags in Redis (run by the flaggen-fleet command,
 which 'flaggen help push' tells how to install):
@@ -85,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runGenerate(rest, stdout, stderr)
 	case "check":
 		return runCheck(rest, stdout, stderr)
+	case "schema":
+		return runSchema(rest, stdout, stderr)
 	case "vet":
 		return runVet(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -116,6 +119,8 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 	case "check":
 		fmt.Fprint(stdout, checkUsage)
+	case "schema":
+		fmt.Fprint(stdout, schemaUsage)
 	case "vet":
 		fs, _ := vetFlags(stdout)
 		fs.Usage()
