@@ -75,9 +75,9 @@ type Source struct {
 	// that may not write.
 	Exposures *dashboard.Counter
 
-	// closeStore, when set, is called once Run has stopped (Join's
-	// client).
-	closeStore func() error
+	// CloseStore closes Store once Run has stopped: set it for a store
+	// made for this source alone (as Join does, with [Connect]).
+	CloseStore bool
 }
 
 const (
@@ -99,8 +99,8 @@ const (
 
 // Run follows the store until ctx is done. See live.Source.
 func (s *Source) Run(ctx context.Context, f *live.Feed) error {
-	if s.closeStore != nil {
-		defer s.closeStore()
+	if s.CloseStore && s.Store != nil {
+		defer s.Store.Close()
 	}
 	if s.Store == nil {
 		return errors.New("redisstore: a Source needs a Store")
@@ -643,17 +643,16 @@ func (s *Source) instanceID() string {
 // logs to opts.Logger; for other settings (Resync, Backup, …) give a
 // [Source] of your own to live.Run.
 func Join(ctx context.Context, set *runtime.Set, url, ns string, opts live.Options) (*live.Feed, error) {
-	o, err := redis.ParseURL(url)
+	st, err := Connect(url, ns)
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: malformed Redis URL: %v; write redis://[user:password@]host:port[/db], or rediss://… for TLS", urlError(err))
+		return nil, err
 	}
-	rdb := redis.NewClient(o)
 	src := &Source{
-		Store:      New(rdb, ns),
+		Store:      st,
 		Limits:     opts.Limits,
 		Schema:     set.Schema(),
 		Logger:     opts.Logger,
-		closeStore: rdb.Close,
+		CloseStore: true,
 	}
 	return live.Run(ctx, set, src, opts), nil
 }

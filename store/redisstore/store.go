@@ -64,18 +64,29 @@ type Store struct {
 // that may not even PING (ErrPermission) or a malformed URL is an error
 // that says what to do.
 func Open(ctx context.Context, url, ns string) (*Store, error) {
-	opts, err := redis.ParseURL(url)
+	s, err := Connect(url, ns)
 	if err != nil {
-		return nil, fmt.Errorf("redis URL %q: %v; write redis://[user:password@]host:port[/db], or rediss:// for TLS", redactURL(url), err)
+		return nil, err
 	}
-	rdb := redis.NewClient(opts)
-	s := New(rdb, ns)
-	s.owned = true
-	s.url = redactURL(url)
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		rdb.Close()
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		s.Close()
 		return nil, s.wrap(err)
 	}
+	return s, nil
+}
+
+// Connect is [Open] without reaching Redis: only a malformed URL is an
+// error (and it never repeats the password). An instance that must start
+// while Redis is down connects this way; its first command tells whether
+// Redis is there. Close closes the client Connect made.
+func Connect(url, ns string) (*Store, error) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redis URL %q: %v; write redis://[user:password@]host:port[/db], or rediss://… for TLS", redactURL(url), urlError(err))
+	}
+	s := New(redis.NewClient(opts), ns)
+	s.owned = true
+	s.url = redactURL(url)
 	return s, nil
 }
 

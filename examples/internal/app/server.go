@@ -8,15 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	neturl "net/url"
 	"os"
 	"os/signal"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/flaggen/flaggen/dashboard"
 	"github.com/flaggen/flaggen/generated/flags"
@@ -171,29 +168,14 @@ func (s *Server) Watch(ctx context.Context, path string) {
 // The instance adds its exposure counts (s.Exposures) to the fleet's,
 // and s.Store is the store, for the dashboard's fleet operations.
 func (s *Server) Join(ctx context.Context, url, ns string) error {
-	o, err := redis.ParseURL(url)
+	st, err := redisstore.Connect(url, ns)
 	if err != nil {
-		if ue, ok := errors.AsType[*neturl.Error](err); ok {
-			err = ue.Err // without the URL, which may hold a password
-		}
-		return fmt.Errorf("malformed Redis URL: %v; write redis://[user:password@]host:port[/db], or rediss://… for TLS", err)
+		return err
 	}
-	rdb := redis.NewClient(o)
-	s.Store = redisstore.New(rdb, ns)
-	src := &redisstore.Source{Store: s.Store, Schema: flags.Set.Schema(), Logger: s.Log, Exposures: s.Exposures}
-	s.Feed = live.Run(ctx, flags.Set, closing{src, rdb.Close}, live.Options{Logger: s.Log})
+	s.Store = st
+	src := &redisstore.Source{Store: st, Schema: flags.Set.Schema(), Logger: s.Log, Exposures: s.Exposures, CloseStore: true}
+	s.Feed = live.Run(ctx, flags.Set, src, live.Options{Logger: s.Log})
 	return nil
-}
-
-// closing is a live.Source that calls close once it has stopped.
-type closing struct {
-	live.Source
-	close func() error
-}
-
-func (c closing) Run(ctx context.Context, f *live.Feed) error {
-	defer c.close()
-	return c.Source.Run(ctx, f)
 }
 
 // Health serves the status of the watched file or the fleet's store as
