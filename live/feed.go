@@ -120,14 +120,6 @@ func Run(ctx context.Context, set *runtime.Set, src Source, opts Options) *Feed 
 	return f
 }
 
-// maxBytes is the largest document the feed accepts.
-func (f *Feed) maxBytes() int64 {
-	if f.opts.Limits.MaxBytes > 0 {
-		return int64(f.opts.Limits.MaxBytes)
-	}
-	return spec.DefaultMaxBytes
-}
-
 func (f *Feed) logger() *slog.Logger {
 	if f.opts.Logger != nil {
 		return f.opts.Logger

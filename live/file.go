@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -339,7 +338,7 @@ type fileReader struct {
 // been replaced whole (renamed over, a link swapped), which spares
 // parsing the document twice.
 func (r *fileReader) check(inPlace bool) (retry bool) {
-	doc, err := readAtMost(r.path, r.feed.maxBytes())
+	doc, err := r.feed.opts.Limits.ReadFile(r.path)
 	var id string
 	var sum [sha256.Size]byte
 	if err != nil {
@@ -399,16 +398,4 @@ func whole(name string, doc []byte) bool {
 		return errors.Is(err, spec.ErrTooLarge)
 	}
 	return len(f.Flags) > 0
-}
-
-// readAtMost reads the file at path, or its first max+1 bytes if it is
-// longer: enough for the feed to refuse it as too large (spec.ErrTooLarge)
-// without holding all of a huge file in memory.
-func readAtMost(path string, max int64) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	return io.ReadAll(io.LimitReader(fh, max+1))
 }

@@ -82,18 +82,25 @@ func (l Limits) withDefaults() Limits {
 // of the file than l allows. Positions in errors name the file as path is
 // written.
 func (l Limits) Load(path string) (*File, error) {
+	src, err := l.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return l.Parse(path, src)
+}
+
+// ReadFile reads the file at path, or, if it is longer than l.MaxBytes,
+// its first MaxBytes+1 bytes: enough for Parse to refuse it as too large
+// ([ErrTooLarge]) without holding all of a huge file in memory. Sources
+// that hash or keep what they read before parsing it read with it.
+func (l Limits) ReadFile(path string) ([]byte, error) {
 	l = l.withDefaults()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	// One byte more than the limit is enough to tell that it is exceeded.
-	src, err := io.ReadAll(io.LimitReader(f, int64(l.MaxBytes)+1))
-	if err != nil {
-		return nil, err
-	}
-	return l.Parse(path, src)
+	return io.ReadAll(io.LimitReader(f, int64(l.MaxBytes)+1))
 }
 
 // Parse parses and validates src, a flags.toml named name in messages, as

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -27,7 +25,7 @@ func (c *cli) push(ctx context.Context, s *redisstore.Store, args []string) int 
 		}
 		path = found
 	}
-	doc, err := readFile(path)
+	doc, err := spec.Limits{}.ReadFile(path)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -51,17 +49,6 @@ func (c *cli) push(ctx context.Context, s *redisstore.Store, args []string) int 
 		fmt.Fprintf(c.stdout, "\tdropped the operations of %s\n", strings.Join(r.Dropped, ", "))
 	}
 	return exitOK
-}
-
-// readFile reads the document at path, and at most one byte more than
-// spec's size limit: the store refuses a larger one as too large.
-func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, spec.DefaultMaxBytes+1))
 }
 
 // op runs an operation on one flag: kill, unkill, enable, disable,
