@@ -486,13 +486,8 @@ func (r *follower) restore() {
 // readBackup reads the backup file at path, of a document of at most
 // maxBytes.
 func readBackup(path string, maxBytes int64) (State, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return State{}, err
-	}
-	defer fh.Close()
 	limit := 2*maxBytes + backupSlack
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	data, err := spec.Limits{MaxBytes: int(limit)}.ReadFile(path)
 	if err != nil {
 		return State{}, err
 	}
