@@ -100,6 +100,8 @@
 // date) and "settled" (the variant served to everyone). The map is shared
 // by every resolution of the flag (the SDK copies it into the details it
 // returns): a caller of the provider's methods must not modify it.
+// Options.OmitFlagMetadata leaves it out, for an app that never reads it
+// and would rather not pay for that copy on every call.
 //
 // # Evaluation context
 //

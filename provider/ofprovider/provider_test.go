@@ -289,6 +289,24 @@ func TestMetadata(t *testing.T) {
 	}
 }
 
+// TestOmitFlagMetadata: with Options.OmitFlagMetadata, resolutions carry
+// no metadata, and evaluate as before.
+func TestOmitFlagMetadata(t *testing.T) {
+	t.Parallel()
+	p := ofprovider.New(newSet(t), ofprovider.Options{OmitFlagMetadata: true})
+	c, _ := newClient(t, p)
+	d, err := c.BooleanValueDetails(t.Context(), "gone", false, user("1", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.FlagMetadata) != 0 {
+		t.Errorf("metadata %v, want none", d.FlagMetadata)
+	}
+	if r := p.BooleanEvaluation(t.Context(), "plain", false, openfeature.FlattenedContext{openfeature.TargetingKey: "1"}); r.FlagMetadata != nil || r.Reason == openfeature.ErrorReason {
+		t.Errorf("BooleanEvaluation(plain) = %+v; want a resolution without metadata", r)
+	}
+}
+
 // TestRequestEvaluator: when the Go context carries the request's
 // evaluator (middleware ran), the provider uses it: an OpenFeature call
 // and the typed accessor agree, its subject wins over the evaluation
