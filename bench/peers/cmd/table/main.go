@@ -334,7 +334,7 @@ func resultsFile(r *result, versions map[string]string) []byte {
 			}
 		}
 	}
-	b.WriteString("\nRegenerate with `bench/peers/run` (measures, about 10 minutes) or\n")
+	b.WriteString("\nRegenerate with `bench/peers/run` (measures; 8 rounds take about 4 minutes) or\n")
 	b.WriteString("`go run ./cmd/table` (from the committed bench.txt).\n")
 	return b.Bytes()
 }
