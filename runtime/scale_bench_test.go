@@ -67,9 +67,9 @@ func BenchmarkNewSet(b *testing.B) {
 }
 
 // BenchmarkCompile measures a live update of a set of n flags: file
-// compiles a validated document (Set.CompileFile), bytes also parses and
-// validates it (Set.Compile), and decode is the TOML decoder alone on
-// the same bytes, the floor of any update from text.
+// compiles a validated document (Set.CompileFile), and bytes also parses
+// and validates it (Set.Compile). spec's BenchmarkParse compares parsing
+// with the TOML decoder alone.
 func BenchmarkCompile(b *testing.B) {
 	for _, n := range scaleSizes {
 		src, f := scaleFile(b, n)

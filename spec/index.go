@@ -35,24 +35,18 @@ const maxIndexDepth = 1000
 // index maps the key paths of a TOML document to where they are written.
 // The zero of its methods' results (and a nil *index) mean "not written".
 //
-// It is a tree: each entry is found from its parent's by its segment, and
-// lists its children in a chain. Segments are substrings of the document's
-// text, so that indexing a key allocates nothing of its own.
+// It is a tree: each entry lists its children in a chain, and an entry
+// with many children (the table of all flags) also maps their segments to
+// them. Segments are substrings of the document's text, so that indexing a
+// key allocates nothing of its own.
 type index struct {
 	filename string
 	// lines holds the byte offset at which each line starts; lines[0] is 0.
-	lines   []int
-	root    *indexEntry
-	entries map[indexStep]*indexEntry
+	lines []int
+	root  *indexEntry
 	// free is where new entries come from, so that they are allocated in
 	// blocks rather than one by one.
 	free []indexEntry
-}
-
-// indexStep leads from an entry to one of its children.
-type indexStep struct {
-	parent *indexEntry
-	seg    string
 }
 
 // indexEntry is one indexed path: a key, a table or an array element.
@@ -72,7 +66,15 @@ type indexEntry struct {
 	// first and last are the first and last child, in first-written order;
 	// next is the entry's next sibling.
 	first, last, next *indexEntry
+	// n counts the children; once there are wideEntry of them, kids maps
+	// their segments to them.
+	n    int
+	kids map[string]*indexEntry
 }
+
+// wideEntry is the number of children from which an entry finds them by a
+// map rather than by walking their chain.
+const wideEntry = 8
 
 // newIndex scans src, which BurntSushi/toml has already parsed without
 // error, and indexes every key, table and array element in it; str is src
@@ -80,11 +82,21 @@ type indexEntry struct {
 // always terminates: on malformed input it stops at the first thing it
 // does not understand and returns what it has indexed so far.
 func newIndex(filename string, src []byte, str string) *index {
+	ix := newIndexOf(filename, src)
+	s := &indexScanner{cursor: cursor{src: src}, str: str, ix: ix, table: ix.root}
+	// Skip a byte order mark as the decoder does. Columns on line 1 still
+	// count the mark's bytes.
+	s.p = bomLen(src)
+	s.document()
+	return ix
+}
+
+// newIndexOf returns an index of src with its lines and root, and no
+// entries yet.
+func newIndexOf(filename string, src []byte) *index {
 	ix := &index{
 		filename: filename,
 		lines:    make([]int, 1, 1+bytes.Count(src, []byte{'\n'})),
-		// About one path is written every 24 bytes of a flags.toml.
-		entries: make(map[indexStep]*indexEntry, len(src)/24),
 	}
 	for i, c := range src {
 		if c == '\n' {
@@ -92,11 +104,6 @@ func newIndex(filename string, src []byte, str string) *index {
 		}
 	}
 	ix.root = ix.newEntry()
-	s := &indexScanner{cursor: cursor{src: src}, str: str, ix: ix, table: ix.root}
-	// Skip a byte order mark as the decoder does. Columns on line 1 still
-	// count the mark's bytes.
-	s.p = bomLen(src)
-	s.document()
 	return ix
 }
 
@@ -150,11 +157,24 @@ func (ix *index) lookup(path []string) *indexEntry {
 	}
 	e := ix.root
 	for _, seg := range path {
-		if e = ix.entries[indexStep{e, seg}]; e == nil {
+		if e = ix.lookupStep(e, seg); e == nil {
 			return nil
 		}
 	}
 	return e
+}
+
+// lookupStep returns the child seg of e, or nil.
+func (ix *index) lookupStep(e *indexEntry, seg string) *indexEntry {
+	if e.kids != nil {
+		return e.kids[seg]
+	}
+	for c := e.first; c != nil; c = c.next {
+		if c.seg == seg {
+			return c
+		}
+	}
+	return nil
 }
 
 // pos converts a byte offset into a position.
@@ -177,8 +197,7 @@ func (ix *index) newEntry() *indexEntry {
 // its entry. A path already indexed keeps its first offsets, unless it was
 // implicit and this is an explicit definition.
 func (ix *index) add(parent *indexEntry, seg string, key, val int, implicit bool) *indexEntry {
-	step := indexStep{parent, seg}
-	if e := ix.entries[step]; e != nil {
+	if e := ix.lookupStep(parent, seg); e != nil {
 		if e.implicit && !implicit {
 			e.key, e.val, e.implicit = key, val, false
 		}
@@ -192,7 +211,16 @@ func (ix *index) add(parent *indexEntry, seg string, key, val int, implicit bool
 		parent.last.next = e
 	}
 	parent.last = e
-	ix.entries[step] = e
+	parent.n++
+	switch {
+	case parent.kids != nil:
+		parent.kids[seg] = e
+	case parent.n == wideEntry:
+		parent.kids = make(map[string]*indexEntry, 2*wideEntry)
+		for c := parent.first; c != nil; c = c.next {
+			parent.kids[c.seg] = c
+		}
+	}
 	return e
 }
 

@@ -36,11 +36,14 @@ func parse(name string, src []byte) (*File, error) {
 	// One copy of the text serves the decoder and the index, and is kept
 	// by the strings of the File they make.
 	str := string(src)
-	var raw map[string]any
-	if _, err := toml.Decode(str, &raw); err != nil {
-		return nil, ErrorList{syntaxError(name, src, err)}
+	raw, ix, ok := fastDecode(name, src, str)
+	if !ok {
+		if _, err := toml.Decode(str, &raw); err != nil {
+			return nil, ErrorList{syntaxError(name, src, err)}
+		}
+		ix = newIndex(name, src, str)
 	}
-	p := newParser(name, src, str)
+	p := newParser(name, src, ix)
 	f := &File{Name: name, Source: src}
 	p.file(f, raw)
 	p.checkNames(f)
@@ -183,8 +186,8 @@ type parser struct {
 
 // newParser returns a parser for src, named name in messages; str is src
 // as a string.
-func newParser(name string, src []byte, str string) *parser {
-	return &parser{name: name, ix: newIndex(name, src, str), hintCost: 1<<20 + 16*len(src)}
+func newParser(name string, src []byte, ix *index) *parser {
+	return &parser{name: name, ix: ix, hintCost: 1<<20 + 16*len(src)}
 }
 
 // maxListed is the most names a message lists: more than any list of keys
