@@ -197,8 +197,10 @@ func (e *Evaluators) fresh(w http.ResponseWriter, r *http.Request) *runtime.Eval
 		ctx = &cookieContext{Context: ctx, e: e, cookie: cookie}
 	}
 	ev := e.set.NewEvaluator(ctx, subject, e.runtime)
-	if problem := errors.Join(cookie.err, e.applyOverrides(ev, r, cookie.pairs)); problem != nil {
-		e.report(r, problem)
+	if ok || e.opts.Overrides.Header { // most requests carry no overrides
+		if problem := errors.Join(cookie.err, e.applyOverrides(ev, r, cookie.pairs)); problem != nil {
+			e.report(r, problem)
+		}
 	}
 	return ev
 }
