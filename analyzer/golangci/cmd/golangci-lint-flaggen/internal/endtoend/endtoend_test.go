@@ -1,4 +1,4 @@
-package main
+package endtoend
 
 import (
 	"bytes"
@@ -20,8 +20,8 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
-// The end-to-end test builds this command and cmd/flaggen, writes the
-// module of testdata/app.txtar, and checks that golangci-lint-flaggen
+// The end-to-end test builds golangci-lint-flaggen and cmd/flaggen,
+// writes the module of testdata/app.txtar, and checks that golangci-lint-flaggen
 // run reports exactly what flaggen vet does, at the same positions, as
 // of the same date.
 
@@ -48,7 +48,7 @@ func TestSameFindingsAsFlaggenVet(t *testing.T) {
 	bin := t.TempDir()
 	gcl, flaggen := filepath.Join(bin, "golangci-lint-flaggen"), filepath.Join(bin, "flaggen")
 	build(t, map[string]target{
-		gcl:     {".", "."},
+		gcl:     {filepath.Join("..", ".."), "."},
 		flaggen: {root, "./cmd/flaggen"},
 	})
 
@@ -279,7 +279,7 @@ func build(t *testing.T, cmds map[string]target) {
 // repoRoot returns the root of this repository.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", "..", "..", ".."))
+	root, err := filepath.Abs(filepath.Join("..", "..", "..", "..", "..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
