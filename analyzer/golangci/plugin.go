@@ -76,18 +76,25 @@ func (s Settings) config() (analyzer.Config, error) {
 	if s.Now == "" {
 		return cfg, nil
 	}
-	now, err := time.Parse(time.DateOnly, s.Now)
-	if err != nil {
-		return cfg, fmt.Errorf(`setting now: %q is not a date: write YYYY-MM-DD, e.g. now: "2026-12-01"`, s.Now)
-	}
+	now, err := parseDate(s.Now)
 	cfg.Now = now
-	return cfg, nil
+	return cfg, err
+}
+
+// parseDate parses the value of the setting now.
+func parseDate(s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return t, fmt.Errorf(`setting now: %q is not a date: write YYYY-MM-DD, e.g. now: "2026-12-01"`, s)
+	}
+	return t, nil
 }
 
 // decodeSettings decodes the settings golangci-lint passes: nil, or a map
 // from the keys of .golangci.yml (which golangci-lint lowercases) to
-// values. It reports every key it does not know and every value of the
-// wrong type, one per line, sorted by key.
+// values. It reports every key it does not know, every value of the
+// wrong type and every string that is not a date, one per line, sorted
+// by key.
 //
 // register.DecodeSettings is not used: it matches keys without regard to
 // case, and its errors name neither the keys accepted nor the setting a
@@ -116,11 +123,14 @@ func decodeSettings(raw any) (Settings, error) {
 		case "now":
 			switch v := v.(type) {
 			case string:
+				if _, err := parseDate(v); v != "" && err != nil {
+					errs = append(errs, err)
+				}
 				s.Now = v
 			case time.Time:
 				// A YAML timestamp, should a decoder make one of an
 				// unquoted date.
-				if h, m, sec := v.Clock(); h != 0 || m != 0 || sec != 0 || v.Nanosecond() != 0 {
+				if hh, mm, ss := v.Clock(); hh != 0 || mm != 0 || ss != 0 || v.Nanosecond() != 0 {
 					errs = append(errs, fmt.Errorf("setting now: %v is not a date: write YYYY-MM-DD", v))
 				}
 				s.Now = v.Format(time.DateOnly)

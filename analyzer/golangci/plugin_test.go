@@ -82,6 +82,12 @@ func TestNewErrors(t *testing.T) {
 				`setting now: got true (bool), want a date written YYYY-MM-DD, e.g. now: "2026-12-01"` + "\n" +
 				`unknown setting "z"; the settings are: now (the date to judge expiry as of, YYYY-MM-DD)`,
 		},
+		{
+			"an unknown key and a bad date",
+			map[string]any{"now": "2026-13-01", "nwo": "2026-12-01"},
+			`setting now: "2026-13-01" is not a date: write YYYY-MM-DD, e.g. now: "2026-12-01"` + "\n" +
+				`unknown setting "nwo"; the settings are: now (the date to judge expiry as of, YYYY-MM-DD)`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
