@@ -239,6 +239,18 @@ func (ev *Evaluator) variant(i int) int {
 	if st := ev.load(i); st != 0 {
 		return int(st & 0xff)
 	}
+	// The common first read: a rollout or split by the subject's id,
+	// and nothing else that could apply (see flag.plain), for a request
+	// with no overrides, no exposure hook and a slot per flag. This is
+	// what evaluateOnce does for it, without its calls.
+	if f := &ev.snap.flags[i]; f.plain && ev.rare == nil && ev.table == nil && ev.subject.ID != "" &&
+		(ev.opts == nil || ev.opts.Exposure == nil) {
+		v := distVariant(f.dist, bucketFrom(f.seed, ev.subject.ID))
+		if ev.memo[i].CompareAndSwap(0, pack(v, Reason{Kind: ReasonRollout})) {
+			return v
+		}
+		return int(ev.memo[i].Load() & 0xff)
+	}
 	v, _ := ev.evaluateOnce(i)
 	return v
 }
@@ -392,13 +404,22 @@ func (ev *Evaluator) pick(f *flag, d []part) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	b := uint16(bucketFrom(f.seed, key))
-	for _, p := range d {
-		if b < p.upper {
-			return int(p.variant), true
+	return distVariant(d, bucketFrom(f.seed, key)), true
+}
+
+// distVariant returns the variant of d for bucket b: that of the first
+// part whose upper is above b, or of the last part. As uppers never
+// decrease, it is the part numbered by how many parts before the last b
+// is at or above; counting, which compiles without branches, costs less
+// than a search whose exit a random bucket makes unpredictable.
+func distVariant(d []part, b int) int {
+	n := 0
+	for _, p := range d[:len(d)-1] {
+		if b >= int(p.upper) {
+			n++
 		}
 	}
-	return int(d[len(d)-1].variant), true
+	return int(d[n].variant)
 }
 
 func (ev *Evaluator) bucketKey(f *flag) (string, bool) {

@@ -44,33 +44,33 @@ func (g *generated) Variant(ctx context.Context, flag int) int {
 // Value returns value number value of variant number variant of flag
 // number flag, numbered as the schema numbers them, in the snapshot in
 // force; for an object, its field number field when field >= 0. Numbers
-// out of range give the zero Value. It does not allocate.
-func (g *generated) Value(flag, variant, value, field int) link.Value {
+// out of range give nil. It does not allocate.
+func (g *generated) Value(flag, variant, value, field int) *link.Value {
 	s := (*Set)(g)
 	if uint(flag) >= uint(len(s.schema.Flags)) {
-		return link.Value{}
+		return nil
 	}
 	want := s.schema.Flags[flag].Values
 	if uint(value) >= uint(len(want)) {
-		return link.Value{}
+		return nil
 	}
 	v := s.current.Load().flags[flag].valueAt(value, want[value].Name)
 	if v == nil || uint(variant) >= uint(len(v.byVariant)) {
-		return link.Value{}
+		return nil
 	}
 	vv := &v.byVariant[variant]
 	if field >= 0 {
 		fields := want[value].Fields
 		if field >= len(fields) {
-			return link.Value{}
+			return nil
 		}
 		j := v.fieldAt(field, fields[field].Name)
 		if j < 0 || j >= len(vv.fields) {
-			return link.Value{}
+			return nil
 		}
 		vv = &vv.fields[j]
 	}
-	return link.Value{S: vv.s, I: vv.i, F: vv.f, B: vv.b}
+	return &vv.Value
 }
 
 // Force returns a context whose evaluator serves variant for flag number

@@ -44,7 +44,12 @@ type flag struct {
 	schedule []stage // nil when none
 	seed     uint32  // FNV-1a state after salt + "."
 	bucketBy string  // attribute to bucket by; "" for the subject id
-	values   []value // typed values, each by variant number; nil when none
+	// plain is set for a flag that only a rollout or split by the
+	// subject's id decides: not removed, killed or off, with no per-user
+	// overrides, rules or schedule. Evaluator.variant has a fast path
+	// for it.
+	plain  bool
+	values []value // typed values, each by variant number; nil when none
 	// valueMaps holds, by variant number, the variant's values by name,
 	// built once: what Values and Explain return. Nil when none.
 	valueMaps []map[string]any
@@ -312,6 +317,8 @@ func compileFlag(info *flagmeta.Flag, names []string) flag {
 		}
 		c.schedule = append(c.schedule, stage{start: t.UnixNano(), upper: uint16(min(max(st.Percent, 0), int(Buckets)))})
 	}
+	c.plain = c.fixed < 0 && !c.killed && !c.off && c.users == nil && c.rules == nil &&
+		c.schedule == nil && c.dist != nil && c.bucketBy == ""
 	return c
 }
 
@@ -320,8 +327,13 @@ func compileDist(d []flagmeta.Part, num func(string) uint8) []part {
 		return nil
 	}
 	out := make([]part, len(d))
+	prev := 0
 	for i, p := range d {
-		out[i] = part{upper: uint16(min(max(p.Upper, 0), int(Buckets))), variant: num(p.Variant)}
+		// Uppers never decrease (flagmeta.Part), which pick relies on;
+		// a schema that breaks that gets the buckets of each part no
+		// earlier part took.
+		prev = min(max(p.Upper, prev), int(Buckets))
+		out[i] = part{upper: uint16(prev), variant: num(p.Variant)}
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/flaggen/flaggen/runtime/internal/link"
 	"slices"
 	"strings"
 
@@ -54,10 +55,7 @@ type value struct {
 type variantValue struct {
 	box    any
 	fields []variantValue
-	s      string
-	i      int64
-	f      float64
-	b      bool
+	link.Value
 }
 
 // compileValues decodes info's values, numbering variants as names does.
@@ -89,17 +87,17 @@ func decodeValue(t valueType, fields []flagmeta.Field, raw string) variantValue 
 	var vv variantValue
 	switch t {
 	case typeString:
-		_ = json.Unmarshal([]byte(raw), &vv.s)
-		vv.box = vv.s
+		_ = json.Unmarshal([]byte(raw), &vv.S)
+		vv.box = vv.S
 	case typeInt:
-		_ = json.Unmarshal([]byte(raw), &vv.i)
-		vv.box = vv.i
+		_ = json.Unmarshal([]byte(raw), &vv.I)
+		vv.box = vv.I
 	case typeFloat:
-		_ = json.Unmarshal([]byte(raw), &vv.f)
-		vv.box = vv.f
+		_ = json.Unmarshal([]byte(raw), &vv.F)
+		vv.box = vv.F
 	case typeBool:
-		_ = json.Unmarshal([]byte(raw), &vv.b)
-		vv.box = vv.b
+		_ = json.Unmarshal([]byte(raw), &vv.B)
+		vv.box = vv.B
 	case typeObject:
 		var m map[string]json.RawMessage
 		_ = json.Unmarshal([]byte(raw), &m)
@@ -183,7 +181,7 @@ func (ev *Evaluator) Float(key, name string) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
-	return vv.f, true
+	return vv.F, true
 }
 
 // Int is [Evaluator.Float] for an integer value.
@@ -192,7 +190,7 @@ func (ev *Evaluator) Int(key, name string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	return vv.i, true
+	return vv.I, true
 }
 
 // String is [Evaluator.Float] for a string value.
@@ -201,7 +199,7 @@ func (ev *Evaluator) String(key, name string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return vv.s, true
+	return vv.S, true
 }
 
 // Bool is [Evaluator.Float] for a boolean value.
@@ -210,7 +208,7 @@ func (ev *Evaluator) Bool(key, name string) (bool, bool) {
 	if !ok {
 		return false, false
 	}
-	return vv.b, true
+	return vv.B, true
 }
 
 // Values returns the values that the request's variant of the flag with

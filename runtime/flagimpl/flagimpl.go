@@ -96,22 +96,34 @@ func (f *Flags) Name(flag, v int, typ string) string {
 // carries in the snapshot in force; 0 for a number out of range or a
 // value of another type. It does not allocate.
 func (f *Flags) Float(flag, variant, value int) float64 {
-	return f.impl.Value(flag, variant, value, -1).F
+	if v := f.impl.Value(flag, variant, value, -1); v != nil {
+		return v.F
+	}
+	return 0
 }
 
 // Int is [Flags.Float] for an integer value.
 func (f *Flags) Int(flag, variant, value int) int64 {
-	return f.impl.Value(flag, variant, value, -1).I
+	if v := f.impl.Value(flag, variant, value, -1); v != nil {
+		return v.I
+	}
+	return 0
 }
 
 // String is [Flags.Float] for a string value.
 func (f *Flags) String(flag, variant, value int) string {
-	return f.impl.Value(flag, variant, value, -1).S
+	if v := f.impl.Value(flag, variant, value, -1); v != nil {
+		return v.S
+	}
+	return ""
 }
 
 // Bool is [Flags.Float] for a boolean value.
 func (f *Flags) Bool(flag, variant, value int) bool {
-	return f.impl.Value(flag, variant, value, -1).B
+	if v := f.impl.Value(flag, variant, value, -1); v != nil {
+		return v.B
+	}
+	return false
 }
 
 // FieldFloat returns the float field number field (its index in the
@@ -123,7 +135,10 @@ func (f *Flags) FieldFloat(flag, variant, value, field int) float64 {
 	if field < 0 {
 		return 0
 	}
-	return f.impl.Value(flag, variant, value, field).F
+	if v := f.impl.Value(flag, variant, value, field); v != nil {
+		return v.F
+	}
+	return 0
 }
 
 // FieldInt is [Flags.FieldFloat] for an integer field.
@@ -131,7 +146,10 @@ func (f *Flags) FieldInt(flag, variant, value, field int) int64 {
 	if field < 0 {
 		return 0
 	}
-	return f.impl.Value(flag, variant, value, field).I
+	if v := f.impl.Value(flag, variant, value, field); v != nil {
+		return v.I
+	}
+	return 0
 }
 
 // FieldString is [Flags.FieldFloat] for a string field.
@@ -139,7 +157,10 @@ func (f *Flags) FieldString(flag, variant, value, field int) string {
 	if field < 0 {
 		return ""
 	}
-	return f.impl.Value(flag, variant, value, field).S
+	if v := f.impl.Value(flag, variant, value, field); v != nil {
+		return v.S
+	}
+	return ""
 }
 
 // FieldBool is [Flags.FieldFloat] for a boolean field.
@@ -147,7 +168,10 @@ func (f *Flags) FieldBool(flag, variant, value, field int) bool {
 	if field < 0 {
 		return false
 	}
-	return f.impl.Value(flag, variant, value, field).B
+	if v := f.impl.Value(flag, variant, value, field); v != nil {
+		return v.B
+	}
+	return false
 }
 
 // Number returns the variant number of a boolean flag's value type,

@@ -25,9 +25,9 @@ type Flags interface {
 	// [flagmeta.Flag.Values]) that variant number variant of flag number
 	// flag carries in the snapshot in force; for an object value, its
 	// field number field (its index in [flagmeta.Value.Fields]), or the
-	// value itself for a field < 0. It returns the zero Value for a
-	// number out of range, and does not allocate.
-	Value(flag, variant, value, field int) Value
+	// value itself for a field < 0. It returns nil for a number out of
+	// range, and does not allocate. The Value must not be modified.
+	Value(flag, variant, value, field int) *Value
 }
 
 // Value is one scalar value, in the field of its type; the others are
