@@ -193,15 +193,24 @@ func (f *flagObject) String() string {
 	case roleWrapper:
 		return fmt.Sprintf("wrapper of %s", f.Key)
 	case rolePredicate:
-		return fmt.Sprintf("%s is %s", f.Key, f.Variant)
+		return fmt.Sprintf("%s is %s", f.flagName(), f.Variant)
 	case roleString:
-		return fmt.Sprintf("name of the variant of %s", f.Key)
+		return fmt.Sprintf("name of the variant of %s", f.flagName())
 	case roleVariant:
 		return fmt.Sprintf("%s variant %s", f.Key, f.Variant)
 	case roleValue:
 		return fmt.Sprintf("value %s of the variant of %s", f.Value, f.Key)
 	}
 	return "?"
+}
+
+// flagName is the flag's key, or "a boolean flag" for the methods of the
+// state type plain boolean flags share, which have none.
+func (f *flagObject) flagName() string {
+	if f.Key == "" {
+		return "a boolean flag"
+	}
+	return f.Key
 }
 
 // references reports whether the object refers to its flag when used:

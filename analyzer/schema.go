@@ -327,6 +327,28 @@ func exportDirective(pass *analysis.Pass, pf *PackageFlags, d decl, dir flagmeta
 	if dir.Role == flagmeta.RoleSchema {
 		return fmt.Errorf("%s carries a second //flaggen:schema", name)
 	}
+	obj := pass.TypesInfo.Defs[d.names[0]]
+	switch dir.Role {
+	case flagmeta.RoleBoolType, flagmeta.RoleBoolOn, flagmeta.RoleBoolString:
+		// The state type the plain boolean flags share, and its methods:
+		// they stand for whichever flag the value was read from.
+		fact, want := &flagObject{Pkg: pass.Pkg.Path(), Variant: "on"}, "method"
+		switch dir.Role {
+		case flagmeta.RoleBoolType:
+			want = "type"
+		case flagmeta.RoleBoolOn:
+			fact.Role = rolePredicate
+		case flagmeta.RoleBoolString:
+			fact.Role, fact.Variant = roleString, ""
+		}
+		if got := kindOf(obj); got != want {
+			return fmt.Errorf("%s carries //flaggen:%s but is a %s, not a %s", name, dir.Role, got, want)
+		}
+		if fact.Role != 0 {
+			pass.ExportObjectFact(obj, fact)
+		}
+		return nil
+	}
 	info := pf.flag(dir.Key)
 	if info == nil {
 		return fmt.Errorf("%s's directive names flag %q, which the schema lacks", name, dir.Key)
@@ -354,7 +376,6 @@ func exportDirective(pass *analysis.Pass, pf *PackageFlags, d decl, dir flagmeta
 	case flagmeta.RoleObject:
 		want = "type"
 	}
-	obj := pass.TypesInfo.Defs[d.names[0]]
 	if got := kindOf(obj); got != want {
 		return fmt.Errorf("%s carries //flaggen:%s but is a %s, not a %s", name, dir.Role, got, want)
 	}

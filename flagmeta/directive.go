@@ -39,12 +39,23 @@ const (
 	// RoleObject marks the struct type of a flag's object value named
 	// NAME, which the value's getter returns: "//flaggen:object KEY NAME".
 	RoleObject Role = "object"
+	// RoleBoolType marks the state type that the package's plain boolean
+	// flags (those without values) share: "//flaggen:booltype". Each such
+	// flag's value type is an alias of it.
+	RoleBoolType Role = "booltype"
+	// RoleBoolOn marks the method of the shared boolean state type that
+	// reports whether the flag it was read from is on: "//flaggen:boolon".
+	RoleBoolOn Role = "boolon"
+	// RoleBoolString marks the String method of the shared boolean state
+	// type, which returns "on" or "off": "//flaggen:boolstring".
+	RoleBoolString Role = "boolstring"
 )
 
 // A Directive is one parsed directive: a role and its arguments.
 type Directive struct {
 	Role Role
-	// Key is the flag's key; "" for RoleSchema.
+	// Key is the flag's key; "" for RoleSchema and the boolean state
+	// type's roles.
 	Key string
 	// Variant is the variant's name, for RoleVariant and RoleIs.
 	Variant string
@@ -61,6 +72,8 @@ const prefix = "//flaggen:"
 // unknown role.
 func (r Role) args() int {
 	switch r {
+	case RoleBoolType, RoleBoolOn, RoleBoolString:
+		return 0
 	case RoleSchema, RoleType, RoleAccessor, RoleHelper, RoleString:
 		return 1
 	case RoleVariant, RoleIs, RoleValue, RoleObject:
@@ -129,7 +142,7 @@ func ParseDirective(comment string) (d Directive, ok bool, err error) {
 	d.Role = Role(role)
 	want := d.Role.args()
 	if want < 0 {
-		return Directive{}, true, fmt.Errorf("%q: unknown flaggen directive %q (known: schema, type, variant, accessor, helper, is, string, value, object); regenerate the package with this version of flaggen", comment, role)
+		return Directive{}, true, fmt.Errorf("%q: unknown flaggen directive %q (known: schema, type, variant, accessor, helper, is, string, value, object, booltype, boolon, boolstring); regenerate the package with this version of flaggen", comment, role)
 	}
 	var args []string
 	for rest = strings.TrimLeft(rest, " \t"); rest != ""; rest = strings.TrimLeft(rest, " \t") {
@@ -164,6 +177,7 @@ func ParseDirective(comment string) (d Directive, ok bool, err error) {
 		d.Key, d.Variant = args[0], args[1]
 	case RoleValue, RoleObject:
 		d.Key, d.Value = args[0], args[1]
+	case RoleBoolType, RoleBoolOn, RoleBoolString:
 	default:
 		d.Key = args[0]
 	}

@@ -56,6 +56,9 @@ func TestDirectiveRoundTrip(t *testing.T) {
 		{Role: RoleValue, Key: "pricing_page", Value: "multiplier"},
 		{Role: RoleObject, Key: "pricing_page", Value: "offer"},
 		{Role: RoleValue, Key: "odd key", Value: "a b"},
+		{Role: RoleBoolType},
+		{Role: RoleBoolOn},
+		{Role: RoleBoolString},
 	} {
 		s := d.String()
 		got, ok, err := ParseDirective(s)
@@ -86,6 +89,7 @@ func TestParseDirectiveErrors(t *testing.T) {
 		"//flaggen:type a b":             "takes 1 argument(s), not 2",
 		"//flaggen:value pricing_page":   "takes 2 argument(s), not 1",
 		"//flaggen:object a b c":         "takes 2 argument(s), not 3",
+		"//flaggen:boolon search":        "takes 0 argument(s), not 1",
 		"//flaggen:schema three":         "positive number",
 		`//flaggen:variant search "oops`: "malformed quoted",
 	} {

@@ -1071,6 +1071,11 @@ func (p *parser) removed(path []string, fl *Flag, v any) *Removal {
 	return r
 }
 
+// BoolFlagType is the name of the state type that the plain boolean flags
+// (those without values) of a generated package share; the generator
+// declares it, so no flag may take it.
+const BoolFlagType = "BoolFlag"
+
 // CheckNames reports every clash among the Go identifiers the generator
 // emits for f: those of each flag (G, NewG, WithG; for a flag with
 // variants also GVariant, AllGVariants, ParseGVariant and one constant a
@@ -1113,6 +1118,7 @@ func (p *parser) checkNames(f *File) {
 	taken["Set"] = owner{pkg: "the package's flag set"}
 	taken["Parse"] = owner{pkg: "the package's Parse function"}
 	taken["Variants"] = owner{pkg: "the package's Variants function"}
+	taken[BoolFlagType] = owner{pkg: "the state type of the package's boolean flags"}
 	claim := func(ident string, o owner) {
 		prev, ok := taken[ident]
 		if !ok {

@@ -343,7 +343,7 @@ func checkDir(dir string, f *spec.File, opts codegen.Options, pkgFrom string) ([
 			switch {
 			case typ == "" && decls.Names[id.Name]:
 				clash(id, "name "+id.Name)
-			case typ != "" && decls.Members[typ][id.Name]:
+			case typ != "" && decls.Member(typ, id.Name):
 				clash(id, "method "+typ+"."+id.Name)
 			}
 		})

@@ -26,9 +26,9 @@ import (
 	"github.com/flaggen/flaggen/runtime/flagimpl"
 )
 
-// This file needs a runtime that speaks generated-code version 4;
+// This file needs a runtime that speaks generated-code version 5;
 // a compile error here means the runtime and this file are out of step.
-const _ = flagimpl.SupportPackageIsVersion4
+const _ = flagimpl.SupportPackageIsVersion5
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
@@ -53,11 +53,34 @@ func Variants[V flagimpl.Variant]() []V {
 	return flagimpl.Variants[V](flaggenFlags)
 }
 
+// BoolFlag is the state of a boolean flag without values that a request
+// sees: the type of each such flag of the package (an alias of it). Its
+// zero value is off.
+//
+//flaggen:booltype
+type BoolFlag struct {
+	on bool
+}
+
+// Enabled reports whether the flag that s was read from is on.
+//
+//flaggen:boolon
+func (s BoolFlag) Enabled() bool {
+	return s.on
+}
+
+// String returns "on" or "off".
+//
+//flaggen:boolstring
+func (s BoolFlag) String() string {
+	return flagimpl.OnOff(s.on)
+}
+
 // flaggenSchema declares the flags, in declaration order; a flag's index
 // is its number. Set compiles it, and the flaggen analyzer reads it, so
 // it stays a plain composite literal of literals.
 //
-//flaggen:schema 4
+//flaggen:schema 5
 var flaggenSchema = &flagmeta.Schema{
 	Name: "flags.toml",
 	Flags: []flagmeta.Flag{
@@ -210,16 +233,14 @@ func WithSearch(ctx context.Context, v Search) context.Context {
 }
 
 // Checkout is the state of the boolean flag "new_checkout" that a request
-// sees. Its zero value is the default, off.
+// sees, a BoolFlag: Enabled reports whether it is on.
 //
 // New checkout flow replacing the legacy form.
 //
 // Owner: payments. Expires: 2027-02-26.
 //
 //flaggen:type new_checkout
-type Checkout struct {
-	on bool
-}
+type Checkout = BoolFlag
 
 // NewCheckout returns the state of the flag "new_checkout" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -234,20 +255,6 @@ func NewCheckout(ctx context.Context) Checkout {
 	return Checkout{flaggenFlags.Variant(ctx, 1) != 0}
 }
 
-// Enabled reports whether the flag "new_checkout" is on.
-//
-//flaggen:is new_checkout on
-func (f Checkout) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string new_checkout
-func (f Checkout) String() string {
-	return flagimpl.OnOff(f.on)
-}
-
 // WithCheckout returns a copy of ctx on which NewCheckout serves on or
 // off, for unit tests that need a variant without middleware.
 //
@@ -256,17 +263,15 @@ func WithCheckout(ctx context.Context, on bool) context.Context {
 	return flaggenFlags.ForceBool(ctx, 1, on)
 }
 
-// Holiday is the state of the boolean flag "holiday" that a request sees.
-// Its zero value is the default, off.
+// Holiday is the state of the boolean flag "holiday" that a request sees,
+// a BoolFlag: Enabled reports whether it is on.
 //
 // Serve the special-day answer from the calendar API.
 //
 // Owner: calendar-team. Expires: 2027-12-31.
 //
 //flaggen:type holiday
-type Holiday struct {
-	on bool
-}
+type Holiday = BoolFlag
 
 // NewHoliday returns the state of the flag "holiday" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -279,20 +284,6 @@ type Holiday struct {
 //flaggen:accessor holiday
 func NewHoliday(ctx context.Context) Holiday {
 	return Holiday{flaggenFlags.Variant(ctx, 2) != 0}
-}
-
-// Enabled reports whether the flag "holiday" is on.
-//
-//flaggen:is holiday on
-func (f Holiday) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string holiday
-func (f Holiday) String() string {
-	return flagimpl.OnOff(f.on)
 }
 
 // WithHoliday returns a copy of ctx on which NewHoliday serves on or off,

@@ -124,6 +124,10 @@ const (
 	pkgType = "flaggenPackage"
 )
 
+// boolType is the exported state type the plain boolean flags of a
+// package share (flagmeta's contract, version 5); spec reserves its name.
+const boolType = spec.BoolFlagType
+
 // generator holds the state of one Generate call.
 type generator struct {
 	spec   *spec.File
@@ -343,9 +347,10 @@ func indentLines(src []byte, indent string) []byte {
 // flag has named variants), the schema literal with a hole for its
 // entries, and a hole for the flags' declarations.
 func (g *generator) head() (*template, error) {
-	var variants bool
+	var variants, plain bool
 	for _, fl := range g.spec.Flags {
 		variants = variants || !fl.Bool
+		plain = plain || plainBool(fl)
 	}
 
 	f := g.newFile()
@@ -384,6 +389,10 @@ func (g *generator) head() (*template, error) {
 		f.Line()
 	}
 
+	if plain {
+		g.boolTypeDecls(f)
+	}
+
 	f.Comment("// " + schemaVar + " declares the flags, in declaration order; a flag's index")
 	f.Comment("// is its number. Set compiles it, and the flaggen analyzer reads it, so")
 	f.Comment("// it stays a plain composite literal of literals.")
@@ -418,6 +427,23 @@ func (g *generator) head() (*template, error) {
 		return nil, err
 	}
 	return parseTemplate(src)
+}
+
+// boolTypeDecls declares boolType, the state type of the plain boolean
+// flags, and its methods, in f.
+func (g *generator) boolTypeDecls(f *jen.File) {
+	withDirective := func(text string, r flagmeta.Role) *jen.Statement {
+		return linesComment(commentText(text) + directive(flagmeta.Directive{Role: r}))
+	}
+	f.Add(withDirective(doc("%s is the state of a boolean flag without values that a request sees: the type of each such flag of the package (an alias of it). Its zero value is off.", boolType), flagmeta.RoleBoolType))
+	f.Type().Id(boolType).Struct(jen.Id("on").Bool())
+	f.Line()
+	f.Add(withDirective(doc("Enabled reports whether the flag that s was read from is on."), flagmeta.RoleBoolOn))
+	f.Func().Params(jen.Id("s").Id(boolType)).Id("Enabled").Params().Bool().Block(jen.Return(jen.Id("s").Dot("on")))
+	f.Line()
+	f.Add(withDirective(`String returns "on" or "off".`, flagmeta.RoleBoolString))
+	f.Func().Params(jen.Id("s").Id(boolType)).Id("String").Params().String().Block(jen.Return(jen.Qual(implPath, "OnOff").Call(jen.Id("s").Dot("on"))))
+	f.Line()
 }
 
 // exampleVariant returns calls of Parse and Variants on the first flag

@@ -26,6 +26,7 @@ import (
 // contractFlag is what the directives of a generated file say of one flag.
 type contractFlag struct {
 	typ, accessor, helper, str string
+	alias                      string            // the type typ is an alias of, if it is one
 	is                         map[string]string // method → variant
 	consts                     map[string]string // constant → variant
 	values                     map[string]string // constant → its value, as written
@@ -38,6 +39,10 @@ type contractFlag struct {
 type contractDecls struct {
 	version int
 	flags   map[string]*contractFlag // by key
+	// boolType is the shared state type of the plain boolean flags, and
+	// boolOn and boolString its methods that the booltype, boolon and
+	// boolstring directives mark; "" when absent.
+	boolType, boolOn, boolString string
 }
 
 // readContract reads the directives of a generated file. It reports, as
@@ -99,6 +104,17 @@ func readContract(src []byte) (*contractDecls, []error) {
 			if !ok {
 				continue
 			}
+			switch d.Role {
+			case flagmeta.RoleBoolOn, flagmeta.RoleBoolString:
+				if decl.Recv == nil || decl.Recv.List[0].Type.(*ast.Ident).Name != c.boolType {
+					unexpected(name, d)
+				} else if d.Role == flagmeta.RoleBoolOn {
+					c.boolOn = decl.Name.Name
+				} else {
+					c.boolString = decl.Name.Name
+				}
+				continue
+			}
 			fl := flag(d.Key)
 			switch {
 			case decl.Recv == nil && d.Role == flagmeta.RoleAccessor:
@@ -127,8 +143,13 @@ func readContract(src []byte) (*contractDecls, []error) {
 						continue
 					}
 					switch d.Role {
+					case flagmeta.RoleBoolType:
+						c.boolType = s.Name.Name
 					case flagmeta.RoleType:
 						flag(d.Key).typ = s.Name.Name
+						if id, ok := s.Type.(*ast.Ident); ok && s.Assign.IsValid() {
+							flag(d.Key).alias = id.Name
+						}
 					case flagmeta.RoleObject:
 						flag(d.Key).objects[s.Name.Name] = d.Value
 					default:
@@ -193,8 +214,13 @@ func checkContract(f *spec.File, c *contractDecls) []error {
 			bad("flag %q: no directives", fl.Key)
 			continue
 		}
-		want := map[string]string{"type": fl.GoName, "accessor": "New" + fl.GoName, "helper": "With" + fl.GoName, "string": "String"}
-		got := map[string]string{"type": cf.typ, "accessor": cf.accessor, "helper": cf.helper, "string": cf.str}
+		plain := fl.Bool && len(fl.Values) == 0
+		want := map[string]string{"type": fl.GoName, "accessor": "New" + fl.GoName, "helper": "With" + fl.GoName, "string": "String", "alias": ""}
+		if plain {
+			// An alias of the shared state type, whose methods stand for it.
+			want["string"], want["alias"] = "", spec.BoolFlagType
+		}
+		got := map[string]string{"type": cf.typ, "accessor": cf.accessor, "helper": cf.helper, "string": cf.str, "alias": cf.alias}
 		for role, w := range want {
 			if got[role] != w {
 				bad("flag %q: the %s directive is on %q, want %q", fl.Key, role, got[role], w)
@@ -203,7 +229,9 @@ func checkContract(f *spec.File, c *contractDecls) []error {
 		wantIs := map[string]string{}
 		wantConsts := map[string]string{}
 		if fl.Bool {
-			wantIs["Enabled"] = spec.On
+			if !plain {
+				wantIs["Enabled"] = spec.On
+			}
 		} else {
 			for _, v := range fl.Variants {
 				wantIs["Is"+v.GoName] = v.Name
@@ -234,6 +262,13 @@ func checkContract(f *spec.File, c *contractDecls) []error {
 		if !mapsEqual(cf.objects, wantObjects) {
 			bad("flag %q: object directives %v, want %v", fl.Key, cf.objects, wantObjects)
 		}
+	}
+	want := [3]string{}
+	if slices.ContainsFunc(f.Flags, func(fl *spec.Flag) bool { return fl.Bool && len(fl.Values) == 0 }) {
+		want = [3]string{spec.BoolFlagType, "Enabled", "String"}
+	}
+	if got := [3]string{c.boolType, c.boolOn, c.boolString}; got != want {
+		bad("booltype, boolon and boolstring directives on %q, want %q", got, want)
 	}
 	for key := range c.flags {
 		if !slices.ContainsFunc(f.Flags, func(fl *spec.Flag) bool { return fl.Key == key }) {
@@ -298,7 +333,7 @@ values = { a = 1, b = 2 }
 		"missing directive": {"//flaggen:helper search\n", ""},
 		"wrong variant":     {"//flaggen:is search a\n", "//flaggen:is search b\n"},
 		"unknown role":      {"//flaggen:string search", "//flaggen:name search"},
-		"version":           {"//flaggen:schema 4", "//flaggen:schema 3"},
+		"version":           {"//flaggen:schema 5", "//flaggen:schema 4"},
 		"wrong value":       {"//flaggen:value search value", "//flaggen:value search other"},
 		"value as is":       {"//flaggen:value search value", "//flaggen:is search a"},
 	} {
@@ -336,8 +371,14 @@ func contractMain(f *spec.File, src []byte) (body, want string, err error) {
 	for i := range meta.Flags {
 		m := &meta.Flags[i]
 		cf := c.flags[m.Key]
-		preds := make([]string, 0, len(cf.is))
-		for p := range cf.is {
+		// A plain boolean flag's type is an alias of the shared state
+		// type, whose methods its directives mark; its zero value is off.
+		str, is, zero := cf.str, cf.is, m.Default
+		if cf.alias != "" && cf.alias == c.boolType {
+			str, is, zero = c.boolString, map[string]string{c.boolOn: spec.On}, spec.Off
+		}
+		preds := make([]string, 0, len(is))
+		for p := range is {
 			preds = append(preds, p)
 		}
 		sort.Strings(preds)
@@ -355,7 +396,7 @@ func contractMain(f *spec.File, src []byte) (body, want string, err error) {
 			}
 		}
 		line := func(arg, variant string) {
-			fmt.Fprintf(&b, "\t{\n\t\tv := flags.%s(flags.%s(ctx, %s))\n\t\tfmt.Println(%q, v.%s()", cf.accessor, cf.helper, arg, m.Key, cf.str)
+			fmt.Fprintf(&b, "\t{\n\t\tv := flags.%s(flags.%s(ctx, %s))\n\t\tfmt.Println(%q, v.%s()", cf.accessor, cf.helper, arg, m.Key, str)
 			served := variant
 			if m.Removed != "" {
 				served = m.Final
@@ -363,7 +404,7 @@ func contractMain(f *spec.File, src []byte) (body, want string, err error) {
 			fmt.Fprintf(&w, "%s %s", m.Key, served)
 			for _, p := range preds {
 				fmt.Fprintf(&b, ", v.%s()", p)
-				fmt.Fprintf(&w, " %t", cf.is[p] == served)
+				fmt.Fprintf(&w, " %t", is[p] == served)
 			}
 			values("v", served)
 			b.WriteString(")\n\t}\n")
@@ -382,9 +423,9 @@ func contractMain(f *spec.File, src []byte) (body, want string, err error) {
 				line("flags."+k, cf.consts[k])
 			}
 		}
-		fmt.Fprintf(&b, "\t{\n\t\tvar z flags.%s\n\t\tfmt.Println(%q, z.%s()", cf.typ, m.Key+" zero", cf.str)
-		fmt.Fprintf(&w, "%s zero %s", m.Key, m.Default)
-		values("z", m.Default)
+		fmt.Fprintf(&b, "\t{\n\t\tvar z flags.%s\n\t\tfmt.Println(%q, z.%s()", cf.typ, m.Key+" zero", str)
+		fmt.Fprintf(&w, "%s zero %s", m.Key, zero)
+		values("z", zero)
 		b.WriteString(")\n\t}\n")
 		w.WriteString("\n")
 	}

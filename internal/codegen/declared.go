@@ -24,6 +24,18 @@ type Decls struct {
 	// Members holds, for each type the file declares, the names of its
 	// fields and methods.
 	Members map[string]map[string]bool
+	// Aliases maps each type alias the file declares to the type it
+	// stands for, whose fields and methods it has (see [Decls.Member]).
+	Aliases map[string]string
+}
+
+// Member reports whether the file declares a field or method name of the
+// type typ, or of the type the alias typ stands for.
+func (d *Decls) Member(typ, name string) bool {
+	if t, ok := d.Aliases[typ]; ok {
+		typ = t
+	}
+	return d.Members[typ][name]
 }
 
 // Declared returns what the file that Generate(f, opts) returns declares.
@@ -34,7 +46,7 @@ func Declared(f *spec.File, opts Options) (*Decls, error) {
 		return nil, err
 	}
 	g := newGenerator(f, opts)
-	d := &Decls{Names: make(map[string]bool), Members: make(map[string]map[string]bool)}
+	d := &Decls{Names: make(map[string]bool), Members: make(map[string]map[string]bool), Aliases: make(map[string]string)}
 	head, err := g.head()
 	if err != nil {
 		return nil, fmt.Errorf("codegen: %v", err)
@@ -59,6 +71,9 @@ func Declared(f *spec.File, opts Options) (*Decls, error) {
 			byShape[shape] = decls
 		}
 		d.add(decls, flagNames(fl, n))
+		if plainBool(fl) {
+			d.Aliases[fl.GoName] = boolType
+		}
 	}
 	return d, nil
 }

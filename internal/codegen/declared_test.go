@@ -1,6 +1,9 @@
 package codegen
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"reflect"
 	"testing"
 )
@@ -23,8 +26,21 @@ func TestDeclared(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := &Decls{Names: make(map[string]bool), Members: make(map[string]map[string]bool)}
+			want := &Decls{Names: make(map[string]bool), Members: make(map[string]map[string]bool), Aliases: make(map[string]string)}
 			want.add(decls, nil)
+			file, err := parser.ParseFile(token.NewFileSet(), FileName, out[FileName], parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, decl := range file.Decls {
+				if gd, ok := decl.(*ast.GenDecl); ok {
+					for _, spec := range gd.Specs {
+						if ts, ok := spec.(*ast.TypeSpec); ok && ts.Assign.IsValid() {
+							want.Aliases[ts.Name.Name] = ts.Type.(*ast.Ident).Name
+						}
+					}
+				}
+			}
 
 			got, err := Declared(f, opts)
 			if err != nil {

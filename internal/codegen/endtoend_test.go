@@ -111,15 +111,16 @@ variant_a
 	ctx = flags.WithDarkMode(ctx, true)
 	fmt.Println(flags.NewCheckout(ctx), flags.NewDarkMode(ctx), flags.NewDarkMode(ctx).Enabled())
 
-	// legacy_form is on by default: so is its zero value, and forcing
-	// works both ways.
+	// legacy_form is on by default, and forcing works both ways; the
+	// zero value of a plain boolean flag's type (the shared BoolFlag) is
+	// off, whatever the flag's default.
 	var z flags.LegacyForm
 	fmt.Println(z, z.Enabled(), flags.NewLegacyForm(context.Background()).Enabled())
 	fmt.Println(flags.NewLegacyForm(flags.WithLegacyForm(ctx, false)), flags.NewLegacyForm(flags.WithLegacyForm(ctx, true)))
 `,
 		want: `off off
 off on true
-on true true
+off false true
 off on
 `,
 	},

@@ -82,6 +82,10 @@ func shapeOf(fl *spec.Flag) string {
 	return b.String()
 }
 
+// plainBool reports whether fl is a boolean flag without values, whose
+// value type is an alias of the package's shared boolType.
+func plainBool(fl *spec.Flag) bool { return fl.Bool && len(fl.Values) == 0 }
+
 // isDefOn reports whether fl is a boolean flag whose default is on.
 func isDefOn(fl *spec.Flag) bool { return fl.Bool && fl.Default == fl.VariantIndex(spec.On) }
 
@@ -172,6 +176,13 @@ func flagDocs(fl *spec.Flag, source string) []flagDoc {
 	}
 	typeDirective := flagmeta.Directive{Role: flagmeta.RoleType, Key: key}
 	stringDirective := flagmeta.Directive{Role: flagmeta.RoleString, Key: key}
+	if plainBool(fl) {
+		return []flagDoc{
+			top(typeDirective, doc("%s is the state of the boolean flag %q that a request sees, a %s: Enabled reports whether it is on.", fl.GoName, key, boolType), "", about, "", deprecated),
+			newDoc("the state"),
+			withDoc("on or off"),
+		}
+	}
 	if fl.Bool {
 		return append([]flagDoc{
 			top(typeDirective, doc("%s is the state of the boolean flag %q that a request sees. Its zero value is the default, %s.", fl.GoName, key, def), "", about, "", deprecated),
@@ -245,6 +256,23 @@ func flagDecls(c *flagCode) []jen.Code {
 	ctx := func() *jen.Statement { return jen.Qual("context", "Context") }
 	variant := jen.Id(flagsVar).Dot("Variant").Call(jen.Id("ctx"), jen.Id(c.num))
 
+	if c.boolean && len(c.values) == 0 {
+		// A plain boolean flag: an alias of the shared state type, whose
+		// field says whether the flag is on. Variant 0 is the default.
+		on := variant.Clone().Op("!=").Lit(0)
+		if c.defOn {
+			on = variant.Clone().Op("==").Lit(0)
+		}
+		return []jen.Code{
+			doc(jen.Type().Id(c.goName).Op("=").Id(boolType)),
+			doc(jen.Func().Id("New" + c.goName).Params(jen.Id("ctx").Add(ctx())).Id(c.goName).Block(
+				jen.Return(jen.Id(c.goName).Values(on)),
+			)),
+			doc(jen.Func().Id("With"+c.goName).Params(jen.Id("ctx").Add(ctx()), jen.Id("on").Bool()).Add(ctx()).Block(
+				jen.Return(jen.Id(flagsVar).Dot("ForceBool").Call(jen.Id("ctx"), jen.Id(c.num), jen.Id("on"))),
+			)),
+		}
+	}
 	if c.boolean {
 		field, enabled := "on", jen.Id("f").Dot("on")
 		if c.defOn {

@@ -23,11 +23,12 @@ import (
 	"github.com/flaggen/flaggen/runtime/internal/link"
 )
 
-// SupportPackageIsVersion4 is referenced by generated code of contract
-// version 4 (flagmeta.Version): the schema is a flagmeta.Schema, variant
-// numbers start with the default, the set is reached through Flags, and
-// variants' values are read by number through Flags' getters.
-const SupportPackageIsVersion4 = true
+// SupportPackageIsVersion5 is referenced by generated code of contract
+// version 5 (flagmeta.Version): the schema is a flagmeta.Schema, variant
+// numbers start with the default, the set is reached through Flags,
+// variants' values are read by number through Flags' getters, and plain
+// boolean flags share one state type.
+const SupportPackageIsVersion5 = true
 
 // Flags is a generated package's handle on its set: what its accessors,
 // test helpers and String methods call.

@@ -69,7 +69,9 @@ func (fx *fixer) eval(e ast.Expr) value {
 			break
 		}
 		x := fx.eval(sel.X)
-		if x.kind != vFlag || x.key != m.Key {
+		// A role without a key (the shared boolean state type's
+		// methods) stands for whichever flag x was read from.
+		if x.kind != vFlag || m.Key != "" && x.key != m.Key {
 			break
 		}
 		switch m.Kind {

@@ -37,7 +37,9 @@ const (
 // A Role is what a function, method or constant stands for.
 type Role struct {
 	Kind Kind
-	// Key is the flag's key.
+	// Key is the flag's key; "" for a Predicate or Name of a value type
+	// several flags share, which stands for the flag its receiver was
+	// read from.
 	Key string
 	// Variant is the variant a Predicate tests for or a Constant names.
 	Variant string

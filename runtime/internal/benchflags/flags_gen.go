@@ -26,9 +26,9 @@ import (
 	"github.com/flaggen/flaggen/runtime/flagimpl"
 )
 
-// This file needs a runtime that speaks generated-code version 4;
+// This file needs a runtime that speaks generated-code version 5;
 // a compile error here means the runtime and this file are out of step.
-const _ = flagimpl.SupportPackageIsVersion4
+const _ = flagimpl.SupportPackageIsVersion5
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
@@ -53,11 +53,34 @@ func Variants[V flagimpl.Variant]() []V {
 	return flagimpl.Variants[V](flaggenFlags)
 }
 
+// BoolFlag is the state of a boolean flag without values that a request
+// sees: the type of each such flag of the package (an alias of it). Its
+// zero value is off.
+//
+//flaggen:booltype
+type BoolFlag struct {
+	on bool
+}
+
+// Enabled reports whether the flag that s was read from is on.
+//
+//flaggen:boolon
+func (s BoolFlag) Enabled() bool {
+	return s.on
+}
+
+// String returns "on" or "off".
+//
+//flaggen:boolstring
+func (s BoolFlag) String() string {
+	return flagimpl.OnOff(s.on)
+}
+
 // flaggenSchema declares the flags, in declaration order; a flag's index
 // is its number. Set compiles it, and the flaggen analyzer reads it, so
 // it stays a plain composite literal of literals.
 //
-//flaggen:schema 4
+//flaggen:schema 5
 var flaggenSchema = &flagmeta.Schema{
 	Name: "flags.toml",
 	Flags: []flagmeta.Flag{
@@ -133,17 +156,15 @@ var flaggenSchema = &flagmeta.Schema{
 	},
 }
 
-// Rollout is the state of the boolean flag "rollout" that a request sees.
-// Its zero value is the default, off.
+// Rollout is the state of the boolean flag "rollout" that a request sees,
+// a BoolFlag: Enabled reports whether it is on.
 //
 // A 25% boolean rollout.
 //
 // Owner: bench. Expires: 2099-01-01.
 //
 //flaggen:type rollout
-type Rollout struct {
-	on bool
-}
+type Rollout = BoolFlag
 
 // NewRollout returns the state of the flag "rollout" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -156,20 +177,6 @@ type Rollout struct {
 //flaggen:accessor rollout
 func NewRollout(ctx context.Context) Rollout {
 	return Rollout{flaggenFlags.Variant(ctx, 0) != 0}
-}
-
-// Enabled reports whether the flag "rollout" is on.
-//
-//flaggen:is rollout on
-func (f Rollout) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string rollout
-func (f Rollout) String() string {
-	return flagimpl.OnOff(f.on)
 }
 
 // WithRollout returns a copy of ctx on which NewRollout serves on or off,
@@ -256,17 +263,15 @@ func WithSplit(ctx context.Context, v Split) context.Context {
 	return flaggenFlags.Force(ctx, 1, int(v))
 }
 
-// Rule is the state of the boolean flag "rule" that a request sees. Its
-// zero value is the default, off.
+// Rule is the state of the boolean flag "rule" that a request sees, a
+// BoolFlag: Enabled reports whether it is on.
 //
 // A group rule, else a 10% rollout.
 //
 // Owner: bench. Expires: 2099-01-01.
 //
 //flaggen:type rule
-type Rule struct {
-	on bool
-}
+type Rule = BoolFlag
 
 // NewRule returns the state of the flag "rule" served to ctx's request, as
 // the evaluator that middleware put on ctx decides. With no evaluator on
@@ -279,20 +284,6 @@ type Rule struct {
 //flaggen:accessor rule
 func NewRule(ctx context.Context) Rule {
 	return Rule{flaggenFlags.Variant(ctx, 2) != 0}
-}
-
-// Enabled reports whether the flag "rule" is on.
-//
-//flaggen:is rule on
-func (f Rule) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string rule
-func (f Rule) String() string {
-	return flagimpl.OnOff(f.on)
 }
 
 // WithRule returns a copy of ctx on which NewRule serves on or off, for

@@ -26,9 +26,9 @@ import (
 	"github.com/flaggen/flaggen/runtime/flagimpl"
 )
 
-// This file needs a runtime that speaks generated-code version 4;
+// This file needs a runtime that speaks generated-code version 5;
 // a compile error here means the runtime and this file are out of step.
-const _ = flagimpl.SupportPackageIsVersion4
+const _ = flagimpl.SupportPackageIsVersion5
 
 // Set is the flag set declared in flags.toml, with the snapshot compiled
 // from it as the default. Give it to middleware, which evaluates it per
@@ -53,11 +53,34 @@ func Variants[V flagimpl.Variant]() []V {
 	return flagimpl.Variants[V](flaggenFlags)
 }
 
+// BoolFlag is the state of a boolean flag without values that a request
+// sees: the type of each such flag of the package (an alias of it). Its
+// zero value is off.
+//
+//flaggen:booltype
+type BoolFlag struct {
+	on bool
+}
+
+// Enabled reports whether the flag that s was read from is on.
+//
+//flaggen:boolon
+func (s BoolFlag) Enabled() bool {
+	return s.on
+}
+
+// String returns "on" or "off".
+//
+//flaggen:boolstring
+func (s BoolFlag) String() string {
+	return flagimpl.OnOff(s.on)
+}
+
 // flaggenSchema declares the flags, in declaration order; a flag's index
 // is its number. Set compiles it, and the flaggen analyzer reads it, so
 // it stays a plain composite literal of literals.
 //
-//flaggen:schema 4
+//flaggen:schema 5
 var flaggenSchema = &flagmeta.Schema{
 	Name: "flags.toml",
 	Flags: []flagmeta.Flag{
@@ -293,7 +316,7 @@ func WithSearch(ctx context.Context, v Search) context.Context {
 }
 
 // LegacyForm is the state of the boolean flag "legacy_form" that a request
-// sees. Its zero value is the default, off.
+// sees, a BoolFlag: Enabled reports whether it is on.
 //
 // The old checkout form.
 //
@@ -303,9 +326,7 @@ func WithSearch(ctx context.Context, v Search) context.Context {
 // code that reads it.
 //
 //flaggen:type legacy_form
-type LegacyForm struct {
-	on bool
-}
+type LegacyForm = BoolFlag
 
 // NewLegacyForm returns the state of the flag "legacy_form" served to
 // ctx's request: off, since the flag was removed.
@@ -320,20 +341,6 @@ type LegacyForm struct {
 //flaggen:accessor legacy_form
 func NewLegacyForm(ctx context.Context) LegacyForm {
 	return LegacyForm{flaggenFlags.Variant(ctx, 1) != 0}
-}
-
-// Enabled reports whether the flag "legacy_form" is on.
-//
-//flaggen:is legacy_form on
-func (f LegacyForm) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string legacy_form
-func (f LegacyForm) String() string {
-	return flagimpl.OnOff(f.on)
 }
 
 // WithLegacyForm returns a copy of ctx on which NewLegacyForm serves on or
@@ -351,7 +358,7 @@ func WithLegacyForm(ctx context.Context, on bool) context.Context {
 }
 
 // OldBanner is the state of the boolean flag "old_banner" that a request
-// sees. Its zero value is the default, on.
+// sees, a BoolFlag: Enabled reports whether it is on.
 //
 // The old pricing banner.
 //
@@ -361,9 +368,7 @@ func WithLegacyForm(ctx context.Context, on bool) context.Context {
 // code that reads it.
 //
 //flaggen:type old_banner
-type OldBanner struct {
-	off bool
-}
+type OldBanner = BoolFlag
 
 // NewOldBanner returns the state of the flag "old_banner" served to ctx's
 // request: off, since the flag was removed.
@@ -377,21 +382,7 @@ type OldBanner struct {
 //
 //flaggen:accessor old_banner
 func NewOldBanner(ctx context.Context) OldBanner {
-	return OldBanner{flaggenFlags.Variant(ctx, 2) != 0}
-}
-
-// Enabled reports whether the flag "old_banner" is on.
-//
-//flaggen:is old_banner on
-func (f OldBanner) Enabled() bool {
-	return !f.off
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string old_banner
-func (f OldBanner) String() string {
-	return flagimpl.OnOff(!f.off)
+	return OldBanner{flaggenFlags.Variant(ctx, 2) == 0}
 }
 
 // WithOldBanner returns a copy of ctx on which NewOldBanner serves on or
@@ -409,7 +400,7 @@ func WithOldBanner(ctx context.Context, on bool) context.Context {
 }
 
 // Checkout is the state of the boolean flag "new_checkout" that a request
-// sees. Its zero value is the default, off.
+// sees, a BoolFlag: Enabled reports whether it is on.
 //
 // New checkout flow.
 //
@@ -419,9 +410,7 @@ func WithOldBanner(ctx context.Context, on bool) context.Context {
 // keep that code path.
 //
 //flaggen:type new_checkout
-type Checkout struct {
-	on bool
-}
+type Checkout = BoolFlag
 
 // NewCheckout returns the state of the flag "new_checkout" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -439,20 +428,6 @@ func NewCheckout(ctx context.Context) Checkout {
 	return Checkout{flaggenFlags.Variant(ctx, 3) != 0}
 }
 
-// Enabled reports whether the flag "new_checkout" is on.
-//
-//flaggen:is new_checkout on
-func (f Checkout) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string new_checkout
-func (f Checkout) String() string {
-	return flagimpl.OnOff(f.on)
-}
-
 // WithCheckout returns a copy of ctx on which NewCheckout serves on or
 // off, for unit tests that need a variant without middleware.
 //
@@ -462,7 +437,7 @@ func WithCheckout(ctx context.Context, on bool) context.Context {
 }
 
 // DarkMode is the state of the boolean flag "dark_mode" that a request
-// sees. Its zero value is the default, off.
+// sees, a BoolFlag: Enabled reports whether it is on.
 //
 // Dark mode for the dashboard.
 //
@@ -472,9 +447,7 @@ func WithCheckout(ctx context.Context, on bool) context.Context {
 // keep that code path.
 //
 //flaggen:type dark_mode
-type DarkMode struct {
-	on bool
-}
+type DarkMode = BoolFlag
 
 // NewDarkMode returns the state of the flag "dark_mode" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -492,20 +465,6 @@ func NewDarkMode(ctx context.Context) DarkMode {
 	return DarkMode{flaggenFlags.Variant(ctx, 4) != 0}
 }
 
-// Enabled reports whether the flag "dark_mode" is on.
-//
-//flaggen:is dark_mode on
-func (f DarkMode) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string dark_mode
-func (f DarkMode) String() string {
-	return flagimpl.OnOff(f.on)
-}
-
 // WithDarkMode returns a copy of ctx on which NewDarkMode serves on or
 // off, for unit tests that need a variant without middleware.
 //
@@ -514,17 +473,15 @@ func WithDarkMode(ctx context.Context, on bool) context.Context {
 	return flaggenFlags.ForceBool(ctx, 4, on)
 }
 
-// Holiday is the state of the boolean flag "holiday" that a request sees.
-// Its zero value is the default, off.
+// Holiday is the state of the boolean flag "holiday" that a request sees,
+// a BoolFlag: Enabled reports whether it is on.
 //
 // Serve the special-day answer.
 //
 // Owner: calendar-team. Expires: 2026-12-31.
 //
 //flaggen:type holiday
-type Holiday struct {
-	on bool
-}
+type Holiday = BoolFlag
 
 // NewHoliday returns the state of the flag "holiday" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -539,20 +496,6 @@ func NewHoliday(ctx context.Context) Holiday {
 	return Holiday{flaggenFlags.Variant(ctx, 5) != 0}
 }
 
-// Enabled reports whether the flag "holiday" is on.
-//
-//flaggen:is holiday on
-func (f Holiday) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string holiday
-func (f Holiday) String() string {
-	return flagimpl.OnOff(f.on)
-}
-
 // WithHoliday returns a copy of ctx on which NewHoliday serves on or off,
 // for unit tests that need a variant without middleware.
 //
@@ -562,7 +505,7 @@ func WithHoliday(ctx context.Context, on bool) context.Context {
 }
 
 // FastPath is the state of the boolean flag "fast_path" that a request
-// sees. Its zero value is the default, off.
+// sees, a BoolFlag: Enabled reports whether it is on.
 //
 // Skip the slow path.
 //
@@ -571,9 +514,7 @@ func WithHoliday(ctx context.Context, on bool) context.Context {
 // Settled: every request gets on; remove the flag and keep that code path.
 //
 //flaggen:type fast_path
-type FastPath struct {
-	on bool
-}
+type FastPath = BoolFlag
 
 // NewFastPath returns the state of the flag "fast_path" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -590,20 +531,6 @@ func NewFastPath(ctx context.Context) FastPath {
 	return FastPath{flaggenFlags.Variant(ctx, 6) != 0}
 }
 
-// Enabled reports whether the flag "fast_path" is on.
-//
-//flaggen:is fast_path on
-func (f FastPath) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string fast_path
-func (f FastPath) String() string {
-	return flagimpl.OnOff(f.on)
-}
-
 // WithFastPath returns a copy of ctx on which NewFastPath serves on or
 // off, for unit tests that need a variant without middleware.
 //
@@ -612,8 +539,8 @@ func WithFastPath(ctx context.Context, on bool) context.Context {
 	return flaggenFlags.ForceBool(ctx, 6, on)
 }
 
-// Banner is the state of the boolean flag "banner" that a request sees.
-// Its zero value is the default, off.
+// Banner is the state of the boolean flag "banner" that a request sees, a
+// BoolFlag: Enabled reports whether it is on.
 //
 // Banner announcing the new pricing.
 //
@@ -622,9 +549,7 @@ func WithFastPath(ctx context.Context, on bool) context.Context {
 // Deprecated: pricing banners move to the CMS.
 //
 //flaggen:type banner
-type Banner struct {
-	on bool
-}
+type Banner = BoolFlag
 
 // NewBanner returns the state of the flag "banner" served to ctx's
 // request, as the evaluator that middleware put on ctx decides. With no
@@ -639,20 +564,6 @@ type Banner struct {
 //flaggen:accessor banner
 func NewBanner(ctx context.Context) Banner {
 	return Banner{flaggenFlags.Variant(ctx, 7) != 0}
-}
-
-// Enabled reports whether the flag "banner" is on.
-//
-//flaggen:is banner on
-func (f Banner) Enabled() bool {
-	return f.on
-}
-
-// String returns "on" or "off".
-//
-//flaggen:string banner
-func (f Banner) String() string {
-	return flagimpl.OnOff(f.on)
 }
 
 // WithBanner returns a copy of ctx on which NewBanner serves on or off,

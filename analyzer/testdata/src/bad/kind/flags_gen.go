@@ -6,7 +6,7 @@ package kind
 
 import "github.com/flaggen/flaggen/flagmeta"
 
-//flaggen:schema 4
+//flaggen:schema 5
 var flaggenSchema = &flagmeta.Schema{
 	Name: "flags.toml",
 	Flags: []flagmeta.Flag{
