@@ -350,6 +350,43 @@ values = { a = 1, b = 2 }
 	}
 }
 
+// TestContractCatchesBoolDrift: the checks fail on drift in the shared
+// boolean state type's directives, and on a plain boolean flag whose type
+// is not an alias of it.
+func TestContractCatchesBoolDrift(t *testing.T) {
+	f, err := spec.Parse("flags.toml", []byte(`
+[flags.dark_mode]
+description = "d"
+owner = "o"
+expires = 2027-01-01
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Generate(f, Options{Package: "flags"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(files[FileName])
+	for name, edit := range map[string][2]string{
+		"boolon on String": {"//flaggen:boolstring", "//flaggen:boolon"},
+		"no booltype":      {"//flaggen:booltype\n", ""},
+		"not an alias":     {"type DarkMode = BoolFlag", "type DarkMode BoolFlag"},
+		"boolon on a func": {"//flaggen:helper dark_mode", "//flaggen:boolon"},
+	} {
+		if !strings.Contains(src, edit[0]) {
+			t.Fatalf("%s: generated code lacks %q", name, edit[0])
+		}
+		c, errs := readContract([]byte(strings.Replace(src, edit[0], edit[1], 1)))
+		if c != nil {
+			errs = append(errs, checkContract(f, c)...)
+		}
+		if len(errs) == 0 {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
 // contractMain returns the body of a main function, written from the
 // directives of a generated package's source and nothing else, that
 // forces each variant of each flag with its helper and prints what the
