@@ -135,6 +135,12 @@
 //	//flaggen:is KEY V         a method of the value type reporting
 //	                           whether it is V, IsVariantA or Enabled
 //	//flaggen:string KEY       the value type's String method
+//	//flaggen:booltype         BoolFlag, the state type the boolean flags
+//	                           without values share (each one's value type
+//	                           is an alias of it)
+//	//flaggen:boolon           its Enabled, and
+//	//flaggen:boolstring       its String, which stand for the flag their
+//	                           receiver was read from
 //
 // A malformed directive, one that names a flag the schema lacks (or a
 // variant the flag lacks), one on the wrong kind of declaration, and a
