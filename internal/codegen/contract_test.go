@@ -311,7 +311,7 @@ func TestContract(t *testing.T) {
 // TestContractCatchesDrift checks that the checks fail on generated code
 // that breaks the contract.
 func TestContractCatchesDrift(t *testing.T) {
-	f, err := spec.Parse("flags.toml", []byte(`
+	checkDriftCaught(t, `
 [flags.search]
 description = "d"
 owner = "o"
@@ -319,16 +319,7 @@ expires = 2027-01-01
 variants = ["a", "b"]
 default = "b"
 values = { a = 1, b = 2 }
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := Generate(f, Options{Package: "flags"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := string(files[FileName])
-	for name, edit := range map[string][2]string{
+`, map[string][2]string{
 		"numbering":         {"SearchB Search = 0", "SearchB Search = 1"},
 		"missing directive": {"//flaggen:helper search\n", ""},
 		"wrong variant":     {"//flaggen:is search a\n", "//flaggen:is search b\n"},
@@ -336,30 +327,33 @@ values = { a = 1, b = 2 }
 		"version":           {"//flaggen:schema 5", "//flaggen:schema 4"},
 		"wrong value":       {"//flaggen:value search value", "//flaggen:value search other"},
 		"value as is":       {"//flaggen:value search value", "//flaggen:is search a"},
-	} {
-		if !strings.Contains(src, edit[0]) {
-			t.Fatalf("%s: generated code lacks %q", name, edit[0])
-		}
-		c, errs := readContract([]byte(strings.Replace(src, edit[0], edit[1], 1)))
-		if c != nil {
-			errs = append(errs, checkContract(f, c)...)
-		}
-		if len(errs) == 0 {
-			t.Errorf("%s: no error", name)
-		}
-	}
+	})
 }
 
 // TestContractCatchesBoolDrift: the checks fail on drift in the shared
 // boolean state type's directives, and on a plain boolean flag whose type
 // is not an alias of it.
 func TestContractCatchesBoolDrift(t *testing.T) {
-	f, err := spec.Parse("flags.toml", []byte(`
+	checkDriftCaught(t, `
 [flags.dark_mode]
 description = "d"
 owner = "o"
 expires = 2027-01-01
-`))
+`, map[string][2]string{
+		"boolon on String": {"//flaggen:boolstring", "//flaggen:boolon"},
+		"no booltype":      {"//flaggen:booltype\n", ""},
+		"not an alias":     {"type DarkMode = BoolFlag", "type DarkMode BoolFlag"},
+		"boolon on a func": {"//flaggen:helper dark_mode", "//flaggen:boolon"},
+	})
+}
+
+// checkDriftCaught generates the package of the flags.toml text src and,
+// for each named edit (the first occurrence of edit[0] replaced by
+// edit[1]), checks that reading or checking the contract of the edited
+// file reports an error.
+func checkDriftCaught(t *testing.T, src string, edits map[string][2]string) {
+	t.Helper()
+	f, err := spec.Parse("flags.toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,17 +361,12 @@ expires = 2027-01-01
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := string(files[FileName])
-	for name, edit := range map[string][2]string{
-		"boolon on String": {"//flaggen:boolstring", "//flaggen:boolon"},
-		"no booltype":      {"//flaggen:booltype\n", ""},
-		"not an alias":     {"type DarkMode = BoolFlag", "type DarkMode BoolFlag"},
-		"boolon on a func": {"//flaggen:helper dark_mode", "//flaggen:boolon"},
-	} {
-		if !strings.Contains(src, edit[0]) {
+	gen := string(files[FileName])
+	for name, edit := range edits {
+		if !strings.Contains(gen, edit[0]) {
 			t.Fatalf("%s: generated code lacks %q", name, edit[0])
 		}
-		c, errs := readContract([]byte(strings.Replace(src, edit[0], edit[1], 1)))
+		c, errs := readContract([]byte(strings.Replace(gen, edit[0], edit[1], 1)))
 		if c != nil {
 			errs = append(errs, checkContract(f, c)...)
 		}
