@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/flaggen/flaggen/flagmeta"
+	"github.com/flaggen/flaggen/internal/suggest"
 	"github.com/flaggen/flaggen/live"
 	"github.com/flaggen/flaggen/spec"
 )
@@ -245,11 +246,11 @@ func unknownFlag(flag string, doc *spec.File) error {
 		keys[i] = fl.Key
 	}
 	sort.Slice(keys, func(i, j int) bool {
-		di, dj := distance(flag, keys[i]), distance(flag, keys[j])
+		di, dj := suggest.Distance(flag, keys[i]), suggest.Distance(flag, keys[j])
 		return di < dj || di == dj && keys[i] < keys[j]
 	})
 	hint := ""
-	if len(keys) > 0 && distance(flag, keys[0]) <= max(2, len(flag)/3) {
+	if len(keys) > 0 && suggest.Distance(flag, keys[0]) <= max(2, len(flag)/3) {
 		hint = fmt.Sprintf(": did you mean %q?", keys[0])
 	}
 	shown := keys
@@ -261,27 +262,6 @@ func unknownFlag(flag string, doc *spec.File) error {
 		more = fmt.Sprintf(", and %d more", len(keys)-len(shown))
 	}
 	return fmt.Errorf("flag %q: %w%s (the store's flags include %s%s)", flag, ErrUnknownFlag, hint, strings.Join(shown, ", "), more)
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // push validates doc and plans it as the store's document.
