@@ -131,8 +131,7 @@ func (h *handler) build(r *http.Request, ev *runtime.Evaluator) *view {
 			Override: overrides[key], Search: search, Root: v.Root,
 		}
 		x, _ := ev.Explain(key)
-		variant, reason := x.Variant, x.Reason
-		f.Served, f.Reason = variant, reasonText(reason)
+		f.Served, f.Reason = x.Variant, x.Reason.String()
 		f.Rules = rulesText(&m)
 		for _, o := range m.Overrides {
 			f.UserOverrides = append(f.UserOverrides, "users "+strings.Join(o.Users, ", ")+" get "+o.Variant)
@@ -210,17 +209,6 @@ func (h *handler) trails(ctx context.Context, flags []*flagView) {
 		}()
 	}
 	wg.Wait()
-}
-
-// reasonText says why a request gets its variant, in words.
-func reasonText(r runtime.Reason) string {
-	switch r.Kind {
-	case runtime.ReasonRule:
-		return "rule " + strconv.Itoa(r.Rule)
-	case runtime.ReasonUserOverride:
-		return "user override"
-	}
-	return r.String()
 }
 
 // pct formats hundredths of a percent: 2500 is "25%", 250 "2.5%".
