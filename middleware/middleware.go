@@ -68,6 +68,9 @@ type Evaluators struct {
 	set     *runtime.Set
 	opts    Options
 	runtime *runtime.Options // opts.Exposure and opts.Clock; never nil
+	// quiet is runtime without the exposure hook, for Preview: showing
+	// a caller their flags is not serving them. Never nil.
+	quiet *runtime.Options
 	// secrets are the non-empty Overrides.Secrets: a MAC keyed with an
 	// empty secret is one anyone can compute.
 	secrets [][]byte
@@ -100,6 +103,9 @@ func NewEvaluators(set *runtime.Set, opts Options) *Evaluators {
 		panic("middleware: nil flag set: pass the generated package's set, e.g. flags.Set")
 	}
 	e := &Evaluators{set: set, opts: opts, runtime: &runtime.Options{Exposure: opts.Exposure, Clock: opts.Clock}}
+	quiet := *e.runtime
+	quiet.Exposure = nil
+	e.quiet = &quiet
 	for _, s := range opts.Overrides.Secrets {
 		if len(s) > 0 {
 			e.secrets = append(e.secrets, s)

@@ -78,7 +78,7 @@ func (e *Evaluators) preview(w http.ResponseWriter, r *http.Request, cookie deco
 	} else {
 		subject = e.subject(w, r)
 	}
-	ev := e.set.NewEvaluator(r.Context(), subject, &runtime.Options{Clock: e.runtime.Clock})
+	ev := e.set.NewEvaluator(r.Context(), subject, e.quiet)
 	problem := errors.Join(cookie.err, e.applyOverrides(ev, r, cookie.pairs))
 	if problem != nil && !behind {
 		e.report(r, problem)
