@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -232,7 +233,7 @@ func (h *handler) op(w http.ResponseWriter, r *http.Request) {
 	case snap.Variants(o.Flag) == nil:
 		back(w, f, "error", fmt.Sprintf("unknown flag %q", o.Flag), "")
 		return
-	case !contains(actions, o.Action):
+	case !slices.Contains(actions, o.Action):
 		back(w, f, "error", fmt.Sprintf("unknown action %q: use one of %s", o.Action, strings.Join(actions, ", ")), o.Flag)
 		return
 	case o.Action == "kill" && f.Get("confirm") != "yes":
@@ -281,15 +282,6 @@ func (h *handler) operator(r *http.Request) (string, bool) {
 		return "", false
 	}
 	return h.opts.Operator(r)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
