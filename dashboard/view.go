@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/runtime"
+	"github.com/flaggen/flaggen/spec"
 )
 
 // view is what the page template renders.
@@ -357,15 +359,9 @@ var opWords = map[string]string{
 }
 
 func condText(c flagmeta.Condition) string {
-	op := opWords[c.Op]
-	if op == "" {
-		op = c.Op
-	}
-	switch c.Op {
-	case "lt", "lte", "gt", "gte":
+	op := cmp.Or(opWords[c.Op], c.Op)
+	if spec.Op(c.Op).Numeric() {
 		return c.Attribute + " " + op + " " + strconv.FormatFloat(c.Number, 'g', -1, 64)
-	case "in", "not_in":
-		return c.Attribute + " " + op + " " + strings.Join(c.Values, ", ")
 	}
 	return c.Attribute + " " + op + " " + strings.Join(c.Values, ", ")
 }
