@@ -93,6 +93,13 @@ func scalarType(v any) ValueType {
 	return 0
 }
 
+// nonFinite reports whether v is a float that is NaN or infinite, which
+// no value or field may be.
+func nonFinite(v any) bool {
+	f, ok := v.(float64)
+	return ok && (math.IsNaN(f) || math.IsInf(f, 0))
+}
+
 // values reads the values table of fl: either one table per variant of
 // named values, or the shorthand of one scalar per variant.
 func (p *parser) values(path []string, fl *Flag, v any) {
@@ -152,15 +159,14 @@ func (p *parser) values(path []string, fl *Flag, v any) {
 		return
 	}
 	// The value names, in the order the variants first write them.
-	var names []string
-	for i, vals := range perVariant {
-		if shorthand {
-			names = []string{ShorthandValue}
-			break
-		}
-		for _, n := range p.orderedKeys(p.at(vpath, fl.Variants[i].Name), vals) {
-			if !slices.Contains(names, n) {
-				names = append(names, n)
+	names := []string{ShorthandValue}
+	if !shorthand {
+		names = nil
+		for i, vals := range perVariant {
+			for _, n := range p.orderedKeys(p.at(vpath, fl.Variants[i].Name), vals) {
+				if !slices.Contains(names, n) {
+					names = append(names, n)
+				}
 			}
 		}
 	}
@@ -237,8 +243,8 @@ func (p *parser) value(path []string, fl *Flag, val *Value, i, first int, raw an
 		p.errorf(p.valuePos(path...), "value %q of variant %q is %s: a value is a string, an integer, a float, a boolean or a table of those, e.g. %s = 1.0", val.Name, name, typeName(raw), val.Name)
 		return false
 	}
-	if f, ok := raw.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
-		p.errorf(p.valuePos(path...), "value %q of variant %q is %v, not a finite number: write one, e.g. %s = 1.0", val.Name, name, f, val.Name)
+	if nonFinite(raw) {
+		p.errorf(p.valuePos(path...), "value %q of variant %q is %v, not a finite number: write one, e.g. %s = 1.0", val.Name, name, raw, val.Name)
 		return false
 	}
 	if !p.sameType(path, fl, &val.Type, t, fmt.Sprintf("value %q", val.Name), i, first) {
@@ -290,8 +296,8 @@ func (p *parser) value(path []string, fl *Flag, val *Value, i, first int, raw an
 			good = false
 			continue
 		}
-		if x, ok := fv.(float64); ok && (math.IsNaN(x) || math.IsInf(x, 0)) {
-			p.errorf(p.valuePos(p.at(path, f.Name)...), "field %q of value %q is %v, not a finite number: write one", f.Name, val.Name, x)
+		if nonFinite(fv) {
+			p.errorf(p.valuePos(p.at(path, f.Name)...), "field %q of value %q is %v, not a finite number: write one, e.g. %s = 1.0", f.Name, val.Name, fv, f.Name)
 			good = false
 			continue
 		}

@@ -121,6 +121,8 @@ func TestValuesErrors(t *testing.T) {
 			`flags.toml:8:24: field "p" of value "o" is a table: a field is a string, an integer, a float or a boolean`}},
 		{"not finite", head("f", two+"values = { a = nan, b = 1.0 }\n"), []string{
 			`flags.toml:7:16: value "value" of variant "a" is NaN, not a finite number: write one, e.g. value = 1.0`}},
+		{"field not finite", head("f", two+"values.a = { o = { p = inf } }\nvalues.b = { o = { p = 1.0 } }\n"), []string{
+			`flags.toml:7:24: field "p" of value "o" is +Inf, not a finite number: write one, e.g. p = 1.0`}},
 		{"not a table", head("f", two+"values = 1\n"), []string{
 			`flags.toml:7:10: values is an integer; it must be a table of variant = values, e.g. [flags.f.values.a] with multiplier = 1.0`}},
 	}
