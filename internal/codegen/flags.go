@@ -53,7 +53,7 @@ type flagDoc struct {
 func shapeOf(fl *spec.Flag) string {
 	var s string
 	switch {
-	case fl.Bool && fl.Default == fl.VariantIndex(spec.On):
+	case isDefOn(fl):
 		s = "bool on"
 	case fl.Bool:
 		s = "bool off"
