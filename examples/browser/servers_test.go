@@ -2,7 +2,6 @@ package browser
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -114,20 +113,15 @@ func (a *appServer) health() string {
 func exampleHandler(s *app.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, app.Variants(r.Context()))
+		s.WriteJSON(w, app.Variants(r.Context()))
 	})
 	mux.HandleFunc("GET /search", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, app.Search(r.Context(), r.URL.Query().Get("q")))
+		s.WriteJSON(w, app.Search(r.Context(), r.URL.Query().Get("q")))
 	})
 	mux.Handle("/_flags/", s.OverrideHandler)
 	mux.Handle("/_dashboard/", http.StripPrefix("/_dashboard", s.Dashboard()))
 	mux.Handle("GET /healthz/flags", s.Health())
 	return s.Evaluators.Handler(mux)
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
 }
 
 // fleet is a live store: a redis-server of the test's own, with the

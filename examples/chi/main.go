@@ -71,9 +71,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"log/slog"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -105,27 +102,18 @@ func newRouter(s *app.Server) *chi.Mux {
 	r.Get("/healthz/flags", s.Health().ServeHTTP)
 
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Log, app.Variants(r.Context()))
+		s.WriteJSON(w, app.Variants(r.Context()))
 	})
 	r.Get("/calendar/api/v1.0/whatistoday", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Log, app.Today(r.Context()))
+		s.WriteJSON(w, app.Today(r.Context()))
 	})
 	r.Get("/checkout", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Log, app.Checkout(r.Context()))
+		s.WriteJSON(w, app.Checkout(r.Context()))
 	})
 	r.Get("/search", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Log, app.Search(r.Context(), r.URL.Query().Get("q")))
+		s.WriteJSON(w, app.Search(r.Context(), r.URL.Query().Get("q")))
 	})
-	r.Get("/feature", func(w http.ResponseWriter, r *http.Request) {
-		var page bytes.Buffer
-		if err := app.FeaturePage(r.Context(), &page); err != nil {
-			s.Log.Error("render /feature", "err", err)
-			http.Error(w, "internal server error", http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(page.Bytes())
-	})
+	r.Get("/feature", s.ServeFeature)
 	return r
 }
 
@@ -153,17 +141,4 @@ func redirectSlash(path string) http.Handler {
 		}
 		http.Redirect(w, r, to, http.StatusTemporaryRedirect)
 	})
-}
-
-// writeJSON writes v as the JSON response. The middleware has marked it
-// private already: it depends on the caller's flags.
-func writeJSON(w http.ResponseWriter, log *slog.Logger, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		log.Error("encode response", "err", err)
-		http.Error(w, "internal server error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write(append(b, '\n'))
 }

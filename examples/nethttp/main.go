@@ -130,9 +130,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"log/slog"
 	"net/http"
 
 	"github.com/flaggen/flaggen/examples/internal/app"
@@ -145,27 +142,18 @@ func main() { app.Main(newHandler) }
 func newHandler(s *app.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Log, app.Variants(r.Context()))
+		s.WriteJSON(w, app.Variants(r.Context()))
 	})
 	mux.HandleFunc("GET /calendar/api/v1.0/whatistoday", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Log, app.Today(r.Context()))
+		s.WriteJSON(w, app.Today(r.Context()))
 	})
 	mux.HandleFunc("GET /checkout", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Log, app.Checkout(r.Context()))
+		s.WriteJSON(w, app.Checkout(r.Context()))
 	})
 	mux.HandleFunc("GET /search", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Log, app.Search(r.Context(), r.URL.Query().Get("q")))
+		s.WriteJSON(w, app.Search(r.Context(), r.URL.Query().Get("q")))
 	})
-	mux.HandleFunc("GET /feature", func(w http.ResponseWriter, r *http.Request) {
-		var buf bytes.Buffer
-		if err := app.FeaturePage(r.Context(), &buf); err != nil {
-			s.Log.Error("render /feature", "err", err)
-			http.Error(w, "internal server error", http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(buf.Bytes())
-	})
+	mux.HandleFunc("GET /feature", s.ServeFeature)
 	// The endpoint may sit behind the middleware, as here, or beside it:
 	// either way it builds the caller's evaluator from the same Evaluators.
 	mux.Handle("/_flags/", s.OverrideHandler)
@@ -173,17 +161,4 @@ func newHandler(s *app.Server) http.Handler {
 	mux.Handle("/_dashboard/", http.StripPrefix("/_dashboard", s.Dashboard()))
 	mux.Handle("GET /healthz/flags", s.Health())
 	return s.Evaluators.Handler(mux)
-}
-
-// writeJSON writes v as the JSON response. The middleware has marked it
-// private already: it depends on the caller's flags.
-func writeJSON(w http.ResponseWriter, log *slog.Logger, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		log.Error("encode response", "err", err)
-		http.Error(w, "internal server error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write(append(b, '\n'))
 }

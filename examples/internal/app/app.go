@@ -1,10 +1,12 @@
-// Package app holds what the net/http and gin example servers share, so
-// that they differ only in their framework's wiring: the seed scenarios
-// they serve, as plain functions of the request context (this file), and
-// the server around them (server.go): its settings from the environment
-// ([ConfigFromEnv]), its flag evaluation and override endpoint
-// ([NewServer]), its dashboard ([Server.Dashboard]), and its run loop with
-// graceful shutdown ([Main], [Run]).
+// Package app holds what the net/http, chi and gin example servers
+// share, so that they differ only in their framework's wiring: the seed
+// scenarios they serve, as plain functions of the request context (this
+// file), and the server around them (server.go): its settings from the
+// environment ([ConfigFromEnv]), its flag evaluation and override
+// endpoint ([NewServer]), its dashboard ([Server.Dashboard]), the
+// net/http handlers' JSON and page answers ([Server.WriteJSON],
+// [Server.ServeFeature]), and its run loop with graceful shutdown
+// ([Main], [Run]).
 package app
 
 import (

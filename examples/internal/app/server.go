@@ -1,8 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -190,6 +192,34 @@ func (s *Server) Health() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write([]byte(`{"state":"compiled-in","source":"","version":""}` + "\n"))
 	})
+}
+
+// WriteJSON writes v as the JSON response of a net/http handler, and
+// logs to s.Log a value that does not encode (answering 500). The
+// middleware has marked the response private already: it depends on the
+// caller's flags.
+func (s *Server) WriteJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.Log.Error("encode response", "err", err)
+		http.Error(w, "internal server error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(append(b, '\n'))
+}
+
+// ServeFeature serves GET /feature for a net/http router: [FeaturePage]
+// as text/html, or 500 when it does not render, logged to s.Log.
+func (s *Server) ServeFeature(w http.ResponseWriter, r *http.Request) {
+	var page bytes.Buffer
+	if err := FeaturePage(r.Context(), &page); err != nil {
+		s.Log.Error("render /feature", "err", err)
+		http.Error(w, "internal server error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(page.Bytes())
 }
 
 // subject says who a request is for: the X-User-ID and X-User-Groups
