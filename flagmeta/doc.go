@@ -13,7 +13,7 @@
 //     parsing;
 //   - the typed values each variant carries ([Value]): their names, Go
 //     names and types, and each variant's value as JSON, which the
-//     generated getters (version 4) return;
+//     generated getters return (since version 4);
 //   - the numbering of variants ([Flag.Number]): the number generated code
 //     gives each variant of a flag, so that the zero value of a generated
 //     value type is the flag's default;
@@ -62,8 +62,10 @@
 //
 // Every exported identifier of a generated package carries exactly one
 // directive, except Set and the generic functions Parse and Variants,
-// which stand for no one flag, and the methods of BoolFlag carry theirs. A reader that finds "//flaggen:schema N" for an
-// N it does not know reports that the package must be regenerated.
+// which stand for no one flag, and the fields of an object value's struct
+// type, which its "//flaggen:object" directive covers. A reader that
+// finds "//flaggen:schema N" for an N it does not know reports that the
+// package must be regenerated.
 package flagmeta
 
 // Version is the version of the contract: the schema's fields, the
