@@ -153,10 +153,7 @@ func back(w http.ResponseWriter, f url.Values, kind, msg, flag string) {
 	if v := f.Get("q"); v != "" {
 		q.Set("q", v)
 	}
-	if len(msg) > maxMessage {
-		msg = msg[:maxMessage] + "…"
-	}
-	q.Set(kind, msg)
+	q.Set(kind, clip(msg))
 	loc := "./?" + q.Encode()
 	if flag != "" && validKey(flag) {
 		loc += "#flag-" + flag

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/runtime"
@@ -155,12 +156,18 @@ func (h *handler) build(r *http.Request, ev *runtime.Evaluator) *view {
 	return v
 }
 
-// clip bounds a message echoed from the query.
+// clip bounds a message put in, or echoed from, the query: one longer
+// than maxMessage bytes (and the ellipsis) is cut at a rune boundary at
+// most maxMessage bytes in, and ends in "…".
 func clip(s string) string {
-	if len(s) > maxMessage+len("…") {
-		return s[:maxMessage] + "…"
+	if len(s) <= maxMessage+len("…") {
+		return s
 	}
-	return s
+	i := maxMessage
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // fleet reads the store's version and instances.
