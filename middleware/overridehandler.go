@@ -132,7 +132,7 @@ func (h *overrideHandler) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.e.overrideCookie == "" {
-		writeError(w, http.StatusNotImplemented, ErrOverridesOff.Error()+": set Options.Overrides.Secrets (at least 32 random bytes) to sign the override cookie")
+		writeError(w, http.StatusNotImplemented, overridesOff().Error())
 		return
 	}
 	form, err := parseOverrideForm(w, r)

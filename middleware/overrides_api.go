@@ -10,10 +10,16 @@ import (
 	"github.com/flaggen/flaggen/runtime"
 )
 
-// ErrOverridesOff is returned by [Evaluators.SetOverride] and
-// [Evaluators.ClearOverrides] when there are no [Overrides.Secrets] to
-// sign the override cookie with.
+// ErrOverridesOff is what [Evaluators.SetOverride] and
+// [Evaluators.ClearOverrides] return, wrapped in an error that says what
+// to set (test for it with [errors.Is]), when there are no
+// [Overrides.Secrets] to sign the override cookie with.
 var ErrOverridesOff = errors.New("flag overrides are not configured")
+
+// overridesOff is [ErrOverridesOff] with what to do about it.
+func overridesOff() error {
+	return fmt.Errorf("%w: set Options.Overrides.Secrets (at least 32 random bytes) to sign the override cookie", ErrOverridesOff)
+}
 
 // SetOverride makes the browser that sent r see variant of flag from its
 // next request on, by setting the signed override cookie on w; an empty
@@ -24,10 +30,10 @@ var ErrOverridesOff = errors.New("flag overrides are not configured")
 // of the application's own (package dashboard's): such a page checks
 // authorisation and cross-origin requests itself, as the endpoint does.
 //
-// It returns [ErrOverridesOff] when signed overrides are off, and an
-// error that says what to send instead for an unknown flag or variant or
-// for a cookie that would be larger than browsers keep; w is then left
-// as it was.
+// It returns an error wrapping [ErrOverridesOff] when signed overrides
+// are off, and an error that says what to send instead for an unknown
+// flag or variant or for a cookie that would be larger than browsers
+// keep; w is then left as it was.
 func (e *Evaluators) SetOverride(w http.ResponseWriter, r *http.Request, flag, variant string) error {
 	if flag == "" {
 		return errors.New("no flag given: name the flag to override")
@@ -38,8 +44,8 @@ func (e *Evaluators) SetOverride(w http.ResponseWriter, r *http.Request, flag, v
 
 // ClearOverrides clears every override of the browser that sent r, by
 // deleting the override cookie on w: what a POST of clear=all to
-// [Evaluators.OverrideHandler] does. It returns [ErrOverridesOff] when
-// signed overrides are off.
+// [Evaluators.OverrideHandler] does. It returns an error wrapping
+// [ErrOverridesOff] when signed overrides are off.
 func (e *Evaluators) ClearOverrides(w http.ResponseWriter, r *http.Request) error {
 	_, err := e.changeOverrides(w, r, overrideChange{clearAll: true})
 	return err
@@ -91,7 +97,7 @@ func (e *Evaluators) preview(w http.ResponseWriter, r *http.Request, cookie deco
 // which the endpoint, SetOverride and ClearOverrides write the cookie.
 func (e *Evaluators) changeOverrides(w http.ResponseWriter, r *http.Request, change overrideChange) (decodedCookie, error) {
 	if e.overrideCookie == "" {
-		return decodedCookie{}, ErrOverridesOff
+		return decodedCookie{}, overridesOff()
 	}
 	snap := e.set.Snapshot()
 	if change.flag != "" {

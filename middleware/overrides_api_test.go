@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,8 +96,12 @@ func TestOverridesAPIOff(t *testing.T) {
 	evs := middleware.NewEvaluators(flags.Set, middleware.Options{})
 	req := request("/")
 	rec := httptest.NewRecorder()
-	if err := evs.SetOverride(rec, req, "search", "variant_a"); !errors.Is(err, middleware.ErrOverridesOff) {
+	err := evs.SetOverride(rec, req, "search", "variant_a")
+	if !errors.Is(err, middleware.ErrOverridesOff) {
 		t.Errorf("SetOverride without secrets: got %v, want ErrOverridesOff", err)
+	}
+	if err != nil && !strings.Contains(err.Error(), "set Options.Overrides.Secrets") {
+		t.Errorf("SetOverride without secrets: got %q, want it to say to set Options.Overrides.Secrets", err)
 	}
 	if err := evs.ClearOverrides(rec, req); !errors.Is(err, middleware.ErrOverridesOff) {
 		t.Errorf("ClearOverrides without secrets: got %v, want ErrOverridesOff", err)
