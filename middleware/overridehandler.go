@@ -250,8 +250,7 @@ func (h *overrideHandler) state(ev *runtime.Evaluator, pairs []pair) overrideSta
 	st := overrideState{Subject: ev.Subject().ID, Flags: []overrideFlag{}, Overrides: inForce(snap, pairs)}
 	for _, key := range snap.Keys() {
 		x, _ := ev.Explain(key)
-		variant, reason := x.Variant, x.Reason
-		f := overrideFlag{Key: key, Variants: snap.Variants(key), Variant: variant, Reason: reason.String(), Override: st.Overrides[key], Values: ev.Values(key)}
+		f := overrideFlag{Key: key, Variants: snap.Variants(key), Variant: x.Variant, Reason: x.Reason.String(), Override: st.Overrides[key], Values: x.Values}
 		st.Flags = append(st.Flags, f)
 	}
 	return st
