@@ -105,7 +105,13 @@ var discard = slog.New(slog.DiscardHandler)
 // newSet returns a fresh set compiled from testFlags.
 func newSet(t testing.TB) *runtime.Set {
 	t.Helper()
-	f, err := spec.Parse("flags.toml", []byte(testFlags))
+	return compile(t, testFlags)
+}
+
+// compile returns a fresh set compiled from src, a flags.toml.
+func compile(t testing.TB, src string) *runtime.Set {
+	t.Helper()
+	f, err := spec.Parse("flags.toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/flaggen/flaggen/provider/ofprovider"
-	"github.com/flaggen/flaggen/runtime/flagimpl"
-	"github.com/flaggen/flaggen/spec"
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
@@ -117,11 +115,7 @@ serve = "internal"
 // reasons its evaluation suite expects.
 func TestSpecTestFlags(t *testing.T) {
 	t.Parallel()
-	f, err := spec.Parse("flags.toml", []byte(specTestFlags))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := newClient(t, ofprovider.New(flagimpl.New[testPackage](f.Meta()).Set(), ofprovider.Options{}))
+	c, _ := newClient(t, ofprovider.New(compile(t, specTestFlags), ofprovider.Options{}))
 	ctx := t.Context()
 	anyone := openfeature.NewEvaluationContext("user-1", nil)
 

@@ -7,8 +7,6 @@ import (
 
 	"github.com/flaggen/flaggen/provider/ofprovider"
 	"github.com/flaggen/flaggen/runtime"
-	"github.com/flaggen/flaggen/runtime/flagimpl"
-	"github.com/flaggen/flaggen/spec"
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
@@ -130,11 +128,7 @@ serve = "on"
 // newValueSet returns a fresh set compiled from valueFlags.
 func newValueSet(t testing.TB) *runtime.Set {
 	t.Helper()
-	f, err := spec.Parse("flags.toml", []byte(valueFlags))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return flagimpl.New[testPackage](f.Meta()).Set()
+	return compile(t, valueFlags)
 }
 
 var (
