@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flaggen/flaggen/runtime"
 )
 
 // Overrides configures signed browser overrides: a cookie, set from the
@@ -77,6 +80,12 @@ var (
 
 // pair is one override: flag key → variant name.
 type pair struct{ flag, variant string }
+
+// in reports whether p names a flag and variant of snap: an override
+// that is honoured.
+func (p pair) in(snap *runtime.Snapshot) bool {
+	return slices.Contains(snap.Variants(p.flag), p.variant)
+}
 
 // encodeOverrides signs pairs into a cookie value that expires at exp:
 //

@@ -230,7 +230,7 @@ func (c overrideChange) apply(pairs []pair, snap *runtime.Snapshot) []pair {
 	var out []pair
 	if !c.clearAll {
 		for _, p := range pairs {
-			if p.flag != c.flag && slices.Contains(snap.Variants(p.flag), p.variant) {
+			if p.flag != c.flag && p.in(snap) {
 				out = append(out, p)
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/flaggen/flaggen/runtime"
@@ -142,7 +141,7 @@ func (e *Evaluators) newCookie(r *http.Request, pairs []pair) (*http.Cookie, err
 func inForce(snap *runtime.Snapshot, pairs []pair) map[string]string {
 	m := make(map[string]string, len(pairs))
 	for _, p := range pairs {
-		if slices.Contains(snap.Variants(p.flag), p.variant) {
+		if p.in(snap) {
 			m[p.flag] = p.variant
 		}
 	}
