@@ -5,8 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/flaggen/flaggen/spec"
@@ -15,7 +15,8 @@ import (
 // docName names a document read from the store in errors and positions.
 const docName = "flags.toml"
 
-// docHash returns the SHA-256 of doc, in hex: State.DocHash.
+// docHash returns the SHA-256 of doc, in hex: State.DocHash, and the
+// HASH of {NS}:schema:HASH.
 func docHash(doc []byte) string {
 	sum := sha256.Sum256(doc)
 	return hex.EncodeToString(sum[:])
@@ -176,14 +177,7 @@ func variantNames(fl *spec.Flag) string {
 	return strings.Join(names, ", ")
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // timeFormat writes times in words: minutes, UTC.
 const timeFormat = "2006-01-02T15:04Z07:00"

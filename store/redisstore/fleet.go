@@ -2,8 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,8 +50,7 @@ func (s *Store) RegisterSchema(ctx context.Context, schema *flagmeta.Schema) (ha
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(data)
-	hash = hex.EncodeToString(sum[:])
+	hash = docHash(data)
 	if err := s.rdb.Set(ctx, s.key("schema:"+hash), data, schemaTTL).Err(); err != nil {
 		return "", s.wrap(err)
 	}
@@ -183,11 +180,7 @@ func servable(code schemaFlag, fl *spec.Flag) string {
 		same = same && slices.Contains(code.Variants, v.Name)
 	}
 	if !same {
-		names := make([]string, len(fl.Variants))
-		for i, v := range fl.Variants {
-			names[i] = v.Name
-		}
-		return fmt.Sprintf("flag %q has variants %s", fl.Key, strings.Join(names, ", "))
+		return fmt.Sprintf("flag %q has variants %s", fl.Key, variantNames(fl))
 	}
 	return ""
 }

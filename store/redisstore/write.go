@@ -74,7 +74,6 @@ type plan struct {
 	next     State
 	composed *spec.File
 	res      Result
-	changed  []string // for a push, the keys it changed
 	noChange bool
 }
 
