@@ -3,11 +3,11 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/flaggen/flaggen/runtime/internal/link"
 	"slices"
 	"strings"
 
 	"github.com/flaggen/flaggen/flagmeta"
+	"github.com/flaggen/flaggen/runtime/internal/link"
 )
 
 // valueType is the type of a compiled value.
@@ -108,8 +108,6 @@ func decodeValue(t valueType, fields []flagmeta.Field, raw string) variantValue 
 			obj[f.Name] = vv.fields[i].box
 		}
 		vv.box = obj
-	default:
-		vv.box = nil
 	}
 	return vv
 }
