@@ -133,10 +133,7 @@ func (f *Flags) Bool(flag, variant, value int) bool {
 // force; 0 for a number out of range or a field of another type. It does
 // not allocate.
 func (f *Flags) FieldFloat(flag, variant, value, field int) float64 {
-	if field < 0 {
-		return 0
-	}
-	if v := f.impl.Value(flag, variant, value, field); v != nil {
+	if v := f.field(flag, variant, value, field); v != nil {
 		return v.F
 	}
 	return 0
@@ -144,10 +141,7 @@ func (f *Flags) FieldFloat(flag, variant, value, field int) float64 {
 
 // FieldInt is [Flags.FieldFloat] for an integer field.
 func (f *Flags) FieldInt(flag, variant, value, field int) int64 {
-	if field < 0 {
-		return 0
-	}
-	if v := f.impl.Value(flag, variant, value, field); v != nil {
+	if v := f.field(flag, variant, value, field); v != nil {
 		return v.I
 	}
 	return 0
@@ -155,10 +149,7 @@ func (f *Flags) FieldInt(flag, variant, value, field int) int64 {
 
 // FieldString is [Flags.FieldFloat] for a string field.
 func (f *Flags) FieldString(flag, variant, value, field int) string {
-	if field < 0 {
-		return ""
-	}
-	if v := f.impl.Value(flag, variant, value, field); v != nil {
+	if v := f.field(flag, variant, value, field); v != nil {
 		return v.S
 	}
 	return ""
@@ -166,13 +157,19 @@ func (f *Flags) FieldString(flag, variant, value, field int) string {
 
 // FieldBool is [Flags.FieldFloat] for a boolean field.
 func (f *Flags) FieldBool(flag, variant, value, field int) bool {
-	if field < 0 {
-		return false
-	}
-	if v := f.impl.Value(flag, variant, value, field); v != nil {
+	if v := f.field(flag, variant, value, field); v != nil {
 		return v.B
 	}
 	return false
+}
+
+// field is impl.Value for field number field of an object value: nil
+// for a field < 0, which Value would read as the value itself.
+func (f *Flags) field(flag, variant, value, field int) *link.Value {
+	if field < 0 {
+		return nil
+	}
+	return f.impl.Value(flag, variant, value, field)
 }
 
 // Number returns the variant number of a boolean flag's value type,
