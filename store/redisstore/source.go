@@ -289,9 +289,7 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 	r.seen = max(r.seen, st.Version)
 	if r.base == nil || st.DocHash != r.baseHash {
 		// A new document: read it, unless it is too large.
-		if n := sizeCmd.Val(); n > r.src.maxBytes() {
-			r.refuse(raw, fmt.Errorf("%s: version %d: the document is %d bytes, more than the limit of %d; push a smaller document or raise the limit",
-				s, st.Version, n, r.src.maxBytes()))
+		if r.tooLarge(raw, st.Version, sizeCmd.Val()) {
 			return false
 		}
 		if st, err = s.Get(rctx); err != nil {
@@ -303,9 +301,7 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 			r.feed.Checked()
 			return false
 		}
-		if int64(len(st.Doc)) > r.src.maxBytes() { // replaced since measured
-			r.refuse(raw, fmt.Errorf("%s: version %d: the document is %d bytes, more than the limit of %d; push a smaller document or raise the limit",
-				s, st.Version, len(st.Doc), r.src.maxBytes()))
+		if r.tooLarge(raw, st.Version, int64(len(st.Doc))) { // replaced since measured
 			return false
 		}
 	}
@@ -332,6 +328,17 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 		r.writeBackup(st)
 	}
 	return false
+}
+
+// tooLarge refuses version v (raw) when its document, of n bytes, is
+// over the limit, and reports whether it did.
+func (r *follower) tooLarge(raw string, v, n int64) bool {
+	if n <= r.src.maxBytes() {
+		return false
+	}
+	r.refuse(raw, fmt.Errorf("%s: version %d: the document is %d bytes, more than the limit of %d; push a smaller document or raise the limit",
+		r.src.Store, v, n, r.src.maxBytes()))
+	return true
 }
 
 // refuse reports a state that cannot be used, once per version: the
