@@ -21,7 +21,9 @@ const (
 	// Ready: the source's latest document is in force, and the source was
 	// checked within StaleAfter.
 	Ready
-	// Stale: the source has not been checked within StaleAfter.
+	// Stale: the source has not been checked within StaleAfter, or it
+	// reported that it cannot reach its store ([Feed.Unreachable]) and
+	// has not been checked since; the flags in force stay.
 	Stale
 	// Failing: the source's latest document was refused, or the source
 	// cannot be read; the last good flags stay in force.
@@ -39,7 +41,8 @@ type Status struct {
 	// Updated is when the document in force was put in force; Checked is
 	// when the source was last checked. Zero: never.
 	Updated, Checked time.Time
-	// Err is why the feed is failing; nil otherwise.
+	// Err is why the feed is failing, or why the source cannot reach
+	// its store (Stale by [Feed.Unreachable]); nil otherwise.
 	Err error
 	// Notices are those of the document in force (see runtime.Notice).
 	Notices []runtime.Notice
