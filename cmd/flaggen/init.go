@@ -175,24 +175,18 @@ func findModule() (root, modPath string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	for dir := wd; ; {
-		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil {
-			modPath := modulePath(data)
-			if modPath == "" {
-				return "", "", fmt.Errorf("%s declares no module path", filepath.Join(dir, "go.mod"))
-			}
-			return dir, modPath, nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return "", "", err
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", "", errors.New("no go.mod in the current directory or its parents: run it in a module (go mod init MODULE creates one)")
-		}
-		dir = parent
+	gomod, ok := nearest(wd, "go.mod")
+	if !ok {
+		return "", "", errors.New("no go.mod in the current directory or its parents: run it in a module (go mod init MODULE creates one)")
 	}
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return "", "", err
+	}
+	if modPath = modulePath(data); modPath == "" {
+		return "", "", fmt.Errorf("%s declares no module path: add a line module MODULE", gomod)
+	}
+	return filepath.Dir(gomod), modPath, nil
 }
 
 // modulePath returns the path of the module directive in go.mod's

@@ -155,14 +155,32 @@ func TestInitRefusesToOverwrite(t *testing.T) {
 	}
 }
 
+// TestInitNoModule: init writes nothing outside a module, or in one whose
+// go.mod declares no module path.
 func TestInitNoModule(t *testing.T) {
-	dir := t.TempDir()
-	r := runIn(t, dir, "init")
-	if r.code != exitFail || !strings.Contains(r.stderr, "no go.mod") {
-		t.Errorf("exit %d, stderr %q; want 1 and no go.mod", r.code, r.stderr)
-	}
-	if files := readAll(t, dir); len(files) != 0 {
-		t.Errorf("wrote %v", files)
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string // in stderr
+	}{
+		{"no go.mod", nil, "no go.mod"},
+		{"no module path", map[string]string{"go.mod": "go 1.26\n"}, "declares no module path: add a line module MODULE"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, tc.files)
+			r := runIn(t, dir, "init")
+			if r.code != exitFail || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want 1 and %s", r.code, r.stderr, tc.want)
+			}
+			files := readAll(t, dir)
+			for name := range tc.files {
+				delete(files, name)
+			}
+			if len(files) != 0 {
+				t.Errorf("wrote %v", files)
+			}
+		})
 	}
 }
 

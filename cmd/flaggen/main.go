@@ -199,17 +199,27 @@ func findFlagsFile() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for dir := wd; ; {
-		path := filepath.Join(dir, "flags.toml")
+	path, ok := nearest(wd, "flags.toml")
+	if !ok {
+		return "", errors.New("no flags.toml in the current directory or its parents; name the file to read")
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil {
+		return rel, nil
+	}
+	return path, nil
+}
+
+// nearest returns the path of the nearest regular file called name in dir
+// or its parents.
+func nearest(dir, name string) (string, bool) {
+	for {
+		path := filepath.Join(dir, name)
 		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-			if rel, err := filepath.Rel(wd, path); err == nil {
-				return rel, nil
-			}
-			return path, nil
+			return path, true
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("no flags.toml in the current directory or its parents; name the file to read")
+			return "", false
 		}
 		dir = parent
 	}
