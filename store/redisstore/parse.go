@@ -43,6 +43,20 @@ func ParsePercent(s string) (int, error) {
 	return 0, fmt.Errorf("percentage %q is over 100", s)
 }
 
+// FormatPercent writes p hundredths of a percent as [ParsePercent]
+// reads it back: 2500 is "25%", 2550 "25.5%", 50 "0.5%". The CLI and
+// the errors of the store's writes show percentages with it.
+func FormatPercent(p int) string {
+	s := strconv.Itoa(p / 100)
+	if r := p % 100; r != 0 {
+		if r < 0 {
+			r = -r
+		}
+		s += strings.TrimRight(fmt.Sprintf(".%02d", r), "0")
+	}
+	return s + "%"
+}
+
 // digits reports whether s is made of ASCII digits only ("" is).
 func digits(s string) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
@@ -71,7 +85,7 @@ func ParseSplit(s string) (map[string]int, error) {
 		sum += h
 	}
 	if sum != 10000 {
-		return nil, fmt.Errorf("split %q sums to %s: the weights must sum to 100", s, percent(sum))
+		return nil, fmt.Errorf("split %q sums to %s: the weights must sum to 100", s, FormatPercent(sum))
 	}
 	return weights, nil
 }

@@ -32,6 +32,18 @@ func TestParsePercent(t *testing.T) {
 	}
 }
 
+func TestFormatPercent(t *testing.T) {
+	t.Parallel()
+	for h, want := range map[int]string{0: "0%", 50: "0.5%", 105: "1.05%", 2500: "25%", 2550: "25.5%", 10000: "100%"} {
+		if got := redisstore.FormatPercent(h); got != want {
+			t.Errorf("FormatPercent(%d) = %q, want %q", h, got, want)
+		}
+		if back, err := redisstore.ParsePercent(want); err != nil || back != h {
+			t.Errorf("ParsePercent(%q) = %d, %v; want %d back", want, back, err, h)
+		}
+	}
+}
+
 func TestParseSplit(t *testing.T) {
 	t.Parallel()
 	got, err := redisstore.ParseSplit("control=50, variant_a=25%,variant_b=25")

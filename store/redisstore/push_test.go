@@ -257,10 +257,10 @@ func describe(f flagmeta.Flag) string {
 	var b strings.Builder
 	b.WriteString(f.Key)
 	for _, p := range f.Rollout {
-		b.WriteString(" " + p.Variant + ":" + percent(p.Upper))
+		b.WriteString(" " + p.Variant + ":" + FormatPercent(p.Upper))
 	}
 	for _, s := range f.Schedule {
-		b.WriteString(" " + s.Start + ":" + percent(s.Percent))
+		b.WriteString(" " + s.Start + ":" + FormatPercent(s.Percent))
 	}
 	if f.Killed {
 		b.WriteString(" killed")

@@ -350,12 +350,12 @@ func describeOp(op Op) string {
 		parts = append(parts, "enabled "+strconv.FormatBool(*op.Enabled))
 	}
 	if op.Rollout != nil {
-		parts = append(parts, "rollout "+percent(*op.Rollout))
+		parts = append(parts, "rollout "+FormatPercent(*op.Rollout))
 	}
 	if op.Split != nil {
 		var w []string
 		for _, k := range sortedKeys(op.Split) {
-			w = append(w, k+" "+percent(op.Split[k]))
+			w = append(w, k+" "+FormatPercent(op.Split[k]))
 		}
 		parts = append(parts, "split "+strings.Join(w, ", "))
 	}

@@ -4,23 +4,15 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/flaggen/flaggen/store/redisstore"
 )
 
 // The arguments of rollout, split and schedule are read by
 // redisstore.ParsePercent, ParseSplit and ParseSchedule, which the
-// dashboard uses too; these write them back.
-
-// formatPercent writes hundredths of a percent as a percentage: 2500 is
-// "25%", 50 is "0.5%".
-func formatPercent(h int) string {
-	s := strconv.Itoa(h / 100)
-	if f := h % 100; f != 0 {
-		s += strings.TrimRight(fmt.Sprintf(".%02d", f), "0")
-	}
-	return s + "%"
-}
+// dashboard uses too; formatSplit writes a split back, with
+// redisstore.FormatPercent.
 
 // formatSplit writes weights as redisstore.ParseSplit reads them, in name order.
 func formatSplit(weights map[string]int) string {
@@ -29,7 +21,7 @@ func formatSplit(weights map[string]int) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "%s=%s", name, strings.TrimSuffix(formatPercent(weights[name]), "%"))
+		fmt.Fprintf(&b, "%s=%s", name, strings.TrimSuffix(redisstore.FormatPercent(weights[name]), "%"))
 	}
 	return b.String()
 }

@@ -7,15 +7,6 @@ import (
 	"github.com/flaggen/flaggen/store/redisstore"
 )
 
-func TestFormatPercent(t *testing.T) {
-	t.Parallel()
-	for h, want := range map[int]string{0: "0%", 50: "0.5%", 105: "1.05%", 2500: "25%", 10000: "100%"} {
-		if got := formatPercent(h); got != want {
-			t.Errorf("formatPercent(%d) = %q, want %q", h, got, want)
-		}
-	}
-}
-
 func TestFormatSplit(t *testing.T) {
 	t.Parallel()
 	in := map[string]int{"control": 5000, "variant_a": 2500, "variant_b": 2500}
