@@ -258,7 +258,8 @@ func (f *Feed) Checked() {
 // Unreachable reports that the source cannot be reached for now (a
 // store that is down, a connection lost): the flags in force stay, and
 // the status is [Stale], with err, until the source is checked or
-// applies a document again. Only the first report of an outage is
+// applies a document again. A failing feed stays [Failing], with the
+// error it fails by. Only the first report of an outage is
 // logged and heard by OnError: a source may call it on every failed
 // attempt.
 func (f *Feed) Unreachable(err error) {
@@ -268,7 +269,9 @@ func (f *Feed) Unreachable(err error) {
 	f.mu.Lock()
 	first := !f.lost
 	f.lost = true
-	f.status.Err = err
+	if f.status.State != Failing {
+		f.status.Err = err // a failing feed keeps the error it fails by
+	}
 	f.mu.Unlock()
 	if !first {
 		return

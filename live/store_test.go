@@ -82,6 +82,30 @@ func TestUnreachable(t *testing.T) {
 	}
 }
 
+// TestUnreachableWhileFailing: an outage of a source whose document was
+// refused keeps the feed failing with the refusal as its error, during
+// the outage and after it: the outage is not why the feed fails.
+func TestUnreachableWhileFailing(t *testing.T) {
+	var r recorder
+	f := NewFeed(newSet(t), "store", r.options())
+	if _, err := f.Apply("flags.toml", []byte(holidayOn), "v1"); err != nil {
+		t.Fatal(err)
+	}
+	_, refused := f.Apply("flags.toml", []byte("[flags.holiday\n"), "v2")
+	if refused == nil {
+		t.Fatal("a broken document was applied")
+	}
+	down := errors.New("dial tcp 127.0.0.1:6379: connection refused")
+	f.Unreachable(down)
+	if st := f.Status(); st.State != Failing || st.Err == nil || st.Err.Error() != refused.Error() {
+		t.Errorf("during the outage: status %v, want failing with %v", st, refused)
+	}
+	f.Checked()
+	if st := f.Status(); st.State != Failing || st.Err == nil || st.Err.Error() != refused.Error() {
+		t.Errorf("after the outage: status %v, want failing with %v", st, refused)
+	}
+}
+
 // TestDiff: the words of a Change, for two documents.
 func TestDiff(t *testing.T) {
 	parse := func(src string) *spec.File {
