@@ -43,15 +43,17 @@ default = "x"
 	}
 }
 
-// TestCompileReusesUnchangedFlags: a document composed from the one in
-// force, with one flag's declaration replaced, serves the new declaration
-// for that flag and the same for the others, which are not compiled
-// again.
-func TestCompileReusesUnchangedFlags(t *testing.T) {
-	s := mustSet(t, `
+// composedUpdates returns a set declaring flags a and b at rollout 0;
+// the snapshot compiled in; an update of both to rollout 100, stored;
+// and, not stored, one composed from that update as a store's operation
+// would compose it: a new File that kills b and shares a's declaration.
+func composedUpdates(t *testing.T) (s *Set, embedded, snap, snap2 *Snapshot) {
+	t.Helper()
+	s = mustSet(t, `
 [flags.a]`+meta+`rollout = 0
 [flags.b]`+meta+`rollout = 0
 `)
+	embedded = s.Snapshot()
 	f, err := spec.Parse("live.toml", []byte(`
 [flags.a]`+meta+`rollout = 100
 [flags.b]`+meta+`rollout = 100
@@ -59,23 +61,30 @@ func TestCompileReusesUnchangedFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := s.CompileFile(f)
+	snap, err = s.CompileFile(f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Store(snap); err != nil {
 		t.Fatal(err)
 	}
-	// Kill b, as a store's operation would: a new File sharing a's
-	// declaration.
 	b := *f.Flags[1]
 	b.Killed = true
 	g := *f
 	g.Flags = []*spec.Flag{f.Flags[0], &b}
-	snap2, err := s.CompileFile(&g)
+	snap2, err = s.CompileFile(&g)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, embedded, snap, snap2
+}
+
+// TestCompileReusesUnchangedFlags: a document composed from the one in
+// force, with one flag's declaration replaced, serves the new declaration
+// for that flag and the same for the others, which are not compiled
+// again.
+func TestCompileReusesUnchangedFlags(t *testing.T) {
+	s, _, snap, snap2 := composedUpdates(t)
 	if snap2.flags[0].decl != snap.flags[0].decl {
 		t.Error("a, whose declaration did not change, was compiled again")
 	}
@@ -94,34 +103,9 @@ func TestCompileReusesUnchangedFlags(t *testing.T) {
 // TestSnapshotSame: Same tells a declaration compiled once and shared
 // from one compiled again.
 func TestSnapshotSame(t *testing.T) {
-	s := mustSet(t, `
-[flags.a]`+meta+`rollout = 0
-[flags.b]`+meta+`rollout = 0
-`)
-	f, err := spec.Parse("live.toml", []byte(`
-[flags.a]`+meta+`rollout = 100
-[flags.b]`+meta+`rollout = 100
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := s.CompileFile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if snap.Same(s.Snapshot(), "a") {
+	_, embedded, snap, snap2 := composedUpdates(t)
+	if snap.Same(embedded, "a") {
 		t.Error("a, updated, is the same as compiled in")
-	}
-	if err := s.Store(snap); err != nil {
-		t.Fatal(err)
-	}
-	b := *f.Flags[1]
-	b.Killed = true
-	g := *f
-	g.Flags = []*spec.Flag{f.Flags[0], &b}
-	snap2, err := s.CompileFile(&g)
-	if err != nil {
-		t.Fatal(err)
 	}
 	if !snap2.Same(snap, "a") || snap2.Same(snap, "b") || snap2.Same(snap, "nope") {
 		t.Errorf("Same: a %v, b %v, nope %v; want true, false, false", snap2.Same(snap, "a"), snap2.Same(snap, "b"), snap2.Same(snap, "nope"))
