@@ -332,28 +332,29 @@ func flagDecls(c *flagCode) []jen.Code {
 	return append(decls, valueDecls(c, doc, recv, number)...)
 }
 
+// scalars gives, for each scalar value type, the Go type of its getter's
+// result and the name of the flagimpl.Flags method that reads it (with
+// "Field" before it for an object's field).
+var scalars = map[spec.ValueType]struct {
+	goType func() *jen.Statement
+	getter string
+}{
+	spec.TypeString: {jen.String, "String"},
+	spec.TypeInt:    {jen.Int64, "Int"},
+	spec.TypeFloat:  {jen.Float64, "Float"},
+	spec.TypeBool:   {jen.Bool, "Bool"},
+}
+
 // valueDecls returns the declarations of c's values: for an object value
 // its struct type, and for each value its getter, a method of the flag's
 // type with receiver recv that reads the value of the variant number
 // number through the package's flagimpl.Flags.
 func valueDecls(c *flagCode, doc func(*jen.Statement) jen.Code, recv, number func() *jen.Statement) []jen.Code {
-	getter := map[spec.ValueType]string{spec.TypeString: "String", spec.TypeInt: "Int", spec.TypeFloat: "Float", spec.TypeBool: "Bool"}
-	goType := func(t spec.ValueType) *jen.Statement {
-		switch t {
-		case spec.TypeString:
-			return jen.String()
-		case spec.TypeInt:
-			return jen.Int64()
-		case spec.TypeFloat:
-			return jen.Float64()
-		}
-		return jen.Bool()
-	}
 	var decls []jen.Code
 	for i, v := range c.values {
 		if v.typ != spec.TypeObject {
-			decls = append(decls, doc(jen.Func().Add(recv()).Id(v.goName).Params().Add(goType(v.typ)).Block(
-				jen.Return(jen.Id(flagsVar).Dot(getter[v.typ]).Call(jen.Id(c.num), number(), jen.Lit(i))),
+			decls = append(decls, doc(jen.Func().Add(recv()).Id(v.goName).Params().Add(scalars[v.typ].goType()).Block(
+				jen.Return(jen.Id(flagsVar).Dot(scalars[v.typ].getter).Call(jen.Id(c.num), number(), jen.Lit(i))),
 			)))
 			continue
 		}
@@ -365,14 +366,14 @@ func valueDecls(c *flagCode, doc func(*jen.Statement) jen.Code, recv, number fun
 			if j > 0 {
 				fields = append(fields, jen.Line())
 			}
-			fields = append(fields, doc(jen.Id(f.goName).Add(goType(f.typ))))
+			fields = append(fields, doc(jen.Id(f.goName).Add(scalars[f.typ].goType())))
 		}
 		decls = append(decls, doc(jen.Type().Id(obj).Struct(fields...)))
 		// Assignments, not a keyed literal, whose values gofmt would
 		// align after the keys.
 		body := []jen.Code{jen.Var().Id("o").Id(obj), jen.Id("n").Op(":=").Add(number())}
 		for j, f := range v.fields {
-			body = append(body, jen.Id("o").Dot(f.goName).Op("=").Id(flagsVar).Dot("Field"+getter[f.typ]).Call(jen.Id(c.num), jen.Id("n"), jen.Lit(i), jen.Lit(j)))
+			body = append(body, jen.Id("o").Dot(f.goName).Op("=").Id(flagsVar).Dot("Field"+scalars[f.typ].getter).Call(jen.Id(c.num), jen.Id("n"), jen.Lit(i), jen.Lit(j)))
 		}
 		body = append(body, jen.Return(jen.Id("o")))
 		decls = append(decls, doc(jen.Func().Add(recv()).Id(v.goName).Params().Id(obj).Block(body...)))
