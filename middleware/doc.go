@@ -139,11 +139,11 @@
 // flag=search&variant= clears it, clear=all clears them all.
 //
 // Other pages that let a browser preview variants (package dashboard is
-// one) set and clear the same cookie with Evaluators.SetOverride and
-// Evaluators.ClearOverrides, read the pairs in force with
-// Evaluators.Overrides, and build the caller's evaluator without counting
-// an exposure with Evaluators.Preview. They authorise the request, and
-// refuse cross-site POSTs, themselves.
+// one) set and clear the same cookie with [Evaluators.SetOverride] and
+// [Evaluators.ClearOverrides], read the pairs in force with
+// [Evaluators.Overrides], and build the caller's evaluator without
+// counting an exposure with [Evaluators.Preview]. They authorise the
+// request, and refuse cross-site POSTs, themselves.
 //
 // # Exposure
 //
