@@ -316,9 +316,10 @@ func exportGenerated(pass *analysis.Pass, file *ast.File) error {
 
 // exportDirective exports the fact of the object d declares, from its
 // directive dir: accessors, test helpers, value-type methods (value
-// getters included) and variant constants have one; the directives of
-// the value type and of an object value's struct type are checked but
-// give none.
+// getters and the shared boolean state type's methods included) and
+// variant constants have one; the directives of the value type, of the
+// shared boolean state type and of an object value's struct type are
+// checked but give none.
 func exportDirective(pass *analysis.Pass, pf *PackageFlags, d decl, dir flagmeta.Directive) error {
 	if len(d.names) != 1 {
 		return fmt.Errorf("//flaggen:%s describes %d names, not one", dir.Role, len(d.names))
@@ -327,39 +328,24 @@ func exportDirective(pass *analysis.Pass, pf *PackageFlags, d decl, dir flagmeta
 	if dir.Role == flagmeta.RoleSchema {
 		return fmt.Errorf("%s carries a second //flaggen:schema", name)
 	}
-	obj := pass.TypesInfo.Defs[d.names[0]]
 	switch dir.Role {
 	case flagmeta.RoleBoolType, flagmeta.RoleBoolOn, flagmeta.RoleBoolString:
-		// The state type the plain boolean flags share, and its methods:
-		// they stand for whichever flag the value was read from.
-		fact, want := &flagObject{Pkg: pass.Pkg.Path(), Variant: "on"}, "method"
-		switch dir.Role {
-		case flagmeta.RoleBoolType:
-			want = "type"
-		case flagmeta.RoleBoolOn:
-			fact.Role = rolePredicate
-		case flagmeta.RoleBoolString:
-			fact.Role, fact.Variant = roleString, ""
+		// The state type the plain boolean flags share, and its methods,
+		// name no flag: they stand for whichever flag the value was read
+		// from.
+	default:
+		info := pf.flag(dir.Key)
+		if info == nil {
+			return fmt.Errorf("%s's directive names flag %q, which the schema lacks", name, dir.Key)
 		}
-		if got := kindOf(obj); got != want {
-			return fmt.Errorf("%s carries //flaggen:%s but is a %s, not a %s", name, dir.Role, got, want)
+		if (dir.Role == flagmeta.RoleIs || dir.Role == flagmeta.RoleVariant) && !slices.Contains(info.Variants, dir.Variant) {
+			return fmt.Errorf("%s's directive names variant %q, which flag %q lacks", name, dir.Variant, dir.Key)
 		}
-		if fact.Role != 0 {
-			pass.ExportObjectFact(obj, fact)
-		}
-		return nil
-	}
-	info := pf.flag(dir.Key)
-	if info == nil {
-		return fmt.Errorf("%s's directive names flag %q, which the schema lacks", name, dir.Key)
-	}
-	if (dir.Role == flagmeta.RoleIs || dir.Role == flagmeta.RoleVariant) && !slices.Contains(info.Variants, dir.Variant) {
-		return fmt.Errorf("%s's directive names variant %q, which flag %q lacks", name, dir.Variant, dir.Key)
 	}
 	fact := &flagObject{Pkg: pass.Pkg.Path(), Key: dir.Key, Variant: dir.Variant, Value: dir.Value}
 	var want string // the kind of object the directive goes on
 	switch dir.Role {
-	case flagmeta.RoleType:
+	case flagmeta.RoleType, flagmeta.RoleObject, flagmeta.RoleBoolType:
 		want = "type"
 	case flagmeta.RoleVariant:
 		fact.Role, want = roleVariant, "constant"
@@ -369,13 +355,14 @@ func exportDirective(pass *analysis.Pass, pf *PackageFlags, d decl, dir flagmeta
 		fact.Role, want = roleHelper, "function"
 	case flagmeta.RoleIs:
 		fact.Role, want = rolePredicate, "method"
-	case flagmeta.RoleString:
+	case flagmeta.RoleBoolOn:
+		fact.Role, fact.Variant, want = rolePredicate, "on", "method"
+	case flagmeta.RoleString, flagmeta.RoleBoolString:
 		fact.Role, want = roleString, "method"
 	case flagmeta.RoleValue:
 		fact.Role, want = roleValue, "method"
-	case flagmeta.RoleObject:
-		want = "type"
 	}
+	obj := pass.TypesInfo.Defs[d.names[0]]
 	if got := kindOf(obj); got != want {
 		return fmt.Errorf("%s carries //flaggen:%s but is a %s, not a %s", name, dir.Role, got, want)
 	}
