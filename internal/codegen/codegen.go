@@ -9,11 +9,14 @@
 //
 // For a flag with Go name G the package declares:
 //
-//   - G, the value type a request sees, whose zero value is the flag's
-//     default: for a flag with named variants an unsigned integer type
-//     with one constant per variant (the default is 0, see
-//     flagmeta.Flag.Number), one Is… predicate per variant and String; for
-//     a boolean flag a struct with Enabled and String;
+//   - G, the value type a request sees: for a flag with named variants an
+//     unsigned integer type with one constant per variant, one Is…
+//     predicate per variant and String, whose zero value is the default
+//     (0, see flagmeta.Flag.Number); for a boolean flag with values a
+//     struct with Enabled and String, whose zero value is the default
+//     too; for a boolean flag without values an alias of the package's
+//     BoolFlag (declared once, with Enabled and String), whose zero value
+//     is off;
 //   - NewG(ctx), which asks the package's [runtime.Set] for the variant
 //     served to ctx's request;
 //   - WithG(ctx, v), a test helper that forces a variant on a context;
@@ -22,12 +25,13 @@
 //     and for an object value the struct type it returns.
 //
 // Each of them carries the directive (package flagmeta) that says which
-// flag and variant it stands for. The package also holds Set (the flag
-// set, for middleware and live sources), the generic Parse and Variants
-// (if a flag has named variants), and a schema literal that describes
-// every flag: its owner, expiry and lifecycle state, which the analyzer
-// reads from Go code, and its whole declaration, which Set compiles into
-// the compiled-in snapshot without parsing flags.toml at program start.
+// flag and variant (or value) it stands for. The package also holds Set
+// (the flag set, for middleware and live sources), the generic Parse and
+// Variants (if a flag has named variants), and a schema literal that
+// describes every flag: its owner, expiry and lifecycle state, which the
+// analyzer reads from Go code, and its whole declaration, which Set
+// compiles into the compiled-in snapshot without parsing flags.toml at
+// program start.
 // The code calls the runtime through package runtime/flagimpl.
 //
 // [runtime.Set]: https://pkg.go.dev/github.com/flaggen/flaggen/runtime#Set
