@@ -41,6 +41,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -131,7 +132,7 @@ func (s *Server) start() error {
 	go func() { cmd.Wait(); close(exited) }()
 	deadline := time.Now().Add(startTimeout)
 	for {
-		if err := ping(s.addr()); err == nil {
+		if err := ping(s.Addr()); err == nil {
 			break
 		}
 		select {
@@ -169,19 +170,17 @@ func ping(addr string) error {
 	if len(line) == 0 || (line[0] != '+' && line[0] != '-') {
 		return fmt.Errorf("unexpected reply %q", line)
 	}
-	if bytes.HasPrefix([]byte(line), []byte("-LOADING")) {
+	if strings.HasPrefix(line, "-LOADING") {
 		return errors.New("loading")
 	}
 	return nil
 }
 
-func (s *Server) addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) }
-
 // Addr returns the server's host:port.
-func (s *Server) Addr() string { return s.addr() }
+func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) }
 
 // URL returns the server's redis:// URL, with no user.
-func (s *Server) URL() string { return "redis://" + s.addr() }
+func (s *Server) URL() string { return "redis://" + s.Addr() }
 
 // Dir returns the server's directory, where Stop saves dump.rdb.
 func (s *Server) Dir() string { return s.dir }
@@ -259,7 +258,7 @@ func (s *Server) Output() string {
 // Ping reports whether the server answers; for tests that wait for it.
 func (s *Server) Ping(ctx context.Context) error {
 	for {
-		err := ping(s.addr())
+		err := ping(s.Addr())
 		if err == nil {
 			return nil
 		}
