@@ -243,8 +243,11 @@ func TestHeaders(t *testing.T) {
 			}
 		}
 	}
-	if res, _ := e.do(t, "GET", "/_dashboard/flag/nope", "", staff); res.StatusCode != 404 {
-		t.Errorf("unknown flag page: got %d, want 404", res.StatusCode)
+	if res, body := e.do(t, "GET", "/_dashboard/flag/nope", "", staff); res.StatusCode != 404 || !strings.Contains(body, `unknown flag "nope": the dashboard's page lists every flag`) {
+		t.Errorf("unknown flag page: got %d %q, want 404 saying where the flags are", res.StatusCode, body)
+	}
+	if res, body := e.do(t, "GET", "/_dashboard/flag/serch", "", staff); res.StatusCode != 404 || !strings.Contains(body, `unknown flag "serch": did you mean "search"?`) {
+		t.Errorf("misspelt flag page: got %d %q, want 404 naming search", res.StatusCode, body)
 	}
 }
 
@@ -473,6 +476,10 @@ func TestOp(t *testing.T) {
 	}
 	if len(e.fleet.ops) != 0 {
 		t.Errorf("operations: %v", e.fleet.ops)
+	}
+	res, _ = e.do(t, "POST", "/_dashboard/op", "flag=serch&action=disable", staff, "X-Oncall: alice")
+	if loc, _ := url.Parse(res.Header.Get("Location")); loc == nil || loc.Query().Get("error") != `unknown flag "serch": did you mean "search"?` {
+		t.Errorf("op on a misspelt flag: got %q, want an error naming search", res.Header.Get("Location"))
 	}
 }
 

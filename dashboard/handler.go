@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/flaggen/flaggen/internal/suggest"
 	"github.com/flaggen/flaggen/middleware"
 	"github.com/flaggen/flaggen/runtime"
 )
@@ -228,7 +229,7 @@ func (h *handler) op(w http.ResponseWriter, r *http.Request) {
 	snap := h.evs.Preview(w, r).Snapshot()
 	switch {
 	case snap.Variants(o.Flag) == nil:
-		back(w, f, "error", fmt.Sprintf("unknown flag %q", o.Flag), "")
+		back(w, f, "error", unknownFlag(o.Flag, snap), "")
 		return
 	case !slices.Contains(actions, o.Action):
 		back(w, f, "error", fmt.Sprintf("unknown action %q: use one of %s", o.Action, strings.Join(actions, ", ")), o.Flag)
@@ -273,6 +274,16 @@ func (h *handler) awaitApplied(ctx context.Context, prev *runtime.Snapshot, befo
 	}
 }
 
+// unknownFlag says that snap has no flag key, and which it may have
+// meant.
+func unknownFlag(key string, snap *runtime.Snapshot) string {
+	msg := fmt.Sprintf("unknown flag %q", key)
+	if s := suggest.Closest(key, snap.Keys()); s != "" {
+		return msg + fmt.Sprintf(": did you mean %q?", s)
+	}
+	return msg + ": the dashboard's page lists every flag"
+}
+
 // operator says who the caller is, if an operator.
 func (h *handler) operator(r *http.Request) (string, bool) {
 	if h.opts.Operator == nil {
@@ -285,7 +296,7 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 	ev := h.evs.Preview(w, r)
 	p := h.build(r, ev)
 	if key := r.PathValue("key"); key != "" && len(p.Flags) == 0 {
-		deny(w, http.StatusNotFound, "no such flag")
+		deny(w, http.StatusNotFound, unknownFlag(key, ev.Snapshot()))
 		return
 	}
 	buf, _ := h.bufs.Get().(*bytes.Buffer)
