@@ -112,15 +112,16 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	files := []struct {
 		path    string
 		content []byte
+		exists  string // what to do when path exists
 	}{
-		{filepath.Join(root, "flags.toml"), starterTOML(dir, pkg, time.Now())},
-		{filepath.Join(pkgDir, "gen.go"), starterGo(pkg)},
+		{filepath.Join(root, "flags.toml"), starterTOML(dir, pkg, time.Now()), "declare flags in it, or move it away to start afresh"},
+		{filepath.Join(pkgDir, "gen.go"), starterGo(pkg), "pass -dir DIR to put the package elsewhere"},
 	}
 	// Check every target before writing any.
 	exists := false
 	for _, f := range files {
 		if _, err := os.Lstat(f.path); err == nil {
-			fmt.Fprintf(stderr, "flaggen init: %s already exists\n", rel(f.path))
+			fmt.Fprintf(stderr, "flaggen init: %s already exists: %s\n", rel(f.path), f.exists)
 			exists = true
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			fmt.Fprintf(stderr, "flaggen init: %v\n", err)

@@ -121,6 +121,10 @@ func TestInitDirAndPkg(t *testing.T) {
 }
 
 func TestInitRefusesToOverwrite(t *testing.T) {
+	hints := map[string]string{
+		"flags.toml":            "flags.toml already exists: declare flags in it, or move it away to start afresh",
+		"internal/flags/gen.go": "gen.go already exists: pass -dir DIR to put the package elsewhere",
+	}
 	for _, existing := range []string{"", "flags.toml", "internal/flags/gen.go"} {
 		t.Run(existing, func(t *testing.T) {
 			dir := initModule(t, "")
@@ -138,6 +142,11 @@ func TestInitRefusesToOverwrite(t *testing.T) {
 			}
 			if !strings.Contains(r.stderr, "already exists") || !strings.Contains(r.stderr, "wrote nothing") {
 				t.Errorf("stderr %q does not say what exists and that nothing was written", r.stderr)
+			}
+			for name, hint := range hints {
+				if (existing == "" || existing == name) && !strings.Contains(r.stderr, hint) {
+					t.Errorf("stderr %q does not say %q", r.stderr, hint)
+				}
 			}
 			if r.stdout != "" {
 				t.Errorf("stdout %q, want none", r.stdout)
