@@ -88,8 +88,9 @@ func flagNumber(b *testing.B, key string) int {
 // BenchmarkEvaluate measures the generated accessors. first, variants and
 // rule make every iteration a real evaluation (hash, rules) for the next
 // user id, through the accessor; value does the same and reads the
-// served variant's float value through its generated getter; repeat is
-// the memoised second lookup.
+// served variant's float value through its generated getter; lookup
+// is first through the string-keyed Set.Lookup, as templates read a
+// flag; repeat is the memoised second lookup.
 func BenchmarkEvaluate(b *testing.B) {
 	b.Run("first", func(b *testing.B) {
 		n := flagNumber(b, "rollout")
@@ -147,6 +148,20 @@ func BenchmarkEvaluate(b *testing.B) {
 			sum += benchflags.NewPricing(ctx).Value()
 		}
 		sink = int(sum)
+	})
+	b.Run("lookup", func(b *testing.B) {
+		n := flagNumber(b, "rollout")
+		ev := benchflags.Set.NewEvaluator(context.Background(), runtime.Subject{}, nil)
+		var ctx context.Context = ev
+		b.ReportAllocs()
+		on := 0
+		for i := 0; b.Loop(); i++ {
+			runtime.Reevaluate(ev, userIDs[i&1023], n)
+			if benchflags.Set.Lookup(ctx, "rollout") == "on" {
+				on++
+			}
+		}
+		sink = on
 	})
 	b.Run("repeat", func(b *testing.B) {
 		var ctx context.Context = benchflags.Set.NewEvaluator(context.Background(), runtime.Subject{ID: userIDs[7]}, nil)
