@@ -13,8 +13,9 @@
 //
 // The feed reports what it does three ways: [Options.OnChange] hears of
 // each new document put in force, with what changed flag by flag;
-// [Options.OnError] hears of each document refused and each failure of
-// the source; and [Feed.Status] says, at any time, whether the source is
+// [Options.OnError] hears of each document refused, each failure of
+// the source and the start of each outage ([Feed.Unreachable]); and
+// [Feed.Status] says, at any time, whether the source is
 // [Ready], [Stale] or [Failing], which version is in force, and when it
 // was last updated and checked — for logs ([Status.String]) and, since a
 // Feed is an http.Handler, for a health endpoint ([Feed.ServeHTTP]: JSON,

@@ -22,8 +22,8 @@ import (
 // [Feed.ApplyFile] with one they parsed or composed), [Feed.Checked]
 // when they looked and found nothing new, [Feed.Unreachable] while they
 // cannot reach their store (the status turns stale), and [Feed.Fail]
-// when what they read cannot be used. The file source is [File]; a test may write its
-// own.
+// when what they read cannot be used. The file source is [File]; a
+// test may write its own.
 type Source interface {
 	// Run feeds f until ctx is done, then returns ctx.Err(); it returns
 	// another error only when it cannot go on at all (which f then
@@ -45,12 +45,14 @@ type Options struct {
 	// serializes applies: OnChange must not call Apply (Status is fine).
 	OnChange func(Change)
 	// OnError is called for each document refused (with its position,
-	// as spec reports it) and each failure of the source. The flags in
-	// force stay as they were. Calls are serialized with each other and
-	// with OnChange; OnError must not call Apply or Fail.
+	// as spec reports it), each failure of the source, and the start of
+	// each outage ([Feed.Unreachable]). The flags in force stay as they
+	// were. Calls are serialized with each other and with OnChange;
+	// OnError must not call Apply, ApplyFile, Fail or Unreachable.
 	OnError func(error)
-	// Logger logs changes (Info), refusals and failures (Error). Nil
-	// means slog.Default(); slog.New(slog.DiscardHandler) logs nothing.
+	// Logger logs changes (Info), refusals and failures (Error), and
+	// the start (Warn) and end (Info) of an outage. Nil means
+	// slog.Default(); slog.New(slog.DiscardHandler) logs nothing.
 	Logger *slog.Logger
 	// Limits bound what a document may hold; the zero value means
 	// spec's defaults.
