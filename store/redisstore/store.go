@@ -279,28 +279,28 @@ func (s *Store) Push(ctx context.Context, doc []byte, o PushOptions) (Result, er
 // the first push. An operation that finds the flag already as asked
 // writes nothing (Result.NoChange): the audit log records changes only.
 func (s *Store) Kill(ctx context.Context, flag, by string) (Result, error) {
-	return s.setSwitch(ctx, "kill", flag, by, func(op *Op) { op.Killed = ptr(true) })
+	return s.opPlan(ctx, "kill", flag, by, describeKilled, func(op *Op) { op.Killed = ptr(true) })
 }
 
 // Unkill clears flag's kill switch: see [Store.Kill].
 func (s *Store) Unkill(ctx context.Context, flag, by string) (Result, error) {
-	return s.setSwitch(ctx, "unkill", flag, by, func(op *Op) { op.Killed = ptr(false) })
+	return s.opPlan(ctx, "unkill", flag, by, describeKilled, func(op *Op) { op.Killed = ptr(false) })
 }
 
 // Enable and Disable set flag's on/off switch (enabled = true / false).
 func (s *Store) Enable(ctx context.Context, flag, by string) (Result, error) {
-	return s.setSwitch(ctx, "enable", flag, by, func(op *Op) { op.Enabled = ptr(true) })
+	return s.opPlan(ctx, "enable", flag, by, describeEnabled, func(op *Op) { op.Enabled = ptr(true) })
 }
 
 // Disable sets flag's switch off: see [Store.Enable].
 func (s *Store) Disable(ctx context.Context, flag, by string) (Result, error) {
-	return s.setSwitch(ctx, "disable", flag, by, func(op *Op) { op.Enabled = ptr(false) })
+	return s.opPlan(ctx, "disable", flag, by, describeEnabled, func(op *Op) { op.Enabled = ptr(false) })
 }
 
 // Rollout sets a boolean flag's rollout to pct hundredths of a percent
 // (0–10000), replacing a schedule.
 func (s *Store) Rollout(ctx context.Context, flag string, pct int, by string) (Result, error) {
-	return s.setDist(ctx, "rollout", flag, by, func(op *Op) { op.Rollout, op.Split, op.Schedule = &pct, nil, nil })
+	return s.opPlan(ctx, "rollout", flag, by, describeDist, func(op *Op) { op.Rollout, op.Split, op.Schedule = &pct, nil, nil })
 }
 
 // Split sets a multi-variant flag's split: hundredths of a percent by
@@ -310,7 +310,7 @@ func (s *Store) Split(ctx context.Context, flag string, weights map[string]int, 
 	for k, v := range weights {
 		w[k] = v
 	}
-	return s.setDist(ctx, "split", flag, by, func(op *Op) { op.Rollout, op.Split, op.Schedule = nil, w, nil })
+	return s.opPlan(ctx, "split", flag, by, describeDist, func(op *Op) { op.Rollout, op.Split, op.Schedule = nil, w, nil })
 }
 
 // Schedule sets a boolean flag's progressive rollout, replacing a
@@ -320,7 +320,7 @@ func (s *Store) Schedule(ctx context.Context, flag string, stages []Stage, by st
 	for i, x := range stages {
 		st[i] = Stage{Start: x.Start.UTC(), Percent: x.Percent}
 	}
-	return s.setDist(ctx, "schedule", flag, by, func(op *Op) { op.Rollout, op.Split, op.Schedule = nil, nil, st })
+	return s.opPlan(ctx, "schedule", flag, by, describeDist, func(op *Op) { op.Rollout, op.Split, op.Schedule = nil, nil, st })
 }
 
 // An Entry is one write in the audit log.

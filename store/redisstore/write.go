@@ -189,8 +189,9 @@ func storedLimits(st State) spec.Limits {
 	return spec.Limits{MaxBytes: max(spec.DefaultMaxBytes, len(st.Doc))}
 }
 
-// opPlan plans an operation on flag: its current composed declaration
-// goes to change, which sets the flag's Op and says what it was and is.
+// opPlan writes an operation on flag: set changes the flag's Op, and
+// describe says what the flag's composed declaration was and is
+// (Result.Before and After).
 func (s *Store) opPlan(ctx context.Context, action, flag, by string, describe func(*spec.Flag) string, set func(*Op)) (Result, error) {
 	return s.commit(ctx, false, func(st State) (*plan, error) {
 		if st.Version == 0 {
@@ -226,17 +227,11 @@ func (s *Store) opPlan(ctx context.Context, action, flag, by string, describe fu
 	})
 }
 
-func (s *Store) setSwitch(ctx context.Context, action, flag, by string, set func(*Op)) (Result, error) {
-	describe := func(fl *spec.Flag) string { return strconv.FormatBool(fl.Killed) }
-	if action == "enable" || action == "disable" {
-		describe = func(fl *spec.Flag) string { return strconv.FormatBool(fl.Enabled) }
-	}
-	return s.opPlan(ctx, action, flag, by, describe, set)
-}
-
-func (s *Store) setDist(ctx context.Context, action, flag, by string, set func(*Op)) (Result, error) {
-	return s.opPlan(ctx, action, flag, by, describeDist, set)
-}
+// describeKilled and describeEnabled say what Kill and Unkill, Enable
+// and Disable change: "true" or "false", which line prefixes with
+// "killed " or "enabled ".
+func describeKilled(fl *spec.Flag) string  { return strconv.FormatBool(fl.Killed) }
+func describeEnabled(fl *spec.Flag) string { return strconv.FormatBool(fl.Enabled) }
 
 // unknownFlag says that doc lacks flag, naming the closest keys.
 func unknownFlag(flag string, doc *spec.File) error {
