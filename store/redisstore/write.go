@@ -291,16 +291,13 @@ func (s *Store) push(ctx context.Context, doc []byte, o PushOptions) (Result, er
 		for _, key := range sortedKeys(st.Ops) {
 			op := st.Ops[key]
 			fl := f.Flag(key)
-			switch {
-			case fl == nil:
+			if fl == nil {
 				why = append(why, fmt.Sprintf("flag %q: the document no longer declares it, and an operation holds it (%s)", key, describeOp(op)))
-			default:
-				if _, err := applyOp(fl, op); err != nil {
-					why = append(why, fmt.Sprintf("flag %q: its operation (%s) no longer applies: %v", key, describeOp(op), err))
-				} else {
-					next.Ops[key] = op
-					continue
-				}
+			} else if _, err := applyOp(fl, op); err != nil {
+				why = append(why, fmt.Sprintf("flag %q: its operation (%s) no longer applies: %v", key, describeOp(op), err))
+			} else {
+				next.Ops[key] = op
+				continue
 			}
 			dropped = append(dropped, key)
 		}
