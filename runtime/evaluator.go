@@ -298,8 +298,11 @@ func (ev *Evaluator) Explain(key string) (Explanation, bool) {
 // string-keyed twin of the generated accessors, for templates and dynamic
 // code.
 func (ev *Evaluator) Lookup(key string) string {
-	x, _ := ev.Explain(key)
-	return x.Variant
+	i, ok := ev.snap.byKey[key]
+	if !ok {
+		return ""
+	}
+	return ev.snap.flags[i].variants[ev.variant(i)]
 }
 
 // Is reports whether the request gets the named variant of the flag: the
