@@ -347,3 +347,22 @@ func TestNewString(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+// TestCorruptState: a state flaggen did not write is an error naming
+// the key as Redis spells it, and what to do.
+func TestCorruptState(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ field, value, want string }{
+		{"version", "x", `has version "x", not a number`},
+		{"ops", "{not json", "has ops that are not JSON"},
+	} {
+		if err := s.rdb.HSet(ctx, s.key("state"), "version", "1", tc.field, tc.value).Err(); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Get(ctx)
+		if err == nil || !strings.Contains(err.Error(), s.key("state")+" "+tc.want) || !strings.Contains(err.Error(), "push again") {
+			t.Errorf("Get of a state with %s %q: %v; want an error naming %s and saying what to do", tc.field, tc.value, err, s.key("state"))
+		}
+	}
+}

@@ -53,13 +53,13 @@ func (s *Store) parseState(m map[string]string) (State, error) {
 	var st State
 	var err error
 	if st.Version, err = strconv.ParseInt(m["version"], 10, 64); err != nil {
-		return State{}, fmt.Errorf("redis %s: %s:state has version %q, not a number", s, s.ns, m["version"])
+		return State{}, fmt.Errorf("redis %s: %s has version %q, not a number; flaggen did not write it: restore the key from a backup, or delete it and push again", s, s.key("state"), m["version"])
 	}
 	st.Doc = []byte(m["doc"])
 	st.DocHash = m["dochash"]
 	if ops := m["ops"]; ops != "" {
 		if err := json.Unmarshal([]byte(ops), &st.Ops); err != nil {
-			return State{}, fmt.Errorf("redis %s: %s:state has ops that are not JSON: %v", s, s.ns, err)
+			return State{}, fmt.Errorf("redis %s: %s has ops that are not JSON (%v); flaggen did not write them: restore the key from a backup, or delete its ops field and push again", s, s.key("state"), err)
 		}
 	}
 	if u := m["updated"]; u != "" {
