@@ -164,6 +164,7 @@ func Run(t *testing.T, newRouter func(*app.Server) http.Handler, routes ...Route
 		{"OverridesForbidden", s.testOverridesForbidden},
 		{"AnonymousVisitor", s.testAnonymousVisitor},
 		{"OverrideHandlerVisitor", s.testOverrideHandlerVisitor},
+		{"OverrideCookieNeedsTheSecret", s.testOverrideCookieNeedsTheSecret},
 		{"DevHeader", s.testDevHeader},
 		{"Dashboard", s.testDashboard},
 		{"DashboardMount", s.testDashboardMount},
@@ -194,6 +195,9 @@ func (s suite) testVariants(t *testing.T) {
 		{"user 1", http.Header{"X-User-Id": {"1"}}, map[string]string{"my_new_feature": "VISIBLE", "holiday": "off"}},
 		{"user 3", http.Header{"X-User-Id": {"3"}}, map[string]string{"my_new_feature": "VISIBLE"}},
 		{"user 4", http.Header{"X-User-Id": {"4"}}, map[string]string{"my_new_feature": "NOT_VISIBLE"}},
+		{"user 9", http.Header{"X-User-Id": {"9"}}, map[string]string{"my_new_feature": "NOT_VISIBLE"}},
+		{"anonymous", nil, map[string]string{"my_new_feature": "NOT_VISIBLE"}},
+		{"employee after another group", http.Header{"X-User-Id": {"9"}, "X-User-Groups": {"staff, employees"}}, map[string]string{"search": "variant_a"}},
 		{"employee", http.Header{"X-User-Id": {"4"}, "X-User-Groups": {"employees"}}, map[string]string{"search": "variant_a", "my_new_feature": "NOT_VISIBLE"}},
 		{"employee among groups", http.Header{"X-User-Id": {"9"}, "X-User-Groups": {"beta, employees"}}, map[string]string{"search": "variant_a", "new_checkout": "on"}},
 		{"beta", http.Header{"X-User-Id": {"9"}, "X-User-Groups": {"beta"}}, map[string]string{"new_checkout": "on"}},
@@ -217,17 +221,22 @@ func (s suite) testRoutes(t *testing.T) {
 	t.Parallel()
 	h := s.router(t)
 	employee := http.Header{"X-User-Id": {"4"}, "X-User-Groups": {"employees"}}
+	user1 := http.Header{"X-User-Id": {"1"}}
 	tests := []struct {
 		name   string
 		header http.Header
 		path   string
 		want   string // in the body
 	}{
+		{"variants for user 1", user1, "/", `"my_new_feature":"VISIBLE"`},
 		{"holiday off", employee, "/calendar/api/v1.0/whatistoday", `"today":"a normal day"`},
-		{"employee ranking", employee, "/search?q=ap", `"ranking":"variant_a","results":["apple","grape","apricot","grapefruit"]`},
-		{"beta checkout", http.Header{"X-User-Id": {"9"}, "X-User-Groups": {"beta"}}, "/checkout", `"checkout":"new"`},
-		{"feature for user 1", http.Header{"X-User-Id": {"1"}}, "/feature", "You can see the new feature."},
+		{"holiday off for user 1", user1, "/calendar/api/v1.0/whatistoday", `"holiday":false`},
+		{"employee ranking", employee, "/search?q=ap", `"query":"ap","ranking":"variant_a","results":["apple","grape","apricot","grapefruit"]`},
+		{"search without hits", employee, "/search?q=zzz", `"results":[]`},
+		{"beta checkout", http.Header{"X-User-Id": {"9"}, "X-User-Groups": {"beta"}}, "/checkout", `"checkout":"new","steps":["cart","pay"]`},
+		{"feature for user 1", user1, "/feature", "You can see the new feature."},
 		{"feature for user 4", http.Header{"X-User-Id": {"4"}}, "/feature", "Nothing new here yet."},
+		{"feature for user 9", http.Header{"X-User-Id": {"9"}}, "/feature", "Nothing new here yet."},
 		{"feature page asks search", employee, "/feature", "search: variant_a"},
 	}
 	for _, tt := range tests {
@@ -318,8 +327,19 @@ func (s suite) testOverrides(t *testing.T) {
 	if want := map[string]string{"search": override}; !maps.Equal(got.Overrides, want) {
 		t.Errorf("POST search=%s: got overrides %v, want %v", override, got.Overrides, want)
 	}
-	if s := dev.search("ap"); s.Ranking != override {
-		t.Errorf("GET /search after override: got ranking %q, want %q", s.Ranking, override)
+	ranked := map[string][]string{
+		"variant_a": {"apple", "grape", "apricot", "grapefruit"}, // shortest first
+		"variant_b": {"grapefruit", "grape", "apricot", "apple"}, // reverse alphabetical
+	}
+	if s := dev.search("ap"); s.Ranking != override || !slices.Equal(s.Results, ranked[override]) {
+		t.Errorf("GET /search?q=ap after override: got ranking %q %v, want %q %v", s.Ranking, s.Results, override, ranked[override])
+	}
+	// Another user in the same browser gets the override too: it belongs
+	// to the browser, not to the user.
+	other := *dev
+	other.header = http.Header{"X-User-Id": {"1"}}
+	if got := other.variants()["search"]; got != override {
+		t.Errorf("GET / as user 1 in the overriding browser: got search %q, want %q", got, override)
 	}
 	post(url.Values{"flag": {"my_new_feature"}, "variant": {"VISIBLE"}})
 	want := maps.Clone(rollout)
@@ -335,6 +355,12 @@ func (s suite) testOverrides(t *testing.T) {
 	}
 	if state.Subject != "4" {
 		t.Errorf("GET /_flags/: got subject %q, want %q", state.Subject, "4")
+	}
+	i := slices.IndexFunc(state.Flags, func(f struct{ Key, Variant, Reason, Override string }) bool { return f.Key == "search" })
+	if i < 0 {
+		t.Errorf("GET /_flags/: no flag search in %+v", state.Flags)
+	} else if f := state.Flags[i]; f.Variant != override || f.Reason != "override" {
+		t.Errorf("GET /_flags/ search: got %s (%s), want %s (override)", f.Variant, f.Reason, override)
 	}
 
 	// Another browser of the same user is unaffected.
@@ -374,9 +400,15 @@ func (s suite) testOverridesForbidden(t *testing.T) {
 	}{
 		{"POST without groups", http.MethodPost, http.Header{"X-User-Id": {"4"}}, http.StatusForbidden},
 		{"POST from beta", http.MethodPost, http.Header{"X-User-Id": {"4"}, "X-User-Groups": {"beta"}}, http.StatusForbidden},
+		{"POST from beta and staff", http.MethodPost, http.Header{"X-User-Id": {"1"}, "X-User-Groups": {"beta, staff"}}, http.StatusForbidden},
+		{"POST from Developers", http.MethodPost, http.Header{"X-User-Groups": {"Developers"}}, http.StatusForbidden},
 		{"POST anonymous", http.MethodPost, nil, http.StatusForbidden},
 		{"GET without groups", http.MethodGet, http.Header{"X-User-Id": {"4"}}, http.StatusForbidden},
+		{"GET from beta and staff", http.MethodGet, http.Header{"X-User-Id": {"1"}, "X-User-Groups": {"beta, staff"}}, http.StatusForbidden},
+		{"GET from Developers", http.MethodGet, http.Header{"X-User-Groups": {"Developers"}}, http.StatusForbidden},
+		{"GET anonymous", http.MethodGet, nil, http.StatusForbidden},
 		{"POST from another site", http.MethodPost, http.Header{"X-User-Id": {"4"}, "X-User-Groups": {"developers"}, "Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden},
+		{"POST from another origin", http.MethodPost, http.Header{"X-User-Groups": {"developers"}, "Sec-Fetch-Site": {"cross-site"}, "Origin": {"https://evil.example"}}, http.StatusForbidden},
 		{"POST from an employee", http.MethodPost, http.Header{"X-User-Id": {"4"}, "X-User-Groups": {"employees"}}, http.StatusOK},
 	}
 	for _, tt := range tests {
@@ -400,6 +432,9 @@ func (s suite) testOverridesForbidden(t *testing.T) {
 			if got, want := today["holiday"], tt.want == http.StatusOK; got != want {
 				t.Errorf("holiday after %s /_flags/: got %v, want %v", tt.method, got, want)
 			}
+			if got, want := today["today"], map[bool]string{false: "a normal day", true: "a special day"}[tt.want == http.StatusOK]; got != want {
+				t.Errorf("whatistoday after %s /_flags/: got %v, want %q", tt.method, got, want)
+			}
 		})
 	}
 }
@@ -416,6 +451,9 @@ func (s suite) testAnonymousVisitor(t *testing.T) {
 		if visitor == nil {
 			t.Fatalf("visitor %d: first GET /: got no flaggen_visitor cookie, want one", i)
 		}
+		if !visitor.HttpOnly || visitor.Path != "/" || visitor.MaxAge <= 0 {
+			t.Errorf("visitor %d: got cookie %+v, want HttpOnly, Path=/ and a MaxAge", i, visitor)
+		}
 		// The visitor is bucketed by the id in the cookie.
 		if want := bucketed(runtime.Subject{ID: visitor.Value}); !maps.Equal(first, want) {
 			t.Errorf("visitor %d: got %v, want %v, the variants of id %s", i, first, want, visitor.Value)
@@ -427,10 +465,14 @@ func (s suite) testAnonymousVisitor(t *testing.T) {
 			if !maps.Equal(again, first) {
 				t.Errorf("visitor %d: GET / again: got %v, want %v", i, again, first)
 			}
-			if c := setCookie(resp, "flaggen_visitor"); c != nil {
-				t.Errorf("visitor %d: GET / again: got a new flaggen_visitor cookie %q, want none", i, c.Value)
+			if c := resp.Cookies(); len(c) != 0 {
+				t.Errorf("visitor %d: GET / again: got cookies %v, want none", i, c)
 			}
 		}
+	}
+	// A signed-in user gets no visitor cookie.
+	if c := newBrowser(t, h, http.Header{"X-User-Id": {"1"}}).do(http.MethodGet, "/", nil).Cookies(); len(c) != 0 {
+		t.Errorf("GET / as user 1: got cookies %v, want none", c)
 	}
 }
 
@@ -455,9 +497,37 @@ func (s suite) testOverrideHandlerVisitor(t *testing.T) {
 	if s := b.search(""); s.Ranking != "variant_b" {
 		t.Errorf("GET /search: got ranking %q, want variant_b", s.Ranking)
 	}
+	if got := b.variants()["search"]; got != "variant_b" {
+		t.Errorf("GET /: got search %q, want variant_b", got)
+	}
 	b.getJSON("/_flags/", &got)
 	if got.Subject != ids[0] {
 		t.Errorf("GET /_flags/: got subject %q, want %q", got.Subject, ids[0])
+	}
+}
+
+// testOverrideCookieNeedsTheSecret: a server with another secret, as
+// after a restart without FLAGGEN_SECRET, ignores the override cookie.
+func (s suite) testOverrideCookieNeedsTheSecret(t *testing.T) {
+	t.Parallel()
+	b := newBrowser(t, s.router(t), http.Header{"X-User-Id": {"4"}, "X-User-Groups": {"employees"}})
+	rollout := b.variants()["search"]
+	override := "variant_b"
+	if rollout == override {
+		override = "variant_a"
+	}
+	resp := b.do(http.MethodPost, "/_flags/", url.Values{"flag": {"search"}, "variant": {override}})
+	if setCookie(resp, "flaggen_overrides") == nil {
+		t.Fatalf("POST /_flags/: got status %d and no override cookie", resp.StatusCode)
+	}
+	if got := b.variants()["search"]; got != override {
+		t.Fatalf("with the override: got search %q, want %q", got, override)
+	}
+	other := testConfig(t)
+	other.Secret = []byte("another secret, another server..")
+	b.h = s.newRouter(app.NewServer(other))
+	if got := b.variants()["search"]; got != rollout {
+		t.Errorf("cookie signed with another secret: got search %q, want %q", got, rollout)
 	}
 }
 
@@ -467,11 +537,14 @@ func (s suite) testDevHeader(t *testing.T) {
 		cfg := testConfig(t)
 		cfg.DevHeader = on
 		h := s.newRouter(app.NewServer(cfg))
-		b := newBrowser(t, h, http.Header{"X-User-Id": {"4"}, middleware.OverrideHeader: {"holiday=on"}})
+		b := newBrowser(t, h, http.Header{"X-User-Id": {"4"}, middleware.OverrideHeader: {"my_new_feature=VISIBLE, holiday=on"}})
 		var today map[string]any
 		b.getJSON("/calendar/api/v1.0/whatistoday", &today)
 		if got := today["holiday"]; got != on {
 			t.Errorf("DevHeader=%v: got holiday %v, want %v", on, got, on)
+		}
+		if got, want := b.variants()["my_new_feature"], map[bool]string{false: "NOT_VISIBLE", true: "VISIBLE"}[on]; got != want {
+			t.Errorf("DevHeader=%v: got my_new_feature %s, want %s", on, got, want)
 		}
 	}
 }
