@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -403,12 +404,8 @@ func describe(f *flagmeta.Flag) *flagInfo {
 			info.meta[kv.k] = kv.v
 		}
 	}
-	info.bucketed = f.BucketBy == "" && (len(f.Rollout) > 0 || len(f.Schedule) > 0)
-	for _, r := range f.Rules {
-		if len(r.Split) > 0 && f.BucketBy == "" {
-			info.bucketed = true
-		}
-	}
+	info.bucketed = f.BucketBy == "" && (len(f.Rollout) > 0 || len(f.Schedule) > 0 ||
+		slices.ContainsFunc(f.Rules, func(r flagmeta.Rule) bool { return len(r.Split) > 0 }))
 	if f.Settled != "" && len(f.Schedule) > 0 {
 		if t, err := time.Parse(time.RFC3339, f.Schedule[len(f.Schedule)-1].Start); err == nil {
 			info.settledFrom = t
