@@ -124,10 +124,10 @@ func (s *Source) Run(ctx context.Context, f *live.Feed) error {
 		}
 	}()
 
+	// retry fires when a failed read is due again; read arms it. (Since
+	// Go 1.23 a stopped timer's channel holds no stale value to drain.)
 	retry := time.NewTimer(0)
-	if !retry.Stop() {
-		<-retry.C
-	}
+	retry.Stop()
 	backoff := minRetry
 	read := func(timeout time.Duration) (retrying bool) {
 		if !r.sync(ctx, timeout) {
