@@ -237,14 +237,18 @@ func (p *Provider) ObjectEvaluation(ctx context.Context, flag string, defaultVal
 			out = map[string]any{info.value: v}
 		}
 	} else {
-		out = ev.Values(flag)
-		if out == nil {
+		// The snapshot's own map, shared by every request: the caller
+		// gets a copy, and copies of the objects in it.
+		values := ev.Values(flag)
+		if values == nil {
 			return openfeature.InterfaceResolutionDetail{Value: defaultValue, ProviderResolutionDetail: info.lost()}
 		}
-		for name, v := range out {
+		out = make(map[string]any, len(values))
+		for name, v := range values {
 			if obj, isObj := v.(map[string]any); isObj {
-				out[name] = maps.Clone(obj)
+				v = maps.Clone(obj)
 			}
+			out[name] = v
 		}
 	}
 	return openfeature.InterfaceResolutionDetail{Value: out, ProviderResolutionDetail: r}

@@ -3,6 +3,7 @@ package ofprovider_test
 import (
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/flaggen/flaggen/provider/ofprovider"
@@ -319,6 +320,36 @@ func TestValuesObjectIsTheCallers(t *testing.T) {
 		m["added"] = true
 		if got, _ := c.ObjectValue(ctx, flag, nil, beta); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s after changing an earlier result: %#v, want %#v", flag, got, want)
+		}
+	}
+}
+
+// TestValuesObjectIsTheCallersConcurrently: the maps the provider
+// returns, called as the SDK calls it, are the caller's own, even while
+// other goroutines evaluate the same flag (go test -race).
+func TestValuesObjectIsTheCallersConcurrently(t *testing.T) {
+	t.Parallel()
+	p := ofprovider.New(newValueSet(t), ofprovider.Options{})
+	flat := openfeature.FlattenedContext{openfeature.TargetingKey: "1", "groups": []string{"beta"}}
+	for _, flag := range []string{"offer", "pricing", "limit"} {
+		want := p.ObjectEvaluation(t.Context(), flag, nil, flat).Value
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for range 50 {
+					m := p.ObjectEvaluation(t.Context(), flag, nil, flat).Value.(map[string]any)
+					for k, v := range m {
+						if obj, ok := v.(map[string]any); ok {
+							obj["code"] = "MINE"
+						}
+						m[k] = "changed"
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if got := p.ObjectEvaluation(t.Context(), flag, nil, flat).Value; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s after changing earlier results: %#v, want %#v", flag, got, want)
 		}
 	}
 }
