@@ -366,3 +366,21 @@ func TestCorruptState(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownFlagHint: the closest keys come first, five at most, then
+// how many more; the closest is suggested when it is a likely typo.
+func TestUnknownFlagHint(t *testing.T) {
+	t.Parallel()
+	doc := &spec.File{}
+	for _, k := range []string{"zeta", "search", "checkout", "banner", "holiday", "seerch_v2", "alpha"} {
+		doc.Flags = append(doc.Flags, &spec.Flag{Key: k})
+	}
+	err := unknownFlag("serch", doc)
+	want := `flag "serch": unknown flag: did you mean "search"? (the store's flags include search, seerch_v2, zeta, alpha, banner and 2 more)`
+	if !errors.Is(err, ErrUnknownFlag) || err.Error() != want {
+		t.Errorf("unknownFlag:\n got %v\nwant %s", err, want)
+	}
+	if err := unknownFlag("xyzzy_something", doc); strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("unknownFlag of a name close to nothing: %v; want no suggestion", err)
+	}
+}

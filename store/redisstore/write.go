@@ -1,12 +1,13 @@
 package redisstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -236,26 +237,17 @@ func describeEnabled(fl *spec.Flag) string { return strconv.FormatBool(fl.Enable
 // unknownFlag says that doc lacks flag, naming the closest keys.
 func unknownFlag(flag string, doc *spec.File) error {
 	keys := make([]string, len(doc.Flags))
+	dist := make(map[string]int, len(doc.Flags))
 	for i, fl := range doc.Flags {
 		keys[i] = fl.Key
+		dist[fl.Key] = suggest.Distance(flag, fl.Key)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		di, dj := suggest.Distance(flag, keys[i]), suggest.Distance(flag, keys[j])
-		return di < dj || di == dj && keys[i] < keys[j]
-	})
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(dist[a], dist[b]), strings.Compare(a, b)) })
 	hint := ""
-	if len(keys) > 0 && suggest.Distance(flag, keys[0]) <= max(2, len(flag)/3) {
+	if len(keys) > 0 && dist[keys[0]] <= max(2, len(flag)/3) {
 		hint = fmt.Sprintf(": did you mean %q?", keys[0])
 	}
-	shown := keys
-	if len(shown) > 5 {
-		shown = shown[:5]
-	}
-	more := ""
-	if len(keys) > len(shown) {
-		more = fmt.Sprintf(", and %d more", len(keys)-len(shown))
-	}
-	return fmt.Errorf("flag %q: %w%s (the store's flags include %s%s)", flag, ErrUnknownFlag, hint, strings.Join(shown, ", "), more)
+	return fmt.Errorf("flag %q: %w%s (the store's flags include %s)", flag, ErrUnknownFlag, hint, listed(keys, 5))
 }
 
 // push validates doc and plans it as the store's document.
