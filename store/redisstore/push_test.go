@@ -88,17 +88,25 @@ func TestPushDropsOp(t *testing.T) {
 	}
 }
 
-func TestPushIncompatible(t *testing.T) {
-	s, _ := openTest(t)
-	ctx := context.Background()
+// registerTestSchema registers testDoc's flags as the running code's
+// schema, and returns its hash.
+func registerTestSchema(t *testing.T, s *Store) string {
+	t.Helper()
 	f, err := spec.Parse("flags.toml", []byte(testDoc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash, err := s.RegisterSchema(ctx, f.Meta())
+	hash, err := s.RegisterSchema(context.Background(), f.Meta())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return hash
+}
+
+func TestPushIncompatible(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	hash := registerTestSchema(t, s)
 	if err := s.Heartbeat(ctx, Instance{ID: "web-1", Host: "web", PID: 1, Version: 1, State: "ready", Schema: hash}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -314,14 +322,7 @@ func TestLargeDocument(t *testing.T) {
 func TestSchemaExpiry(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
-	f, err := spec.Parse("flags.toml", []byte(testDoc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash, err := s.RegisterSchema(ctx, f.Meta())
-	if err != nil {
-		t.Fatal(err)
-	}
+	hash := registerTestSchema(t, s)
 	key := s.key("schema:" + hash)
 	if ttl := s.rdb.TTL(ctx, key).Val(); ttl <= 23*time.Hour || ttl > schemaTTL {
 		t.Fatalf("schema TTL after registering: %v, want about a day", ttl)
