@@ -7,6 +7,7 @@ import (
 
 	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/runtime"
+	"github.com/flaggen/flaggen/spec"
 )
 
 // chart is a schedule drawn as a step line in SVG user units, with a
@@ -44,7 +45,7 @@ func scheduleChart(stages []flagmeta.Stage, now time.Time) *chart {
 			continue
 		}
 		ss = append(ss, stage{t, s.Percent})
-		words = append(words, pct(s.Percent)+" from "+t.UTC().Format("2006-01-02 15:04"))
+		words = append(words, spec.Percent(s.Percent).String()+" from "+t.UTC().Format("2006-01-02 15:04"))
 	}
 	if len(ss) == 0 {
 		return nil
@@ -94,7 +95,7 @@ func scheduleChart(stages []flagmeta.Stage, now time.Time) *chart {
 	case nx > chartW-chartR-30:
 		anchor = "end"
 	}
-	nowPct := pct(scheduled(stages, now))
+	nowPct := spec.Percent(scheduled(stages, now)).String()
 	return &chart{
 		Label:  "Schedule: " + strings.Join(words, ", ") + "; now " + nowPct + ".",
 		Points: pts.String(), NowX: num(nx), NowLabel: "now " + nowPct, NowAnchor: anchor,

@@ -220,14 +220,6 @@ func (h *handler) trails(ctx context.Context, flags []*flagView) {
 	wg.Wait()
 }
 
-// pct formats hundredths of a percent: 2500 is "25%", 250 "2.5%".
-func pct(n int) string {
-	if n%100 == 0 {
-		return strconv.Itoa(n/100) + "%"
-	}
-	return strings.TrimRight(strings.TrimRight(strconv.FormatFloat(float64(n)/100, 'f', 2, 64), "0"), ".") + "%"
-}
-
 // width is the width class of share out of total, rounded to a percent.
 func width(share, total int64) string {
 	if total <= 0 {
@@ -277,7 +269,7 @@ func partsBar(variants []string, parts []flagmeta.Part) []segment {
 		if n <= 0 {
 			continue
 		}
-		out = append(out, segment{Variant: p.Variant, Class: colour(variants, p.Variant), Width: width(int64(n), runtime.Buckets), Label: pct(n)})
+		out = append(out, segment{Variant: p.Variant, Class: colour(variants, p.Variant), Width: width(int64(n), runtime.Buckets), Label: spec.Percent(n).String()})
 	}
 	return out
 }
@@ -341,7 +333,7 @@ func rulesText(m *flagmeta.Flag) []string {
 			var parts []string
 			prev := 0
 			for _, p := range r.Split {
-				parts = append(parts, p.Variant+" "+pct(p.Upper-prev))
+				parts = append(parts, p.Variant+" "+spec.Percent(p.Upper-prev).String())
 				prev = p.Upper
 			}
 			serve = "a split: " + strings.Join(parts, ", ")
@@ -382,9 +374,9 @@ func opsOf(m *flagmeta.Flag) *opsView {
 	for _, p := range m.Rollout {
 		n := p.Upper - prev
 		prev = p.Upper
-		parts = append(parts, p.Variant+"="+strings.TrimSuffix(pct(n), "%"))
+		parts = append(parts, p.Variant+"="+strings.TrimSuffix(spec.Percent(n).String(), "%"))
 		if m.Bool && p.Variant == "on" {
-			o.Rollout = strings.TrimSuffix(pct(n), "%")
+			o.Rollout = strings.TrimSuffix(spec.Percent(n).String(), "%")
 		}
 	}
 	if !m.Bool {
@@ -392,7 +384,7 @@ func opsOf(m *flagmeta.Flag) *opsView {
 	}
 	var stages []string
 	for _, s := range m.Schedule {
-		stages = append(stages, pct(s.Percent)+"@"+s.Start)
+		stages = append(stages, spec.Percent(s.Percent).String()+"@"+s.Start)
 	}
 	o.Schedule = strings.Join(stages, " ")
 	return o

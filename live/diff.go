@@ -248,19 +248,6 @@ func bucketBy(f *flagmeta.Flag) string {
 	return f.BucketBy
 }
 
-// percent formats hundredths of a percent: 2500 as "25%", 3333 as
-// "33.33%", 2550 as "25.5%".
-func percent(p int) string {
-	s := strconv.Itoa(p / 100)
-	if frac := p % 100; frac != 0 {
-		if frac < 0 {
-			frac = -frac
-		}
-		s += strings.TrimRight(fmt.Sprintf(".%02d", frac), "0")
-	}
-	return s + "%"
-}
-
 // dist describes a distribution: "25% on" for a boolean rollout as spec
 // lays it out, otherwise each part's variant and width in bucket order,
 // "control 50% variant_a 50%"; "none" when there is none.
@@ -269,7 +256,7 @@ func dist(f *flagmeta.Flag, parts []flagmeta.Part) string {
 		return "none"
 	}
 	if f.Bool && len(parts) == 2 && parts[0].Variant == spec.On && parts[1].Variant == spec.Off && parts[1].Upper == int(spec.Whole) {
-		return percent(parts[0].Upper) + " on"
+		return spec.Percent(parts[0].Upper).String() + " on"
 	}
 	var b strings.Builder
 	lower := 0
@@ -277,7 +264,7 @@ func dist(f *flagmeta.Flag, parts []flagmeta.Part) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(p.Variant + " " + percent(p.Upper-lower))
+		b.WriteString(p.Variant + " " + spec.Percent(p.Upper-lower).String())
 		lower = p.Upper
 	}
 	return b.String()
@@ -294,7 +281,7 @@ func list(items []string, n int) string {
 	return strings.Join(items[:maxListed], ", ") + fmt.Sprintf(" and %d more", n-maxListed)
 }
 
-func stage(s flagmeta.Stage) string { return percent(s.Percent) + " from " + s.Start }
+func stage(s flagmeta.Stage) string { return spec.Percent(s.Percent).String() + " from " + s.Start }
 
 // diffSchedule describes a schedule's changes: stage by stage when the
 // number of stages is the same, otherwise the whole schedule.

@@ -126,14 +126,3 @@ func TestDiffFlag(t *testing.T) {
 		})
 	}
 }
-
-func TestPercent(t *testing.T) {
-	for _, tt := range []struct {
-		in   int
-		want string
-	}{{0, "0%"}, {1, "0.01%"}, {10, "0.1%"}, {2500, "25%"}, {2550, "25.5%"}, {3333, "33.33%"}, {10000, "100%"}} {
-		if got := percent(tt.in); got != tt.want {
-			t.Errorf("percent(%d) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

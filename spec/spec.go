@@ -1,7 +1,10 @@
 package spec
 
 import (
+	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -190,6 +193,20 @@ func PercentOf(p float64) Percent { return Percent(math.Round(p * 100)) }
 
 // Float returns p as a percentage, e.g. 25.5.
 func (p Percent) Float() float64 { return float64(p) / 100 }
+
+// String returns p as flags.toml and the fleet commands write it, with
+// as many decimals as it needs: "25%", "25.5%", "0.01%".
+func (p Percent) String() string {
+	sign := ""
+	if p < 0 {
+		sign, p = "-", -p
+	}
+	s := strconv.Itoa(int(p / 100))
+	if r := int(p % 100); r != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%02d", r), "0")
+	}
+	return sign + s + "%"
+}
 
 // Distribution assigns buckets to variants: variant Parts[i].Variant gets
 // the buckets below Parts[i].Upper (and at or above Parts[i-1].Upper).

@@ -102,7 +102,7 @@ func rolloutOf(fl *spec.Flag, pct int) (spec.Distribution, error) {
 		return nil, fmt.Errorf("%s: flag %q has variants (%s), so a rollout does not apply: set a split", fl.Pos, fl.Key, variantNames(fl))
 	}
 	if pct < 0 || pct > int(spec.Whole) {
-		return nil, fmt.Errorf("flag %q: rollout %s is out of range: write a percentage from 0 to 100", fl.Key, FormatPercent(pct))
+		return nil, fmt.Errorf("flag %q: rollout %s is out of range: write a percentage from 0 to 100", fl.Key, spec.Percent(pct).String())
 	}
 	return spec.Distribution{{Variant: fl.VariantIndex(spec.On), Upper: spec.Percent(pct)}, {Variant: fl.VariantIndex(spec.Off), Upper: spec.Whole}}, nil
 }
@@ -119,13 +119,13 @@ func splitOf(fl *spec.Flag, weights map[string]int) (spec.Distribution, error) {
 			return nil, fmt.Errorf("%s: flag %q has no variant %q: split among %s", fl.Pos, fl.Key, name, variantNames(fl))
 		}
 		if weights[name] < 0 || weights[name] > int(spec.Whole) {
-			return nil, fmt.Errorf("flag %q: weight %s of %q is out of range: write a percentage from 0 to 100", fl.Key, FormatPercent(weights[name]), name)
+			return nil, fmt.Errorf("flag %q: weight %s of %q is out of range: write a percentage from 0 to 100", fl.Key, spec.Percent(weights[name]).String(), name)
 		}
 		w[i] = weights[name]
 		sum += weights[name]
 	}
 	if sum != int(spec.Whole) {
-		return nil, fmt.Errorf("flag %q: split weights sum to %s, not 100%%: adjust them so they add up to 100", fl.Key, FormatPercent(sum))
+		return nil, fmt.Errorf("flag %q: split weights sum to %s, not 100%%: adjust them so they add up to 100", fl.Key, spec.Percent(sum).String())
 	}
 	var d spec.Distribution
 	upper := 0
@@ -149,7 +149,7 @@ func scheduleOf(fl *spec.Flag, stages []Stage) ([]*spec.Stage, error) {
 	out := make([]*spec.Stage, len(stages))
 	for i, st := range stages {
 		if st.Percent < 0 || st.Percent > int(spec.Whole) {
-			return nil, fmt.Errorf("flag %q: schedule stage %d: %s is out of range: write a percentage from 0 to 100", fl.Key, i+1, FormatPercent(st.Percent))
+			return nil, fmt.Errorf("flag %q: schedule stage %d: %s is out of range: write a percentage from 0 to 100", fl.Key, i+1, spec.Percent(st.Percent).String())
 		}
 		if i > 0 && !stages[i-1].Start.Before(st.Start) {
 			return nil, fmt.Errorf("flag %q: schedule stage %d starts at %s, not after stage %d: list stages in time order", fl.Key, i+1, st.Start.Format(timeFormat), i)
@@ -189,7 +189,7 @@ func describeDist(fl *spec.Flag) string {
 	if len(fl.Schedule) > 0 {
 		parts := make([]string, len(fl.Schedule))
 		for i, st := range fl.Schedule {
-			parts[i] = FormatPercent(int(st.Percent)) + " from " + st.Start.UTC().Format(timeFormat)
+			parts[i] = spec.Percent(int(st.Percent)).String() + " from " + st.Start.UTC().Format(timeFormat)
 		}
 		return "schedule " + strings.Join(parts, ", ")
 	}
@@ -208,7 +208,7 @@ func describeDist(fl *spec.Flag) string {
 			}
 			lower = p.Upper
 		}
-		return "rollout " + FormatPercent(pct)
+		return "rollout " + spec.Percent(pct).String()
 	}
 	w := make([]int, len(fl.Variants))
 	lower := spec.Percent(0)
@@ -219,7 +219,7 @@ func describeDist(fl *spec.Flag) string {
 	var parts []string
 	for i, x := range w {
 		if x > 0 {
-			parts = append(parts, fl.Variants[i].Name+" "+FormatPercent(x))
+			parts = append(parts, fl.Variants[i].Name+" "+spec.Percent(x).String())
 		}
 	}
 	return "split " + strings.Join(parts, ", ")

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flaggen/flaggen/spec"
 )
 
 // ParsePercent reads a percentage, "25", "25%", "0.5" or "12.25%", as
@@ -43,20 +45,6 @@ func ParsePercent(s string) (int, error) {
 	return 0, fmt.Errorf("percentage %q is over 100", s)
 }
 
-// FormatPercent writes p hundredths of a percent as [ParsePercent]
-// reads it back: 2500 is "25%", 2550 "25.5%", 50 "0.5%". The CLI and
-// the errors of the store's writes show percentages with it.
-func FormatPercent(p int) string {
-	s := strconv.Itoa(p / 100)
-	if r := p % 100; r != 0 {
-		if r < 0 {
-			r = -r
-		}
-		s += strings.TrimRight(fmt.Sprintf(".%02d", r), "0")
-	}
-	return s + "%"
-}
-
 // digits reports whether s is made of ASCII digits only ("" is).
 func digits(s string) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
@@ -85,7 +73,7 @@ func ParseSplit(s string) (map[string]int, error) {
 		sum += h
 	}
 	if sum != 10000 {
-		return nil, fmt.Errorf("split %q sums to %s: the weights must sum to 100", s, FormatPercent(sum))
+		return nil, fmt.Errorf("split %q sums to %s: the weights must sum to 100", s, spec.Percent(sum).String())
 	}
 	return weights, nil
 }

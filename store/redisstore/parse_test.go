@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flaggen/flaggen/spec"
 	"github.com/flaggen/flaggen/store/redisstore"
 )
 
@@ -32,11 +33,13 @@ func TestParsePercent(t *testing.T) {
 	}
 }
 
-func TestFormatPercent(t *testing.T) {
+// TestPercentRoundTrip: ParsePercent reads back what spec.Percent's
+// String writes.
+func TestPercentRoundTrip(t *testing.T) {
 	t.Parallel()
 	for h, want := range map[int]string{0: "0%", 50: "0.5%", 105: "1.05%", 2500: "25%", 2550: "25.5%", 10000: "100%"} {
-		if got := redisstore.FormatPercent(h); got != want {
-			t.Errorf("FormatPercent(%d) = %q, want %q", h, got, want)
+		if got := spec.Percent(h).String(); got != want {
+			t.Errorf("spec.Percent(%d).String() = %q, want %q", h, got, want)
 		}
 		if back, err := redisstore.ParsePercent(want); err != nil || back != h {
 			t.Errorf("ParsePercent(%q) = %d, %v; want %d back", want, back, err, h)

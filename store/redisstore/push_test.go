@@ -265,10 +265,10 @@ func describe(f flagmeta.Flag) string {
 	var b strings.Builder
 	b.WriteString(f.Key)
 	for _, p := range f.Rollout {
-		b.WriteString(" " + p.Variant + ":" + FormatPercent(p.Upper))
+		b.WriteString(" " + p.Variant + ":" + spec.Percent(p.Upper).String())
 	}
 	for _, s := range f.Schedule {
-		b.WriteString(" " + s.Start + ":" + FormatPercent(s.Percent))
+		b.WriteString(" " + s.Start + ":" + spec.Percent(s.Percent).String())
 	}
 	if f.Killed {
 		b.WriteString(" killed")

@@ -246,7 +246,7 @@ func TestRace(t *testing.T) {
 			t.Errorf("v%d starts from %q but v%d left %q: an update was lost", h[i].Version, h[i].Before, h[i-1].Version, h[i-1].After)
 		}
 	}
-	if got, want := "rollout "+FormatPercent(*st.Ops["checkout"].Rollout), h[len(h)-1].After; got != want {
+	if got, want := "rollout "+spec.Percent(*st.Ops["checkout"].Rollout).String(), h[len(h)-1].After; got != want {
 		t.Errorf("state has %s, last entry %s", got, want)
 	}
 }

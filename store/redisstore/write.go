@@ -334,12 +334,12 @@ func describeOp(op Op) string {
 		parts = append(parts, "enabled "+strconv.FormatBool(*op.Enabled))
 	}
 	if op.Rollout != nil {
-		parts = append(parts, "rollout "+FormatPercent(*op.Rollout))
+		parts = append(parts, "rollout "+spec.Percent(*op.Rollout).String())
 	}
 	if op.Split != nil {
 		var w []string
 		for _, k := range sortedKeys(op.Split) {
-			w = append(w, k+" "+FormatPercent(op.Split[k]))
+			w = append(w, k+" "+spec.Percent(op.Split[k]).String())
 		}
 		parts = append(parts, "split "+strings.Join(w, ", "))
 	}

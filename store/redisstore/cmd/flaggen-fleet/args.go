@@ -6,13 +6,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/flaggen/flaggen/store/redisstore"
+	"github.com/flaggen/flaggen/spec"
 )
 
 // The arguments of rollout, split and schedule are read by
 // redisstore.ParsePercent, ParseSplit and ParseSchedule, which the
 // dashboard uses too; formatSplit writes a split back, with
-// redisstore.FormatPercent.
+// spec.Percent.String.
 
 // formatSplit writes weights as redisstore.ParseSplit reads them, in name order.
 func formatSplit(weights map[string]int) string {
@@ -21,7 +21,7 @@ func formatSplit(weights map[string]int) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "%s=%s", name, strings.TrimSuffix(redisstore.FormatPercent(weights[name]), "%"))
+		fmt.Fprintf(&b, "%s=%s", name, strings.TrimSuffix(spec.Percent(weights[name]).String(), "%"))
 	}
 	return b.String()
 }

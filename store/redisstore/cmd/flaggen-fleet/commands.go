@@ -180,14 +180,14 @@ func formatOps(ops redisstore.Ops) string {
 			what = append(what, map[bool]string{true: "enabled", false: "disabled"}[*op.Enabled])
 		}
 		if op.Rollout != nil {
-			what = append(what, "rollout "+redisstore.FormatPercent(*op.Rollout))
+			what = append(what, "rollout "+spec.Percent(*op.Rollout).String())
 		}
 		if op.Split != nil {
 			what = append(what, "split "+formatSplit(op.Split))
 		}
 		if n := len(op.Schedule); n > 0 {
 			what = append(what, fmt.Sprintf("schedule of %d stages to %s by %s", n,
-				redisstore.FormatPercent(op.Schedule[n-1].Percent), op.Schedule[n-1].Start.UTC().Format(time.RFC3339)))
+				spec.Percent(op.Schedule[n-1].Percent).String(), op.Schedule[n-1].Start.UTC().Format(time.RFC3339)))
 		}
 		if len(what) > 0 {
 			parts = append(parts, key+" "+strings.Join(what, ", "))
