@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flaggen/flaggen/internal/locate"
 )
 
 const initUsage = `usage: flaggen init [-dir DIR] [-pkg NAME]
@@ -176,7 +178,7 @@ func findModule() (root, modPath string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	gomod, ok := nearest(wd, "go.mod")
+	gomod, ok := locate.Nearest(wd, "go.mod")
 	if !ok {
 		return "", "", errors.New("no go.mod in the current directory or its parents: run it in a module (go mod init MODULE creates one)")
 	}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
+	"github.com/flaggen/flaggen/internal/locate"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -169,7 +169,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 // exit status if there is one.
 func load(path string, stderr io.Writer) (*spec.File, int) {
 	if path == "" {
-		found, err := findFlagsFile()
+		found, err := locate.FlagsFile("read")
 		if err != nil {
 			fmt.Fprintf(stderr, "flaggen: %v\n", err)
 			return nil, exitFail
@@ -190,37 +190,4 @@ func load(path string, stderr io.Writer) (*spec.File, int) {
 		return nil, exitFail
 	}
 	return f, exitOK
-}
-
-// findFlagsFile returns the path, relative to the current directory, of
-// the nearest flags.toml in the current directory or its parents.
-func findFlagsFile() (string, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	path, ok := nearest(wd, "flags.toml")
-	if !ok {
-		return "", errors.New("no flags.toml in the current directory or its parents; name the file to read")
-	}
-	if rel, err := filepath.Rel(wd, path); err == nil {
-		return rel, nil
-	}
-	return path, nil
-}
-
-// nearest returns the path of the nearest regular file called name in dir
-// or its parents.
-func nearest(dir, name string) (string, bool) {
-	for {
-		path := filepath.Join(dir, name)
-		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-			return path, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
 }

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/flaggen/flaggen/internal/locate"
 	"github.com/flaggen/flaggen/spec"
 	"github.com/flaggen/flaggen/store/redisstore"
 )
@@ -19,7 +20,7 @@ func (c *cli) push(ctx context.Context, s *redisstore.Store, args []string) int 
 	if len(args) > 0 {
 		path = args[0]
 	} else {
-		found, err := findFlagsFile()
+		found, err := locate.FlagsFile("push")
 		if err != nil {
 			return c.fail(err)
 		}

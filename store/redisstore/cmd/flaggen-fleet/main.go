@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -418,28 +417,4 @@ func (c *cli) printJSON(v any) int {
 		return exitFail
 	}
 	return exitOK
-}
-
-// findFlagsFile returns the path, relative to the current directory, of
-// the nearest flags.toml in the current directory or its parents, as
-// flaggen generate and check find it.
-func findFlagsFile() (string, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for dir := wd; ; {
-		path := filepath.Join(dir, "flags.toml")
-		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-			if rel, err := filepath.Rel(wd, path); err == nil {
-				return rel, nil
-			}
-			return path, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no flags.toml in the current directory or its parents; name the file to push")
-		}
-		dir = parent
-	}
 }
