@@ -255,6 +255,12 @@ func flagDecls(c *flagCode) []jen.Code {
 	}
 	ctx := func() *jen.Statement { return jen.Qual("context", "Context") }
 	variant := jen.Id(flagsVar).Dot("Variant").Call(jen.Id("ctx"), jen.Id(c.num))
+	// withBool is a boolean flag's test helper, whatever its type.
+	withBool := func() jen.Code {
+		return doc(jen.Func().Id("With"+c.goName).Params(jen.Id("ctx").Add(ctx()), jen.Id("on").Bool()).Add(ctx()).Block(
+			jen.Return(jen.Id(flagsVar).Dot("ForceBool").Call(jen.Id("ctx"), jen.Id(c.num), jen.Id("on"))),
+		))
+	}
 
 	if c.boolean && len(c.values) == 0 {
 		// A plain boolean flag: an alias of the shared state type, whose
@@ -268,9 +274,7 @@ func flagDecls(c *flagCode) []jen.Code {
 			doc(jen.Func().Id("New" + c.goName).Params(jen.Id("ctx").Add(ctx())).Id(c.goName).Block(
 				jen.Return(jen.Id(c.goName).Values(on)),
 			)),
-			doc(jen.Func().Id("With"+c.goName).Params(jen.Id("ctx").Add(ctx()), jen.Id("on").Bool()).Add(ctx()).Block(
-				jen.Return(jen.Id(flagsVar).Dot("ForceBool").Call(jen.Id("ctx"), jen.Id(c.num), jen.Id("on"))),
-			)),
+			withBool(),
 		}
 	}
 	if c.boolean {
@@ -292,9 +296,7 @@ func flagDecls(c *flagCode) []jen.Code {
 			doc(jen.Func().Add(recv()).Id("String").Params().String().Block(
 				jen.Return(jen.Qual(implPath, "OnOff").Call(enabled.Clone())),
 			)),
-			doc(jen.Func().Id("With"+c.goName).Params(jen.Id("ctx").Add(ctx()), jen.Id("on").Bool()).Add(ctx()).Block(
-				jen.Return(jen.Id(flagsVar).Dot("ForceBool").Call(jen.Id("ctx"), jen.Id(c.num), jen.Id("on"))),
-			)),
+			withBool(),
 		}, valueDecls(c, doc, recv, number)...)
 	}
 
