@@ -40,25 +40,6 @@ var fastLocalDate = func() *time.Location {
 	return time.FixedZone("date-local", off)
 }()
 
-// fastTable is what the fast decoder knows of a table that a header names
-// or implies: its map, and how it came to be.
-type fastTable struct {
-	m    map[string]any
-	kind fastKind
-	// parent and key locate an array of tables' slice, which growing
-	// replaces.
-	parent map[string]any
-	key    string
-}
-
-type fastKind uint8
-
-const (
-	fastImplicit fastKind = iota // implied by a longer header
-	fastDefined                  // defined by its own [header]
-	fastArray                    // an array of tables
-)
-
 // fastDecoder is the state of one fast decode.
 type fastDecoder struct {
 	cursor
@@ -66,9 +47,11 @@ type fastDecoder struct {
 	ix    *index
 	depth int
 	// tables maps the index entries of the tables that headers name or
-	// imply to what the decoder knows of them. An entry not in it was made
-	// by a key/value pair, and no header may extend it.
-	tables map[*indexEntry]*fastTable
+	// imply to their maps (nil for an array of tables, whose elements
+	// have theirs). An entry not in it was made by a key/value pair, and
+	// no header may extend it. Whether a table is implied only, or an
+	// array of tables, its index entry says (implicit, aot).
+	tables map[*indexEntry]map[string]any
 	// cur and curEntry are the table key/value pairs go into.
 	cur      map[string]any
 	curEntry *indexEntry
@@ -91,11 +74,11 @@ func fastDecode(filename string, src []byte, str string) (raw map[string]any, ix
 		cursor:   cursor{src: src},
 		str:      str,
 		ix:       ix,
-		tables:   make(map[*indexEntry]*fastTable),
+		tables:   make(map[*indexEntry]map[string]any),
 		cur:      raw,
 		curEntry: ix.root,
 	}
-	d.tables[ix.root] = &fastTable{m: raw, kind: fastDefined}
+	d.tables[ix.root] = raw
 	if !d.document() {
 		return nil, nil, false
 	}
@@ -231,62 +214,57 @@ func (d *fastDecoder) header() bool {
 		child := d.ix.lookupStep(e, seg)
 		if child == nil {
 			m := make(map[string]any)
-			t.m[seg] = m
+			t[seg] = m
 			e = d.ix.add(e, seg, start, start, true)
-			t = &fastTable{m: m, kind: fastImplicit}
-			d.tables[e] = t
+			t, d.tables[e] = m, m
 			continue
 		}
-		ct := d.tables[child]
-		if ct == nil {
+		m, ok := d.tables[child]
+		if !ok {
 			return false // a value, or an inline table: not extensible
 		}
-		e, t = d.ix.add(e, seg, start, start, true), ct
-		if t.kind == fastArray {
+		e, t = d.ix.add(e, seg, start, start, true), m
+		if e.aot > 0 {
 			e = d.ix.add(e, strconv.Itoa(e.aot-1), start, start, true)
 			t = d.tables[e]
 		}
 	}
 	seg := d.segs[last]
 	child := d.ix.lookupStep(e, seg)
-	var ct *fastTable
 	if child != nil {
-		if ct = d.tables[child]; ct == nil {
+		if _, ok := d.tables[child]; !ok {
 			return false
 		}
 	}
 	if !aot {
 		switch {
-		case ct == nil:
-			m := make(map[string]any)
-			t.m[seg] = m
-			ct = &fastTable{m: m, kind: fastDefined}
-		case ct.kind == fastImplicit:
-			ct.kind = fastDefined
-		default:
+		case child == nil:
+			t[seg] = make(map[string]any)
+		case !child.implicit:
 			return false // defined twice, or an array of tables
 		}
+		// add makes an implicit table explicit.
 		e = d.ix.add(e, seg, start, start, false)
-		d.tables[e] = ct
-		d.cur, d.curEntry = ct.m, e
+		m := t[seg].(map[string]any)
+		d.tables[e] = m
+		d.cur, d.curEntry = m, e
 		return true
 	}
 	switch {
-	case ct == nil:
-		ct = &fastTable{kind: fastArray, parent: t.m, key: seg}
-		t.m[seg] = []map[string]any(nil)
-	case ct.kind != fastArray:
+	case child == nil:
+		t[seg] = []map[string]any(nil)
+	case child.aot == 0:
 		return false
 	}
 	e = d.ix.add(e, seg, start, start, false)
-	d.tables[e] = ct
+	d.tables[e] = nil
 	elem := strconv.Itoa(e.aot)
 	e.array = true
 	e.aot++
 	m := make(map[string]any)
-	ct.parent[ct.key] = append(ct.parent[ct.key].([]map[string]any), m)
+	t[seg] = append(t[seg].([]map[string]any), m)
 	e = d.ix.add(e, elem, start, start, false)
-	d.tables[e] = &fastTable{m: m, kind: fastDefined}
+	d.tables[e] = m
 	d.cur, d.curEntry = m, e
 	return true
 }
