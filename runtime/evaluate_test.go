@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -156,6 +157,28 @@ rollout = 100
 		ev := s.NewEvaluator(context.Background(), c.subject, nil)
 		if v, r, _ := explained(ev.Explain("f")); v != c.want || r.String() != c.reason {
 			t.Errorf("%+v: got %s (%s), want %s (%s)", c.subject, v, r, c.want, c.reason)
+		}
+	}
+}
+
+// TestEmptyUserIDIsNoUser: spec refuses users = [""], but a schema can be
+// written by hand; a request without a subject, whose id is empty, still
+// matches no users rule.
+func TestEmptyUserIDIsNoUser(t *testing.T) {
+	info := flagmeta.Flag{Key: "f", Bool: true, Variants: []string{"off", "on"}, Default: "off",
+		Rules: []flagmeta.Rule{{Users: []string{"", "7"}, Serve: "on"}}}
+	set := newSet(&flagmeta.Schema{Name: "flags.toml", Flags: []flagmeta.Flag{info}})
+	for _, c := range []struct {
+		subject Subject
+		want    string
+	}{
+		{Subject{}, "off"},
+		{Subject{Groups: []string{"beta"}}, "off"},
+		{Subject{ID: "7"}, "on"},
+	} {
+		ev := set.NewEvaluator(context.Background(), c.subject, nil)
+		if v, r, _ := explained(ev.Explain("f")); v != c.want {
+			t.Errorf("%+v: got %s (%s), want %s", c.subject, v, r, c.want)
 		}
 	}
 }

@@ -466,7 +466,8 @@ func (ev *Evaluator) clock() int64 {
 func (ev *Evaluator) matches(r *rule) bool {
 	s := &ev.subject
 	if r.users != nil {
-		if _, ok := r.users[s.ID]; !ok {
+		// The empty id is every request without a subject, never a user.
+		if _, ok := r.users[s.ID]; !ok || s.ID == "" {
 			return false
 		}
 	}

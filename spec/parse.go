@@ -372,6 +372,26 @@ func (p *parser) strList(path []string, tbl map[string]any, key, example string)
 	return out, good
 }
 
+// idList is strList for user ids and group names (noun), which may not
+// be empty: a request without a subject has the empty id, so users = [""]
+// would serve a gated variant to every anonymous visitor.
+func (p *parser) idList(path []string, tbl map[string]any, key, example, noun string) ([]string, bool) {
+	out, good := p.strList(path, tbl, key, example)
+	for i, s := range out {
+		if s != "" {
+			continue
+		}
+		pos := p.valuePos(p.at(path, key, strconv.Itoa(i))...)
+		if noun == "user id" {
+			p.errorf(pos, "%s[%d] is an empty user id, which every request without a subject has: write the id, e.g. %s", key, i, example)
+		} else {
+			p.errorf(pos, "%s[%d] is an empty %s: write the %s, e.g. %s", key, i, noun, noun, example)
+		}
+		good = false
+	}
+	return out, good
+}
+
 // percent reads a number between 0 and 100 with at most two decimals.
 func (p *parser) percent(path []string, v any) (Percent, bool) {
 	var f float64
@@ -853,10 +873,10 @@ func (p *parser) rule(path []string, fl *Flag, tbl map[string]any) *Rule {
 	r := &Rule{Pos: pos, Serve: -1}
 	good := true
 	var ok bool
-	if r.Users, ok = p.strList(path, tbl, "users", `users = ["42"]`); !ok && tbl["users"] != nil {
+	if r.Users, ok = p.idList(path, tbl, "users", `users = ["42"]`, "user id"); !ok && tbl["users"] != nil {
 		good = false
 	}
-	if r.Groups, ok = p.strList(path, tbl, "groups", `groups = ["beta"]`); !ok && tbl["groups"] != nil {
+	if r.Groups, ok = p.idList(path, tbl, "groups", `groups = ["beta"]`, "group name"); !ok && tbl["groups"] != nil {
 		good = false
 	}
 	if v, ok := tbl["when"]; ok {
@@ -1031,7 +1051,7 @@ func (p *parser) overrides(path []string, fl *Flag, v any) []*Override {
 			p.unknownVariant(p.at(path, name), fl, name, true)
 			continue
 		}
-		users, ok := p.strList(path, m, name, fmt.Sprintf(`%s = ["42"]`, name))
+		users, ok := p.idList(path, m, name, fmt.Sprintf(`%s = ["42"]`, name), "user id")
 		if !ok {
 			continue
 		}

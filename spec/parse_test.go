@@ -770,6 +770,21 @@ var parseErrorCases = []parseErrorCase{
 		src:  boolFlagTOML("f", "[[flags.f.rules]]", `groups = ["a", 7]`, `serve = "on"`),
 		want: []string{`flags.toml:6:16: groups[1] is an integer; groups holds strings, e.g. groups = ["beta"]`},
 	},
+	{
+		name: "an empty user id, which would match every request without a subject",
+		src:  boolFlagTOML("f", "[[flags.f.rules]]", `users = ["42", ""]`, `serve = "on"`),
+		want: []string{`flags.toml:6:16: users[1] is an empty user id, which every request without a subject has: write the id, e.g. users = ["42"]`},
+	},
+	{
+		name: "an empty group name",
+		src:  boolFlagTOML("f", "[[flags.f.rules]]", `groups = [""]`, `serve = "on"`),
+		want: []string{`flags.toml:6:11: groups[0] is an empty group name: write the group name, e.g. groups = ["beta"]`},
+	},
+	{
+		name: "an empty user id in overrides",
+		src:  boolFlagTOML("f", `overrides = { on = ["7", ""] }`),
+		want: []string{`flags.toml:5:26: on[1] is an empty user id, which every request without a subject has: write the id, e.g. on = ["42"]`},
+	},
 
 	// Conditions.
 	{

@@ -44,7 +44,9 @@ func (p *Provider) subject(flat openfeature.FlattenedContext) runtime.Subject {
 }
 
 // groups reads a groups attribute: a []string (used as it is), a []any
-// of strings, or a comma-separated string. Empty names are dropped.
+// of strings, or a comma-separated string. Empty names are dropped from
+// the last two; an empty name in a []string is kept and matches nothing,
+// since flags.toml refuses groups = [""].
 func groups(v any) []string {
 	switch g := v.(type) {
 	case []string:

@@ -266,6 +266,9 @@ func TestJSONSchemaRejects(t *testing.T) {
 		"a bad value name":         variants + "[flags.f.values.a]\nUnitPrice = 1\n[flags.f.values.b]\nUnitPrice = 2\n",
 		"enabled as a string":      flag + "enabled = \"yes\"\n",
 		"a rule with no condition": flag + "[[flags.f.rules]]\nserve = \"on\"\n",
+		"an empty user id":         flag + "[[flags.f.rules]]\nusers = [\"\"]\nserve = \"on\"\n",
+		"an empty group name":      flag + "[[flags.f.rules]]\ngroups = [\"\"]\nserve = \"on\"\n",
+		"an empty overridden user": flag + "overrides = { on = [\"\"] }\n",
 	} {
 		if err := sch.Validate(asJSON(t, src)); err == nil {
 			t.Errorf("%s: the schema accepts\n%s", name, src)
