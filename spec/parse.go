@@ -373,19 +373,22 @@ func (p *parser) strList(path []string, tbl map[string]any, key, example string)
 }
 
 // idList is strList for user ids and group names (noun), which may not
-// be empty: a request without a subject has the empty id, so users = [""]
-// would serve a gated variant to every anonymous visitor.
+// be empty (a request without a subject has the empty id, so users = [""]
+// would serve a gated variant to every anonymous visitor) nor start or
+// end with a space (such a name would never match).
 func (p *parser) idList(path []string, tbl map[string]any, key, example, noun string) ([]string, bool) {
 	out, good := p.strList(path, tbl, key, example)
 	for i, s := range out {
-		if s != "" {
-			continue
-		}
 		pos := p.valuePos(p.at(path, key, strconv.Itoa(i))...)
-		if noun == "user id" {
+		switch t := strings.TrimSpace(s); {
+		case s == "" && noun == "user id":
 			p.errorf(pos, "%s[%d] is an empty user id, which every request without a subject has: write the id, e.g. %s", key, i, example)
-		} else {
+		case s == "":
 			p.errorf(pos, "%s[%d] is an empty %s: write the %s, e.g. %s", key, i, noun, noun, example)
+		case t != s:
+			p.errorf(pos, "%s[%d] %q has spaces around it, which no %s has (they are compared exactly, and the middleware trims them): write %q", key, i, s, noun, t)
+		default:
+			continue
 		}
 		good = false
 	}

@@ -781,6 +781,16 @@ var parseErrorCases = []parseErrorCase{
 		want: []string{`flags.toml:6:11: groups[0] is an empty group name: write the group name, e.g. groups = ["beta"]`},
 	},
 	{
+		name: "a user id with spaces around it",
+		src:  boolFlagTOML("f", "[[flags.f.rules]]", `users = [" 42"]`, `serve = "on"`),
+		want: []string{`flags.toml:6:10: users[0] " 42" has spaces around it, which no user id has (they are compared exactly, and the middleware trims them): write "42"`},
+	},
+	{
+		name: "a group name with spaces around it",
+		src:  boolFlagTOML("f", "[[flags.f.rules]]", "groups = [\"beta\t\"]", `serve = "on"`),
+		want: []string{`flags.toml:6:11: groups[0] "beta\t" has spaces around it, which no group name has (they are compared exactly, and the middleware trims them): write "beta"`},
+	},
+	{
 		name: "an empty user id in overrides",
 		src:  boolFlagTOML("f", `overrides = { on = ["7", ""] }`),
 		want: []string{`flags.toml:5:26: on[1] is an empty user id, which every request without a subject has: write the id, e.g. on = ["42"]`},

@@ -269,6 +269,8 @@ func TestJSONSchemaRejects(t *testing.T) {
 		"an empty user id":         flag + "[[flags.f.rules]]\nusers = [\"\"]\nserve = \"on\"\n",
 		"an empty group name":      flag + "[[flags.f.rules]]\ngroups = [\"\"]\nserve = \"on\"\n",
 		"an empty overridden user": flag + "overrides = { on = [\"\"] }\n",
+		"a user id with a space":   flag + "[[flags.f.rules]]\nusers = [\"42 \"]\nserve = \"on\"\n",
+		"a group with a space":     flag + "[[flags.f.rules]]\ngroups = [\" beta\"]\nserve = \"on\"\n",
 	} {
 		if err := sch.Validate(asJSON(t, src)); err == nil {
 			t.Errorf("%s: the schema accepts\n%s", name, src)
