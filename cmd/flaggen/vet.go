@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"io"
 	"os"
 	"path"
@@ -149,7 +150,7 @@ func runVet(args []string, stdout, stderr io.Writer) int {
 	findings := v.sorted()
 	if opts.fix {
 		var fixed int
-		if findings, fixed, err = applyFixes(findings, importNames(pkgs), stderr); err != nil {
+		if findings, fixed, err = applyFixes(findings, importedPackages(pkgs), stderr); err != nil {
 			fmt.Fprintf(stderr, "flaggen vet: %v\n", err)
 			code = exitFail
 		}
@@ -182,11 +183,17 @@ func printLoadErrors(w io.Writer, pkgs []*packages.Package) int {
 	return len(seen)
 }
 
-// importNames returns the package name of each loaded package, by path.
-func importNames(pkgs []*packages.Package) map[string]string {
-	names := map[string]string{}
-	packages.Visit(pkgs, nil, func(pkg *packages.Package) { names[pkg.PkgPath] = pkg.Name })
-	return names
+// importedPackages returns the type of each loaded package, by path.
+func importedPackages(pkgs []*packages.Package) map[string]*types.Package {
+	out := map[string]*types.Package{}
+	packages.Visit(pkgs, nil, func(pkg *packages.Package) {
+		if pkg.Types != nil {
+			out[pkg.PkgPath] = pkg.Types
+		} else {
+			out[pkg.PkgPath] = types.NewPackage(pkg.PkgPath, pkg.Name)
+		}
+	})
+	return out
 }
 
 // A finding is one line of flaggen vet's report.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -249,7 +250,7 @@ func g() {
 		newFinding(19, "no fix"),
 	}
 	var stderr bytes.Buffer
-	left, fixed, err := applyFixes(findings, map[string]string{"example.com/flags": "flags"}, &stderr)
+	left, fixed, err := applyFixes(findings, map[string]*types.Package{"example.com/flags": types.NewPackage("example.com/flags", "flags")}, &stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,12 +309,44 @@ func TestUsedNamesShadowing(t *testing.T) {
 	const src = "package a\n\nimport \"example.com/flags\"\n\nfunc f() { _ = flags.X }\n"
 	use := "_ = flags.X"
 	e := edit{"a.go", strings.Index(src, use), strings.Index(src, use) + len(use), "flags := struct{ X int }{}; _ = flags.X"}
-	got, err := applyEdits("a.go", []byte(src), []edit{e}, map[string]string{"example.com/flags": "flags"})
+	got, err := applyEdits("a.go", []byte(src), []edit{e}, map[string]*types.Package{"example.com/flags": types.NewPackage("example.com/flags", "flags")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(got), "import") {
 		t.Errorf("the import that only the edit's local variable shadows was kept:\n%s", got)
+	}
+}
+
+func TestApplyEditsDotImport(t *testing.T) {
+	t.Parallel()
+	// A dot import that only the deleted code used goes, as a named one
+	// does; left behind, it would not compile ("imported and not used").
+	flags := types.NewPackage("example.com/flags", "flags")
+	flags.Scope().Insert(types.NewFunc(token.NoPos, flags, "NewCheckout", types.NewSignatureType(nil, nil, nil, nil, nil, false)))
+	pkgs := map[string]*types.Package{flags.Path(): flags}
+	const src = "package a\n\nimport (\n\t\"fmt\"\n\n\t. \"example.com/flags\"\n)\n\nfunc f() {\n\tif NewCheckout() {\n\t\tfmt.Println(\"on\")\n\t}\n}\n"
+	stmt := "if NewCheckout() {\n\t\tfmt.Println(\"on\")\n\t}"
+	e := edit{"a.go", strings.Index(src, stmt), strings.Index(src, stmt) + len(stmt), `fmt.Println("on")`}
+	got, err := applyEdits("a.go", []byte(src), []edit{e}, pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "package a\n\nimport (\n\t\"fmt\"\n)\n\nfunc f() {\n\tfmt.Println(\"on\")\n}\n"
+	if string(got) != want {
+		t.Errorf("after the fix; diff (-want +got):\n%s", diffOf(want, string(got)))
+	}
+
+	// A dot import the fixed file still uses stays.
+	const src2 = "package a\n\nimport . \"example.com/flags\"\n\nfunc f() {\n\tif NewCheckout() {\n\t}\n\tNewCheckout()\n}\n"
+	stmt2 := "if NewCheckout() {\n\t}"
+	e2 := edit{"a.go", strings.Index(src2, stmt2), strings.Index(src2, stmt2) + len(stmt2) + 2, ""}
+	got, err = applyEdits("a.go", []byte(src2), []edit{e2}, pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(got), `import . "example.com/flags"`) {
+		t.Errorf("the dot import that the fixed file still uses went:\n%s", got)
 	}
 }
 

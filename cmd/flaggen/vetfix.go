@@ -7,6 +7,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io"
 	"os"
 	"slices"
@@ -18,8 +19,9 @@ import (
 
 // applyFixes applies the first suggested fix of each finding that has
 // one, and returns the findings left (those without a fix, or whose fix
-// could not be applied) and the number fixed. names maps import paths to
-// package names, to remove the imports a fix leaves unused.
+// could not be applied) and the number fixed. pkgs maps import paths to
+// the loaded packages, whose names (and, for dot imports, exported names)
+// tell which imports a fix leaves unused, to remove them.
 //
 // Fixes are taken in the order of findings. A fix is skipped when one of
 // its edits overlaps an edit of a fix already taken (identical edits, as
@@ -27,7 +29,7 @@ import (
 // when it would edit a generated file. Every edited file is formatted
 // before anything is written; if one does not parse after the edits,
 // nothing is written.
-func applyFixes(findings []finding, names map[string]string, stderr io.Writer) ([]finding, int, error) {
+func applyFixes(findings []finding, pkgs map[string]*types.Package, stderr io.Writer) ([]finding, int, error) {
 	byFile := map[string][]edit{} // the edits taken, by file
 	generated := map[string]bool{}
 	var left []finding
@@ -69,7 +71,7 @@ func applyFixes(findings []finding, names map[string]string, stderr io.Writer) (
 		if err != nil {
 			return findings, 0, err
 		}
-		fixedSrc, err := applyEdits(name, src, byFile[name], names)
+		fixedSrc, err := applyEdits(name, src, byFile[name], pkgs)
 		if err != nil {
 			return findings, 0, fmt.Errorf("the fixes to %s do not give valid Go, so no file was changed: %v", name, err)
 		}
@@ -109,8 +111,8 @@ func isGeneratedFile(cache map[string]bool, name string) bool {
 }
 
 // applyEdits returns src with edits applied, the imports it no longer uses
-// removed, and formatted.
-func applyEdits(name string, src []byte, edits []edit, names map[string]string) ([]byte, error) {
+// removed, and formatted. pkgs is as for applyFixes.
+func applyEdits(name string, src []byte, edits []edit, pkgs map[string]*types.Package) ([]byte, error) {
 	edits = slices.Clone(edits)
 	slices.SortFunc(edits, func(a, b edit) int {
 		if a.Start != b.Start {
@@ -147,7 +149,15 @@ func applyEdits(name string, src []byte, edits []edit, names map[string]string) 
 		if err != nil {
 			continue
 		}
-		local := importName(spec, path, names)
+		if spec.Name != nil && spec.Name.Name == "." {
+			// The file uses the package's exported names unqualified.
+			if p := pkgs[path]; p == nil || !dotUses(before, p) || dotUses(after, p) {
+				continue
+			}
+			astutil.DeleteNamedImport(fset, after, ".", path)
+			continue
+		}
+		local := importName(spec, path, pkgs)
 		if local == "" || !usedBefore[local] || usedAfter[local] {
 			continue
 		}
@@ -167,7 +177,7 @@ func applyEdits(name string, src []byte, edits []edit, names map[string]string) 
 // importName returns the name by which a file refers to the package an
 // import spec imports, or "" for blank, dot and cgo imports and packages
 // whose name is not known.
-func importName(spec *ast.ImportSpec, path string, names map[string]string) string {
+func importName(spec *ast.ImportSpec, path string, pkgs map[string]*types.Package) string {
 	if spec.Name != nil {
 		if n := spec.Name.Name; n != "_" && n != "." {
 			return n
@@ -177,8 +187,8 @@ func importName(spec *ast.ImportSpec, path string, names map[string]string) stri
 	if path == "C" {
 		return ""
 	}
-	if n, ok := names[path]; ok {
-		return n
+	if p, ok := pkgs[path]; ok {
+		return p.Name()
 	}
 	// Not loaded: guess the last element; a wrong guess is harmless, as
 	// the file did not use that name before either.
@@ -198,5 +208,35 @@ func usedNames(f *ast.File) map[string]bool {
 		}
 		return true
 	})
+	return used
+}
+
+// dotUses reports whether f, parsed with object resolution, uses an
+// exported name of pkg unqualified, as a dot import of pkg lets it: an
+// identifier of its declarations that the parser could not resolve to a
+// declaration in the file and that is not the selector of a selector
+// expression. A name that another file of the package declares counts
+// too, which errs on the side of keeping the import.
+func dotUses(f *ast.File, pkg *types.Package) bool {
+	used := false
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		if used {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, visit)
+			return false
+		case *ast.Ident:
+			if n.Obj == nil && token.IsExported(n.Name) && pkg.Scope().Lookup(n.Name) != nil {
+				used = true
+			}
+		}
+		return !used
+	}
+	for _, d := range f.Decls {
+		ast.Inspect(d, visit)
+	}
 	return used
 }
