@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"flag"
@@ -202,6 +203,23 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	return os.Rename(tmp.Name(), path)
 }
 
+// writtenByFlaggen reports whether the file at path starts with the
+// header line of the files flaggen generates, and so is one generate may
+// replace.
+func writtenByFlaggen(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	line, err := bufio.NewReader(f).ReadSlice('\n')
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return false, err
+	}
+	line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
+	return string(line) == codegen.Header, nil
+}
+
 // sourcePath returns the path of the flags.toml file relative to dir,
 // slash-separated, for the generated header.
 func sourcePath(file, dir string) (string, error) {
@@ -292,6 +310,18 @@ func checkDir(dir string, f *spec.File, opts codegen.Options, pkgFrom string) ([
 	others := make(map[string]bool)
 	for _, e := range entries {
 		name := e.Name()
+		if name == codegen.FileName && !e.IsDir() {
+			path := filepath.Join(dir, name)
+			ours, err := writtenByFlaggen(path)
+			if err != nil {
+				return nil, err
+			}
+			if !ours {
+				problems = append(problems, fmt.Sprintf("%s:1:1: not written by flaggen (its first line is not %q), so generate would overwrite it: rename it, or generate into another directory with -o DIR",
+					path, codegen.Header))
+			}
+			continue
+		}
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || name == codegen.FileName {
 			continue
 		}
