@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/flaggen/flaggen/internal/locate"
+	"github.com/flaggen/flaggen/internal/suggest"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -96,7 +99,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if isFleetCommand(cmd) {
 			return runFleet(args, stdout, stderr)
 		}
-		fmt.Fprintf(stderr, "flaggen: unknown command %q\nRun 'flaggen help' for usage.\n", cmd)
+		fmt.Fprintf(stderr, "flaggen: unknown command %q%s\nRun 'flaggen help' for usage.\n", cmd, unknownHint("flaggen", args))
 		return exitUsage
 	}
 }
@@ -128,10 +131,48 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		if isFleetCommand(args[0]) {
 			return runFleet([]string{"help", args[0]}, stdout, stderr)
 		}
-		fmt.Fprintf(stderr, "flaggen help: unknown command %q\nRun 'flaggen help' for usage.\n", args[0])
+		fmt.Fprintf(stderr, "flaggen help: unknown command %q%s\nRun 'flaggen help' for usage.\n", args[0], unknownHint("flaggen help", args))
 		return exitUsage
 	}
 	return exitOK
+}
+
+// commands are the commands flaggen runs itself.
+var commands = []string{"init", "generate", "check", "schema", "vet", "help"}
+
+// unknownHint returns what to write instead of the command line args,
+// whose first element is not a command, run as prefix (flaggen, or
+// flaggen help): ": " and a hint, or "" when there is none. A flag
+// before the command is moved after it; a word that starts a command's
+// name, or is close to one, is taken for it.
+func unknownHint(prefix string, args []string) string {
+	all := slices.Concat(commands, fleetCommands)
+	if strings.HasPrefix(args[0], "-") {
+		for i, arg := range args {
+			if slices.Contains(all, arg) {
+				line := slices.Concat([]string{prefix, arg}, args[:i], args[i+1:])
+				return ": the command comes first, then its flags: write " + strings.Join(line, " ")
+			}
+		}
+		return ": the command comes first, then its flags, e.g. " + prefix + " generate -o DIR"
+	}
+	var guess string
+	for _, c := range all {
+		if strings.HasPrefix(c, args[0]) {
+			if guess != "" {
+				guess = "" // ambiguous
+				break
+			}
+			guess = c
+		}
+	}
+	if guess == "" {
+		guess = suggest.Closest(args[0], all)
+	}
+	if guess == "" {
+		return ""
+	}
+	return fmt.Sprintf(": did you mean %s %s?", prefix, guess)
 }
 
 // parseFlags parses args with fs and returns the status to exit with, or
