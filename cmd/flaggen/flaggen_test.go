@@ -193,8 +193,18 @@ func TestCheck(t *testing.T) {
 		}
 	}
 
-	if r := runIn(t, filepath.Join(dir, "good"), "check", "missing.toml"); r.code != exitFail || !strings.Contains(r.stderr, "missing.toml") {
-		t.Errorf("check of a missing file: got %+v, want exit 1 naming the file", r)
+	// A file that is not there, or a directory, gets what to write instead.
+	for _, tt := range []struct {
+		wd, arg, want string
+	}{
+		{"good", "missing.toml", "flaggen: missing.toml: no such file: name an existing flags.toml, or leave FILE out to use the nearest one"},
+		{".", "good", "flaggen: good is a directory: name the file in it, " + filepath.Join("good", "flags.toml")},
+		{"bad", "sub", "flaggen: sub is a directory, which holds no flags.toml: name a flags.toml file"},
+	} {
+		r := runIn(t, filepath.Join(dir, tt.wd), "check", tt.arg)
+		if r.code != exitFail || r.stderr != tt.want+"\n" {
+			t.Errorf("in %s, flaggen check %s: exit %d, stderr %q; want exit 1 and %q", tt.wd, tt.arg, r.code, r.stderr, tt.want)
+		}
 	}
 }
 

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -221,11 +223,23 @@ func load(path string, stderr io.Writer) (*spec.File, int) {
 	f, err := spec.Load(path)
 	if err != nil {
 		var list spec.ErrorList
-		if errors.As(err, &list) {
+		switch {
+		case errors.As(err, &list):
 			for _, e := range list {
 				fmt.Fprintln(stderr, e)
 			}
-		} else {
+		case errors.Is(err, fs.ErrNotExist):
+			fmt.Fprintf(stderr, "flaggen: %s: no such file: name an existing flags.toml, or leave FILE out to use the nearest one\n", path)
+		default:
+			if fi, serr := os.Stat(path); serr == nil && fi.IsDir() {
+				inside := filepath.Join(path, "flags.toml")
+				if fi, serr := os.Stat(inside); serr == nil && fi.Mode().IsRegular() {
+					fmt.Fprintf(stderr, "flaggen: %s is a directory: name the file in it, %s\n", path, inside)
+				} else {
+					fmt.Fprintf(stderr, "flaggen: %s is a directory, which holds no flags.toml: name a flags.toml file\n", path)
+				}
+				break
+			}
 			fmt.Fprintf(stderr, "flaggen: %v\n", err)
 		}
 		return nil, exitFail
