@@ -23,19 +23,21 @@ func New(set *runtime.Set, opts middleware.Options) gin.HandlerFunc {
 // [middleware.Evaluators.Shareable] from handlers.
 func FromEvaluators(e *middleware.Evaluators) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		// A request that has been through flaggen's middleware already
-		// (net/http's in front of the engine, or this one twice) keeps its
-		// evaluator: Request returns it unchanged.
+		// Without ContextWithFallback, c.Value answers only string keys,
+		// from c.Keys; the runtime looks there under EvaluatorKey, so the
+		// request's evaluator goes there whichever middleware made it.
 		if r := e.Request(c.Writer, c.Request); r != c.Request {
 			// The evaluator is a context.Context wrapping the request's:
 			// it becomes the request's context, which c.Request.Context()
 			// returns and, with engine.ContextWithFallback, c.Value
 			// consults.
 			c.Request = r
-			// Without ContextWithFallback, c.Value answers only string
-			// keys, from c.Keys; the runtime looks there under
-			// EvaluatorKey.
 			c.Set(runtime.EvaluatorKey, r.Context())
+		} else if ev := e.For(c.Writer, r); c.Value(runtime.EvaluatorKey) != ev {
+			// The request has been through flaggen's middleware already
+			// (net/http's in front of the engine): it keeps the evaluator
+			// it has, which c must reach too.
+			c.Set(runtime.EvaluatorKey, ev)
 		}
 		c.Next()
 	}

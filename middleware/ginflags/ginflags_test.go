@@ -335,6 +335,25 @@ func TestInstalledTwice(t *testing.T) {
 	}
 }
 
+// TestNetHTTPInFront: behind net/http middleware that gave the request
+// its evaluator, a gin handler reaches that evaluator through c as well as
+// through c.Request.Context(), with or without ContextWithFallback: the
+// request's override applies both ways.
+func TestNetHTTPInFront(t *testing.T) {
+	t.Parallel()
+	opts := middleware.Options{Overrides: middleware.Overrides{Header: true}}
+	for _, fallback := range []bool{false, true} {
+		var got seen
+		r := engine(fallback, ginflags.New(flags.Set, opts), func(c *gin.Context) context.Context { return c }, &got)
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set(middleware.OverrideHeader, "search=variant_b")
+		middleware.New(flags.Set, opts)(r).ServeHTTP(httptest.NewRecorder(), req)
+		if got.search != "variant_b" {
+			t.Errorf("fallback=%v: search through c: got %s, want variant_b (the override of the evaluator net/http's middleware made)", fallback, got.search)
+		}
+	}
+}
+
 // TestNewNilSet: a nil set is refused when the middleware is built.
 func TestNewNilSet(t *testing.T) {
 	t.Parallel()
