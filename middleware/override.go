@@ -110,8 +110,25 @@ func mac(secret []byte, name, payload string) []byte {
 
 // strictBase64 decodes what encodeOverrides encodes and nothing else: it
 // refuses an encoding whose unused trailing bits are set, so that a
-// signature has one spelling and cannot be altered and still verify.
+// signature has one spelling and cannot be altered and still verify. It
+// still skips CR and LF, as every encoding/base64 decoder does; that is
+// left to [cookieSyntax].
 var strictBase64 = base64.RawURLEncoding.Strict()
+
+// cookieSyntax reports whether value is made only of what encodeOverrides
+// writes: base64url digits, decimal digits and dots. Checked before
+// anything is decoded, it keeps out the CR and LF that [strictBase64]
+// would skip, so that a cookie has one spelling.
+func cookieSyntax(value string) bool {
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_', c == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // decodeOverrides verifies a cookie value against secrets and returns its
 // pairs in key order. It checks size, form and signature before it parses
@@ -121,7 +138,7 @@ func decodeOverrides(secrets [][]byte, name, value string, now time.Time) ([]pai
 		return nil, ErrOverrideTooLarge
 	}
 	cut := strings.LastIndexByte(value, '.')
-	if cut < 0 {
+	if cut < 0 || !cookieSyntax(value) {
 		return nil, ErrOverrideMalformed
 	}
 	payload, sig := value[:cut], value[cut+1:]

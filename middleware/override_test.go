@@ -68,6 +68,8 @@ func TestOverrideSecurity(t *testing.T) {
 		{"signed with a retired secret", []string{signed(secretRetired, future, "search", "variant_b")}, false, "control", "rollout", middleware.ErrOverrideSignature},
 		{"tampered signature", []string{"Cookie: " + cookieName + "=" + payload + "." + flip(sig, 0)}, false, "control", "rollout", middleware.ErrOverrideSignature},
 		{"signature's padding bits changed", []string{"Cookie: " + cookieName + "=" + payload + "." + flipPadding(sig)}, false, "control", "rollout", middleware.ErrOverrideMalformed},
+		{"line break in signature", []string{"Cookie: " + cookieName + "=" + payload + "." + sig[:10] + "\r\n" + sig[10:]}, false, "control", "rollout", middleware.ErrOverrideMalformed},
+		{"line break in payload", []string{"Cookie: " + cookieName + "=" + middleware.SignPayload(secretNew, cookieName, payload[:len(payload)-4]+"\n"+payload[len(payload)-4:])}, false, "control", "rollout", middleware.ErrOverrideMalformed},
 		{"tampered payload", []string{"Cookie: " + cookieName + "=" + otherPayload + "." + sig}, false, "control", "rollout", middleware.ErrOverrideSignature},
 		{"extended expiry", []string{"Cookie: " + cookieName + "=" + strings.Replace(payload, exp, "9999999999", 1) + "." + sig}, false, "control", "rollout", middleware.ErrOverrideSignature},
 		{"signed for another cookie name", []string{"Cookie: " + cookieName + "=" + middleware.SignOverrides(secretNew, "other", future, "search", "variant_b")}, false, "control", "rollout", middleware.ErrOverrideSignature},
