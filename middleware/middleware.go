@@ -54,7 +54,8 @@ type Options struct {
 type AnonymousCookie struct {
 	// Name is the cookie's name; "" means "flaggen_visitor". It must be a
 	// valid cookie name (an RFC 6265 token), and the cookie is always
-	// Secure if it starts with __Secure- or __Host-, as browsers require.
+	// Secure if it starts with __Secure- or __Host- (in any case), as
+	// browsers require.
 	Name string
 	// MaxAge is the cookie's lifetime; 0 means 400 days, the longest
 	// browsers keep a cookie.
@@ -354,8 +355,15 @@ func validVisitorID(v string) bool {
 // if it is Secure (the __Secure- and __Host- prefixes of RFC 6265bis).
 func (e *Evaluators) cookie(r *http.Request, name string) *http.Cookie {
 	secure := r.TLS != nil || e.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") ||
-		strings.HasPrefix(name, "__Secure-") || strings.HasPrefix(name, "__Host-")
+		hasPrefixFold(name, "__Secure-") || hasPrefixFold(name, "__Host-")
 	return &http.Cookie{Name: name, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
+}
+
+// hasPrefixFold reports whether s begins with prefix in any case, as
+// browsers match cookie name prefixes (RFC 6265bis, "Cookie Name Prefixes"):
+// __SECURE-id must be Secure too.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // Headers names the trusted headers [HeaderSubject] reads.

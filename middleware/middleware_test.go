@@ -513,7 +513,9 @@ func TestInstalledTwice(t *testing.T) {
 
 // TestPrefixedCookieNames: browsers keep a cookie named __Secure-… or
 // __Host-… only if it is Secure, so such a cookie always is, even for a
-// request the middleware cannot tell came over TLS.
+// request the middleware cannot tell came over TLS. Browsers match the
+// prefixes in any case (RFC 6265bis, "Cookie Name Prefixes"), and so does the
+// middleware.
 func TestPrefixedCookieNames(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -523,6 +525,8 @@ func TestPrefixedCookieNames(t *testing.T) {
 		{"visitor", false},
 		{"__Secure-visitor", true},
 		{"__Host-visitor", true},
+		{"__secure-visitor", true},
+		{"__HOST-visitor", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

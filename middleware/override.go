@@ -28,7 +28,8 @@ type Overrides struct {
 	Secrets [][]byte
 	// Cookie is the cookie's name; "" means "flaggen_overrides". It must
 	// be a valid cookie name (an RFC 6265 token), and the cookie is always
-	// Secure if it starts with __Secure- or __Host-, as browsers require.
+	// Secure if it starts with __Secure- or __Host- (in any case), as
+	// browsers require.
 	Cookie string
 	// TTL is how long a cookie stays valid after it is set; 0 means 7 days.
 	TTL time.Duration
