@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/spec"
 )
@@ -335,5 +337,52 @@ func TestSchemaExpiry(t *testing.T) {
 	}
 	if ttl := s.rdb.TTL(ctx, key).Val(); ttl <= 23*time.Hour {
 		t.Errorf("schema TTL after a heartbeat naming it: %v, want a day again", ttl)
+	}
+}
+
+// TestPushReplacesBrokenDocument: a document in the store that no longer
+// composes (one an older flaggen accepted and this one refuses, or a doc
+// field that does not match its hash) refuses every operation, saying to
+// push a corrected flags.toml, and a push of a good document replaces
+// it.
+func TestPushReplacesBrokenDocument(t *testing.T) {
+	refused := testDoc + "\n[flags.old]\ndescription = \"x\"\nowner = \"x\"\nexpires = 2030-01-01\nroll = 5\n"
+	cases := []struct {
+		name         string
+		doc, dochash string
+	}{
+		{"no longer validates", refused, docHash([]byte(refused))},
+		{"doc does not match its hash", "[flags.x\n", docHash([]byte(testDoc))},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, srv := openTest(t)
+			ctx := context.Background()
+			rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+			defer rdb.Close()
+			if err := rdb.HSet(ctx, s.key("state"), "doc", c.doc, "dochash", c.dochash).Err(); err != nil {
+				t.Fatal(err)
+			}
+			s.mu.Lock()
+			s.base = nil // another process wrote the state
+			s.mu.Unlock()
+			_, err := s.Kill(ctx, "search", "ana")
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "push a corrected flags.toml") {
+				t.Errorf("kill on a broken document: got %v, want ErrInvalid saying to push a corrected flags.toml", err)
+			}
+			r, err := s.Push(ctx, []byte(testDoc), PushOptions{By: "ci"})
+			if err != nil {
+				t.Fatalf("push over a broken document: %v; want it to replace it", err)
+			}
+			if r.NoChange() || !strings.Contains(r.Before, "did not compose") {
+				t.Errorf("push over a broken document: got %s, want a write saying the document before did not compose", r)
+			}
+			if fl := mustFlag(t, s, "search"); fl.Killed {
+				t.Errorf("search killed after the push; the kill was refused")
+			}
+			if _, err := s.Kill(ctx, "search", "ana"); err != nil {
+				t.Errorf("kill after the push: %v", err)
+			}
+		})
 	}
 }

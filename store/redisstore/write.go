@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -153,7 +154,9 @@ func (s *Store) write(ctx context.Context, st State, p *plan) (bool, error) {
 		"updated", now.Format(time.RFC3339Nano),
 		"by", p.res.By,
 	}
-	if next.DocHash != st.DocHash {
+	if next.DocHash != st.DocHash || p.res.Action == "push" {
+		// A push writes its document even of the hash recorded: the
+		// document stored may not be the one the hash names.
 		fields = append(fields, "doc", next.Doc)
 	}
 	entry := []any{
@@ -199,6 +202,9 @@ func (s *Store) opPlan(ctx context.Context, action, flag, by string, describe fu
 			return nil, fmt.Errorf("%s %s: %w: push a flags.toml first", action, flag, ErrEmpty)
 		}
 		cur, err := s.composeCached(st, storedLimits(st))
+		if errors.Is(err, ErrInvalid) {
+			return nil, fmt.Errorf("%s %s: the store's document (v%d) does not compose, so no operation applies to it: push a corrected flags.toml, then run the operation again: %w", action, flag, st.Version, err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -268,15 +274,23 @@ func (s *Store) push(ctx context.Context, doc []byte, o PushOptions) (Result, er
 	}
 	hash := docHash(doc)
 	return s.commit(ctx, o.DryRun, func(st State) (*plan, error) {
-		var old *flagmeta.Schema
-		if st.Version == 0 {
-			old = &flagmeta.Schema{Name: name}
-		} else {
-			cur, err := s.composeCached(st, o.Limits)
-			if err != nil {
+		// old is what the fleet serves now: nothing before the first
+		// push, nor when the store's document no longer composes (a
+		// flaggen that validates more strictly than the one that pushed
+		// it, a document whose hash does not match): the push replaces it,
+		// as the error of every other write asks.
+		old := &flagmeta.Schema{Name: name}
+		var broken error
+		if st.Version > 0 {
+			cur, err := s.composeCached(st, storedLimits(st))
+			switch {
+			case errors.Is(err, ErrInvalid):
+				broken = err
+			case err != nil:
 				return nil, err
+			default:
+				old = cur.Meta()
 			}
-			old = cur.Meta()
 		}
 		next := State{Version: st.Version + 1, Doc: doc, DocHash: hash, Ops: make(Ops, len(st.Ops))}
 		var dropped, why []string
@@ -305,6 +319,9 @@ func (s *Store) push(ctx context.Context, doc []byte, o PushOptions) (Result, er
 		if st.Version > 0 {
 			before = "doc " + short(st.DocHash)
 		}
+		if broken != nil {
+			before += " (which did not compose)"
+		}
 		after := "doc " + short(hash)
 		if len(changes) == 0 {
 			after += ", no flag changed"
@@ -319,7 +336,7 @@ func (s *Store) push(ctx context.Context, doc []byte, o PushOptions) (Result, er
 			after += ", operations dropped: " + strings.Join(dropped, ", ")
 		}
 		p := &plan{next: next, composed: composed, res: Result{Action: "push", By: o.By, Before: before, After: after, Changes: changes, Dropped: dropped}}
-		p.noChange = st.Version > 0 && st.DocHash == hash && len(dropped) == 0
+		p.noChange = st.Version > 0 && st.DocHash == hash && len(dropped) == 0 && broken == nil
 		return p, nil
 	})
 }

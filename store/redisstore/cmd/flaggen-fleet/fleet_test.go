@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/flaggen/flaggen/spec"
 	"github.com/flaggen/flaggen/store/redisstore"
 	"github.com/flaggen/flaggen/store/redisstore/redistest"
 )
@@ -167,6 +172,45 @@ func TestFleetPushInvalid(t *testing.T) {
 	if !strings.Contains(errOut, "missing.toml") {
 		t.Errorf("push of a missing file: got %q, want it named", errOut)
 	}
+}
+
+// TestFleetBrokenStoreDocument: an operation on a store whose document
+// no longer validates says to push a corrected flags.toml (fixing the
+// operation's arguments would not help), and the push replaces it.
+func TestFleetBrokenStoreDocument(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	env := fleetEnv(srv)
+	mustRun(t, env, exitOK, "push", repoFlags)
+	good, err := os.ReadFile(repoFlags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := string(good) + "\n[flags.zz_old]\ndescription = \"x\"\nowner = \"x\"\nexpires = 2030-01-01\nroll = 5\n"
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	sum := sha256.Sum256([]byte(bad))
+	if err := rdb.HSet(t.Context(), "{shop:test}:state", "doc", bad, "dochash", hex.EncodeToString(sum[:])).Err(); err != nil {
+		t.Fatal(err)
+	}
+	flag := lookupFirstFlag(t)
+	_, errOut := mustRun(t, env, exitFail, "kill", flag)
+	if !strings.Contains(errOut, "roll") || !strings.Contains(errOut, "push a corrected flags.toml") {
+		t.Errorf("kill on a broken store document: got %q, want its problem and to push a corrected flags.toml", errOut)
+	}
+	mustRun(t, env, exitOK, "push", repoFlags)
+	mustRun(t, env, exitOK, "kill", flag)
+}
+
+// lookupFirstFlag returns the key of the first flag of the repository's
+// flags.toml.
+func lookupFirstFlag(t *testing.T) string {
+	t.Helper()
+	f, err := spec.Load(repoFlags)
+	if err != nil || len(f.Flags) == 0 {
+		t.Fatalf("loading %s: %v", repoFlags, err)
+	}
+	return f.Flags[0].Key
 }
 
 // TestFleetPushNearest: push with no FILE pushes the nearest flags.toml.

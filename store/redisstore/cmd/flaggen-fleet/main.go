@@ -373,6 +373,11 @@ func (c *cli) fail(err error) int {
 		for _, e := range list {
 			fmt.Fprintln(c.stderr, e)
 		}
+		if c.cmd != "push" {
+			// An operation found the store's document broken.
+			fmt.Fprintf(c.stderr, "flaggen: %s: %d problem(s) in the store's document; nothing was written: push a corrected flags.toml (flaggen push FILE), then run the command again\n", c.cmd, len(list))
+			return exitFail
+		}
 		fmt.Fprintf(c.stderr, "flaggen: %s: %d problem(s) in the document; nothing was written: fix them and run the command again\n", c.cmd, len(list))
 		return exitFail
 	}
