@@ -88,7 +88,7 @@
 // and the accessor's arguments are such code too; deleted code holds no
 // labels and is not the last reader of a local variable; statements moved
 // out of a block keep their braces when their names would clash with the
-// enclosing block's; a switch case that breaks or falls through is not
+// enclosing block's, or a label follows them there; a switch case that breaks or falls through is not
 // inlined; an if or switch with an init statement is left alone. When in
 // doubt there is no fix. References in generated files, through
 // wrappers, test helpers and string keys are reported without one.

@@ -42,7 +42,9 @@
 // Deleted code holds no label nor labelled branch, and is not the last
 // reader of a local variable (within the fix, and with [Prune], among all
 // fixes of a file). Statements moved out of a block keep their braces
-// when their names would clash with the enclosing block's. A switch case
+// when their names would clash with the enclosing block's, or when a
+// label follows them there (a goto to it would jump over their
+// declarations). A switch case
 // that breaks or falls through is not inlined, an if or switch whose init
 // statement is not the declaration of the value is left alone, and a
 // value used as a case or map key, stored, passed, or assigned to is not

@@ -549,6 +549,32 @@ func TestFold(t *testing.T) {
 }`,
 		},
 		{
+			name:   "a goto that would jump over the declarations keeps their block",
+			values: "x=on",
+			src: `func f(e bool) {
+	if e {
+		goto done
+	}
+	if NewX().Enabled() {
+		n := count()
+		use(n)
+	}
+done:
+	a()
+}`,
+			want: `func f(e bool) {
+	if e {
+		goto done
+	}
+	{
+		n := count()
+		use(n)
+	}
+done:
+	a()
+}`,
+		},
+		{
 			name:   "statements after a return are dead",
 			values: "x=on",
 			src: `func f() int {
@@ -932,6 +958,9 @@ func TestFold(t *testing.T) {
 				}
 				want = string(b)
 			}
+			if got != "" {
+				compiles(t, got)
+			}
 			if got != want {
 				if want == "" {
 					t.Errorf("got a fix, want none:\n%s", got)
@@ -940,6 +969,27 @@ func TestFold(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// compiles reports an error if src, package p beside flagsSrc, does not
+// type-check: a fix must leave code that compiles.
+func compiles(t *testing.T, src string) {
+	t.Helper()
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for name, text := range map[string]string{"flags.go": flagsSrc, "p.go": src} {
+		f, err := parser.ParseFile(fset, name, text, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	var errs []error
+	conf := types.Config{Error: func(err error) { errs = append(errs, err) }}
+	conf.Check("p", fset, files, nil)
+	if len(errs) > 0 {
+		t.Errorf("the fixed code does not compile: %v\n%s", errors.Join(errs...), src)
 	}
 }
 

@@ -345,7 +345,8 @@ func lastSibling(cur inspector.Cursor) ast.Stmt {
 
 // clashes reports whether a name declared in scope, moved into the
 // statement list holding the statement at cur, would clash with or
-// shadow a name of the list.
+// shadow a name of the list, or come into scope at a label after cur, to
+// which a goto before it would then jump over its declaration.
 func (fx *fixer) clashes(cur inspector.Cursor, scope *types.Scope) bool {
 	if scope == nil {
 		return true
@@ -356,6 +357,11 @@ func (fx *fixer) clashes(cur inspector.Cursor, scope *types.Scope) bool {
 	}
 	info := fx.f.Info
 	list := cur.Parent()
+	for sib, ok := cur.NextSibling(); ok; sib, ok = sib.NextSibling() {
+		if _, ok := sib.Node().(*ast.LabeledStmt); ok {
+			return true
+		}
+	}
 	outer := info.Scopes[list.Node()]
 	if outer == nil {
 		// A function body shares the function's scope.
