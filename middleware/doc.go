@@ -91,7 +91,9 @@
 //     first and drop the old one once the cookies it signed have expired;
 //     a cookie signed with a secret no longer listed is ignored.
 //   - A cookie expires [Overrides.TTL] after it was set (7 days unless
-//     set); the expiry is signed, so it cannot be extended.
+//     set); the expiry is signed, so it cannot be extended. Shortening
+//     the TTL shortens the cookies already set: one that would outlive
+//     the new TTL from now is ignored as expired.
 //   - The cookie is HttpOnly and SameSite=Lax, and Secure when the request
 //     came over TLS (or, with [Options.TrustProxy], a proxy says so in
 //     X-Forwarded-Proto).

@@ -245,7 +245,7 @@ func (e *Evaluators) decodeCookie(r *http.Request) (c decodedCookie, ok bool) {
 	if e.decoded != nil {
 		e.decoded()
 	}
-	c.pairs, c.err = decodeOverrides(e.secrets, e.overrideCookie, v, time.Now())
+	c.pairs, c.err = decodeOverrides(e.secrets, e.overrideCookie, v, time.Now(), e.opts.Overrides.ttl())
 	return c, true
 }
 

@@ -32,6 +32,8 @@ type Overrides struct {
 	// browsers require.
 	Cookie string
 	// TTL is how long a cookie stays valid after it is set; 0 means 7 days.
+	// Shortening it shortens the cookies set before: one whose signed
+	// expiry is further than TTL ahead is ignored as expired.
 	TTL time.Duration
 	// Header honours X-Flaggen-Override: search=variant_a,new_checkout=on,
 	// unsigned, for tests and local development. Never enable it where
@@ -53,6 +55,10 @@ const (
 	// none.
 	maxCookieLen  = 4096
 	cookieVersion = "v1"
+	// maxClockSkew is how far ahead of this instance's clock the clock of
+	// the instance that set a cookie may run: a cookie may expire up to
+	// TTL plus this much from now.
+	maxClockSkew = 5 * time.Minute
 )
 
 func (o *Overrides) cookieName() string {
@@ -133,8 +139,10 @@ func cookieSyntax(value string) bool {
 
 // decodeOverrides verifies a cookie value against secrets and returns its
 // pairs in key order. It checks size, form and signature before it parses
-// anything the signature covers.
-func decodeOverrides(secrets [][]byte, name, value string, now time.Time) ([]pair, error) {
+// anything the signature covers. A cookie expires when its signed expiry
+// has passed, or lies further than ttl (and [maxClockSkew]) ahead of now:
+// it was set for longer than the TTL now in force allows.
+func decodeOverrides(secrets [][]byte, name, value string, now time.Time, ttl time.Duration) ([]pair, error) {
 	if len(name)+len(value) > maxCookieLen {
 		return nil, ErrOverrideTooLarge
 	}
@@ -167,6 +175,9 @@ func decodeOverrides(secrets [][]byte, name, value string, now time.Time) ([]pai
 	}
 	if !now.Before(time.Unix(exp, 0)) {
 		return nil, ErrOverrideExpired
+	}
+	if time.Unix(exp, 0).After(now.Add(ttl + maxClockSkew)) {
+		return nil, fmt.Errorf("%w: it lasts further ahead than Overrides.TTL (%v) allows, as one set before the TTL was shortened does; the browser must set its overrides again", ErrOverrideExpired, ttl)
 	}
 	raw, err := strictBase64.DecodeString(parts[2])
 	if err != nil {

@@ -74,6 +74,7 @@ func TestOverrideSecurity(t *testing.T) {
 		{"extended expiry", []string{"Cookie: " + cookieName + "=" + strings.Replace(payload, exp, "9999999999", 1) + "." + sig}, false, "control", "rollout", middleware.ErrOverrideSignature},
 		{"signed for another cookie name", []string{"Cookie: " + cookieName + "=" + middleware.SignOverrides(secretNew, "other", future, "search", "variant_b")}, false, "control", "rollout", middleware.ErrOverrideSignature},
 		{"expired", []string{signed(secretNew, time.Now().Add(-time.Second), "search", "variant_b")}, false, "control", "rollout", middleware.ErrOverrideExpired},
+		{"expiry beyond the TTL", []string{signed(secretNew, time.Now().Add(30*24*time.Hour), "search", "variant_b")}, false, "control", "rollout", middleware.ErrOverrideExpired},
 		{"unknown flag", []string{signed(secretNew, future, "no_such_flag", "on")}, false, "control", "rollout", middleware.ErrOverrideUnknown},
 		{"unknown variant", []string{signed(secretNew, future, "search", "variant_z")}, false, "control", "rollout", middleware.ErrOverrideUnknown},
 		{"empty variant", []string{signed(secretNew, future, "search", "")}, false, "control", "rollout", middleware.ErrOverrideUnknown},
