@@ -123,6 +123,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"gen"}, exitUsage, "", `unknown command "gen": did you mean flaggen generate?`},
 		{[]string{"chek", "flags.toml"}, exitUsage, "", `unknown command "chek": did you mean flaggen check?`},
 		{[]string{"help", "vte"}, exitUsage, "", `unknown command "vte": did you mean flaggen help vet?`},
+		{[]string{"help", "-h"}, exitOK, "Usage:", ""},
+		{[]string{"help", "-x"}, exitUsage, "", "flaggen help: unknown command \"-x\"\nRun 'flaggen help' for usage."},
 		{[]string{"-o", "out", "generate", "flags.toml"}, exitUsage, "", "the command comes first, then its flags: write flaggen generate -o out flags.toml"},
 		{[]string{"-pkg=x"}, exitUsage, "", `unknown command "-pkg=x": the command comes first, then its flags, e.g. flaggen generate -o DIR`},
 		{[]string{"generate", "-nope"}, exitUsage, "", "flag provided but not defined: -nope"},

@@ -107,7 +107,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func runHelp(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
+	if len(args) == 0 || len(args) == 1 && slices.Contains([]string{"-h", "-help", "--help"}, args[0]) {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
@@ -133,7 +133,11 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		if isFleetCommand(args[0]) {
 			return runFleet([]string{"help", args[0]}, stdout, stderr)
 		}
-		fmt.Fprintf(stderr, "flaggen help: unknown command %q%s\nRun 'flaggen help' for usage.\n", args[0], unknownHint("flaggen help", args))
+		hint := ""
+		if !strings.HasPrefix(args[0], "-") {
+			hint = unknownHint("flaggen help", args)
+		}
+		fmt.Fprintf(stderr, "flaggen help: unknown command %q%s\nRun 'flaggen help' for usage.\n", args[0], hint)
 		return exitUsage
 	}
 	return exitOK
