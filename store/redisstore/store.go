@@ -278,6 +278,8 @@ func (s *Store) Push(ctx context.Context, doc []byte, o PushOptions) (Result, er
 // ErrInvalid for one the operation does not apply to, and ErrEmpty before
 // the first push. An operation that finds the flag already as asked
 // writes nothing (Result.NoChange): the audit log records changes only.
+// who (by, and PushOptions.By for a push) must name someone, in one line
+// of text of at most 200 bytes: a write that names no one is refused.
 func (s *Store) Kill(ctx context.Context, flag, by string) (Result, error) {
 	return s.opPlan(ctx, "kill", flag, by, describeKilled, func(op *Op) { op.Killed = ptr(true) })
 }

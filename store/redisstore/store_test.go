@@ -384,3 +384,27 @@ func TestUnknownFlagHint(t *testing.T) {
 		t.Errorf("unknownFlag of a name close to nothing: %v; want no suggestion", err)
 	}
 }
+
+// TestWriteNeedsWho: a write that names no one, or a name that could
+// forge or hide lines where the audit log is printed (a newline, a
+// terminal escape, a bidirectional override), is refused, and nothing is
+// written: every entry of the log says who acted.
+func TestWriteNeedsWho(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	bad := []string{"", "  ", "ana\nv9 2030-01-01T00:00:00Z bo kill search", "\x1b[2Kbo", "ana\u202ekcab", strings.Repeat("a", 201), "\xff"}
+	for _, by := range bad {
+		if _, err := s.Kill(ctx, "search", by); err == nil || !strings.Contains(err.Error(), "kill search") {
+			t.Errorf("kill by %q: got %v, want an error naming the operation", by, err)
+		}
+		if _, err := s.Push(ctx, []byte(testDoc+"\n"), PushOptions{By: by}); err == nil {
+			t.Errorf("push by %q: got no error", by)
+		}
+	}
+	if st, _ := s.Get(ctx); st.Version != 1 {
+		t.Errorf("store at v%d after refused writes, want v1", st.Version)
+	}
+	if _, err := s.Kill(ctx, "search", "Ana Lopes <ana@example.com>"); err != nil {
+		t.Errorf("kill by a name with spaces: %v", err)
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
@@ -106,6 +108,9 @@ func (s *Store) commit(ctx context.Context, dryRun bool, planFor func(st State) 
 		if err != nil {
 			return Result{}, err
 		}
+		if err := checkBy(p.res.By); err != nil && !dryRun {
+			return Result{}, fmt.Errorf("%s: %w", strings.TrimSpace(p.res.Action+" "+p.res.Flag), err)
+		}
 		p.res.Previous = st.Version
 		if p.noChange {
 			p.res.Version = st.Version
@@ -182,6 +187,27 @@ func (s *Store) write(ctx context.Context, st State, p *plan) (bool, error) {
 		return false, s.wrap(err)
 	}
 	return n == 1, nil
+}
+
+// maxBy bounds the name of who writes.
+const maxBy = 200
+
+// checkBy says why by cannot name who writes in the audit log: an empty
+// name records no one, and a control character (a newline, a terminal
+// escape) or a bidirectional override would let a name forge or hide
+// lines where the log is printed.
+func checkBy(by string) error {
+	switch {
+	case strings.TrimSpace(by) == "":
+		return errors.New("no one named for the audit log: say who acts (flaggen -by NAME, PushOptions.By)")
+	case len(by) > maxBy:
+		return fmt.Errorf("who acts is %d bytes long, more than %d: give a shorter name for the audit log", len(by), maxBy)
+	case !utf8.ValidString(by):
+		return fmt.Errorf("who acts, %q, is not UTF-8: give a name in text for the audit log", by)
+	case strings.ContainsFunc(by, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }):
+		return fmt.Errorf("who acts, %q, holds a control character: give a name in one line of plain text for the audit log", by)
+	}
+	return nil
 }
 
 func ptr[T any](v T) *T { return &v }
