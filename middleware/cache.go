@@ -44,8 +44,19 @@ func varyLine(opts Options, cookies bool) []string {
 // with an evaluator, the lines that keep shared caches from storing it.
 // A Cache-Control that earlier middleware set and that forbids shared
 // caches already (no-store, or private) stays as it is; any other is
-// replaced. Vary lines others set are kept.
+// replaced. A field that a CDN obeys instead of Cache-Control (RFC
+// 9213's CDN-Cache-Control, the vendors' own, and Surrogate-Control,
+// which Fastly, Akamai and Varnish setups read) is judged the same way,
+// but removed rather than replaced, leaving the CDN to Cache-Control.
+// Vary lines others set are kept.
 func (e *Evaluators) cacheHeaders(h http.Header) {
+	if len(h) > 0 { // most responses have no header yet
+		for _, k := range [...]string{"Cdn-Cache-Control", "Surrogate-Control", "Cloudflare-Cdn-Cache-Control", "Akamai-Cache-Control"} {
+			if v, ok := h[k]; ok && !unshared(v) {
+				delete(h, k)
+			}
+		}
+	}
 	if cc, ok := h["Cache-Control"]; !ok || !unshared(cc) {
 		h["Cache-Control"] = e.cacheControl
 	}

@@ -200,3 +200,43 @@ func TestCacheHeadersInstalledTwice(t *testing.T) {
 		t.Errorf("got status %d, Cache-Control %q, Vary %q; want %d, %q, %q", got.status, got.cacheControl, got.vary, want.status, want.cacheControl, want.vary)
 	}
 }
+
+// TestTargetedCacheControl: a CDN obeys its targeted field (RFC 9213's
+// CDN-Cache-Control, or a vendor's) instead of Cache-Control, so one that
+// middleware in front of flaggen's set, chosen without knowing that the
+// response depends on flags, is removed unless it keeps shared caches
+// out already; the handler's own is kept.
+func TestTargetedCacheControl(t *testing.T) {
+	t.Parallel()
+	h := middleware.New(flags.Set, middleware.Options{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/own" {
+			w.Header().Set("CDN-Cache-Control", "no-store")
+		}
+		readsSearch(w, r)
+	}))
+	for _, name := range []string{"CDN-Cache-Control", "Surrogate-Control", "Cloudflare-CDN-Cache-Control", "Akamai-Cache-Control"} {
+		tests := []struct {
+			before, path string
+			want         []string
+		}{
+			{"max-age=600", "/", nil},
+			{"public, s-maxage=600", "/", nil},
+			{"no-store", "/", []string{"no-store"}},
+			{"private", "/", []string{"private"}},
+		}
+		for _, tt := range tests {
+			rec := httptest.NewRecorder()
+			rec.Header().Set(name, tt.before)
+			h.ServeHTTP(rec, request(tt.path))
+			if got := rec.Result().Header.Values(name); !slices.Equal(got, tt.want) {
+				t.Errorf("%s: %s set before: got %q, want %q", name, tt.before, got, tt.want)
+			}
+		}
+	}
+	rec := httptest.NewRecorder()
+	rec.Header().Set("CDN-Cache-Control", "max-age=600")
+	h.ServeHTTP(rec, request("/own"))
+	if got, want := rec.Result().Header.Values("CDN-Cache-Control"), []string{"no-store"}; !slices.Equal(got, want) {
+		t.Errorf("the handler's CDN-Cache-Control: got %q, want %q", got, want)
+	}
+}

@@ -194,8 +194,13 @@
 //   - A Cache-Control set by middleware that ran before flaggen's is kept
 //     when it keeps shared caches out already (no-store, or private
 //     without field names) and otherwise replaced, since it was chosen
-//     without knowing that the response depends on flags. Vary lines set
-//     before are kept, and the middleware's line is added.
+//     without knowing that the response depends on flags. The same goes
+//     for the fields a CDN obeys instead of Cache-Control
+//     (CDN-Cache-Control of RFC 9213, Cloudflare-CDN-Cache-Control,
+//     Akamai-Cache-Control, Surrogate-Control): one set before that does
+//     not keep shared caches out is removed, so that the CDN follows
+//     Cache-Control. Vary lines set before are kept, and the
+//     middleware's line is added.
 //   - A handler that sets ETag or Last-Modified on a response that
 //     depends on a flag derives it from what it sends (the body, or its
 //     data and the variants it read); otherwise a revalidation could
