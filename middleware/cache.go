@@ -76,14 +76,34 @@ func (e *Evaluators) cacheHeaders(h http.Header) {
 // names (private="Set-Cookie" lets a shared cache store the rest).
 func unshared(cc []string) bool {
 	for _, line := range cc {
-		for d := range strings.SplitSeq(line, ",") {
-			switch d = strings.TrimSpace(d); {
-			case strings.EqualFold(d, "no-store"), strings.EqualFold(d, "private"):
+		for line != "" {
+			var d string
+			d, line = nextDirective(line)
+			if d = strings.TrimSpace(d); strings.EqualFold(d, "no-store") || strings.EqualFold(d, "private") {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// nextDirective splits line at its first comma outside a quoted string
+// (RFC 9111, section 5.2: an argument may be a quoted-string, as in
+// no-cache="Set-Cookie, private"), returning what comes before it and
+// what after.
+func nextDirective(line string) (directive, rest string) {
+	quoted := false
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '\\' && quoted:
+			i++ // a quoted-pair: skip the character it escapes
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			return line[:i], line[i+1:]
+		}
+	}
+	return line, ""
 }
 
 // Shareable undoes the middleware's caching headers on the response w,

@@ -79,6 +79,8 @@ func TestCacheHeaders(t *testing.T) {
 			cacheResult{200, []string{private}, []string{allVary}}},
 		{"earlier private with field names replaced", withVary, http.Header{"Cache-Control": {`private="Set-Cookie", max-age=600`}}, readsSearch, nil,
 			cacheResult{200, []string{private}, []string{allVary}}},
+		{"earlier directive quoting private replaced", withVary, http.Header{"Cache-Control": {`no-cache="X-A,private,X-B", public, max-age=600`}}, readsSearch, nil,
+			cacheResult{200, []string{private}, []string{allVary}}},
 		{"earlier Vary kept", withVary, http.Header{"Vary": {"Origin"}}, readsSearch, nil,
 			cacheResult{200, []string{private}, []string{"Origin", allVary}}},
 		{"304 carries them", withVary, nil, func(w http.ResponseWriter, r *http.Request) {
