@@ -13,7 +13,8 @@ type Options struct {
 	// overrides for its own browser.
 	Authorize func(*http.Request) bool
 	// Operator says whether a request may operate the fleet, and who it
-	// is, for the audit log. Nil: nobody may.
+	// is, for the audit log. Nil: nobody may; nor may a request it
+	// names no one (a blank name).
 	Operator func(*http.Request) (who string, ok bool)
 	// Fleet is the live store the fleet operations go through; nil
 	// hides them.

@@ -532,3 +532,33 @@ func TestExposureBars(t *testing.T) {
 		t.Errorf("new_checkout exposures: %v, want none (only the dashboard read it)", got)
 	}
 }
+
+// TestOperatorNamesNoOne: an Operator that says yes but names no one
+// does not make an operator: the audit log would not say who acted
+// (redisstore writes such an operation as by "dashboard").
+func TestOperatorNamesNoOne(t *testing.T) {
+	fleet := &fakeFleet{}
+	set := newSet(t, testFlags)
+	evs := middleware.NewEvaluators(set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})
+	d := dashboard.New(evs, dashboard.Options{
+		Authorize: func(*http.Request) bool { return true },
+		Operator:  func(*http.Request) (string, bool) { return " ", true },
+		Fleet:     fleet,
+		Now:       func() time.Time { return testNow },
+	})
+	req := httptest.NewRequest("POST", "/op", strings.NewReader("flag=search&action=kill&confirm=yes"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	d.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "name who operates") {
+		t.Errorf("op by an operator with no name: got %d %q, want 403 saying to name who operates", rec.Code, rec.Body.String())
+	}
+	if len(fleet.ops) != 0 {
+		t.Errorf("operations: %v, want none", fleet.ops)
+	}
+	rec = httptest.NewRecorder()
+	d.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if page := rec.Body.String(); strings.Contains(page, `action="op"`) || strings.Contains(page, "operating as") {
+		t.Errorf("page offers fleet operations to an operator with no name")
+	}
+}

@@ -214,7 +214,7 @@ func (h *handler) override(w http.ResponseWriter, r *http.Request) {
 func (h *handler) op(w http.ResponseWriter, r *http.Request) {
 	who, ok := h.operator(r)
 	if !ok {
-		deny(w, http.StatusForbidden, "not authorised to operate the fleet")
+		deny(w, http.StatusForbidden, "not authorised to operate the fleet: Options.Operator must say yes, and name who operates for the audit log")
 		return
 	}
 	if h.opts.Fleet == nil {
@@ -284,12 +284,18 @@ func unknownFlag(key string, snap *runtime.Snapshot) string {
 	return msg + ": the dashboard's page lists every flag"
 }
 
-// operator says who the caller is, if an operator.
+// operator says who the caller is, if an operator. An operator that
+// Options.Operator names no one (a blank name) is none: every entry of
+// the audit log says who wrote it.
 func (h *handler) operator(r *http.Request) (string, bool) {
 	if h.opts.Operator == nil {
 		return "", false
 	}
-	return h.opts.Operator(r)
+	who, ok := h.opts.Operator(r)
+	if !ok || strings.TrimSpace(who) == "" {
+		return "", false
+	}
+	return who, true
 }
 
 func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
