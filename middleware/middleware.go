@@ -38,9 +38,10 @@ type Options struct {
 	// oversized or malformed cookie, an unknown flag or variant), once per
 	// request. nil logs them with slog's default logger at level Warn.
 	Error func(r *http.Request, err error)
-	// TrustProxy says a request whose X-Forwarded-Proto is "https" arrived
-	// over TLS, so that cookies set for it are Secure. Set it only behind a
-	// proxy that sets the header itself.
+	// TrustProxy says a request whose X-Forwarded-Proto is "https" (or,
+	// behind a chain of proxies that each add their hop, begins with
+	// "https") arrived over TLS, so that cookies set for it are Secure.
+	// Set it only behind a proxy that sets the header itself.
 	TrustProxy bool
 	// Vary names the request header fields that Subject reads, so that
 	// every response lists them in its Vary header beside the ones the
@@ -354,9 +355,18 @@ func validVisitorID(v string) bool {
 // came over TLS, and always when browsers keep a cookie of that name only
 // if it is Secure (the __Secure- and __Host- prefixes of RFC 6265bis).
 func (e *Evaluators) cookie(r *http.Request, name string) *http.Cookie {
-	secure := r.TLS != nil || e.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") ||
+	secure := r.TLS != nil || e.opts.TrustProxy && forwardedHTTPS(r.Header) ||
 		hasPrefixFold(name, "__Secure-") || hasPrefixFold(name, "__Host-")
 	return &http.Cookie{Name: name, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
+}
+
+// forwardedHTTPS reports whether the X-Forwarded-Proto of h says the
+// client's connection was https. Behind a chain of proxies, each may add
+// its own hop's protocol (https, http), so the first element is the
+// client's.
+func forwardedHTTPS(h http.Header) bool {
+	first, _, _ := strings.Cut(h.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(first), "https")
 }
 
 // hasPrefixFold reports whether s begins with prefix in any case, as
