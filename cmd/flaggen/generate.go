@@ -69,12 +69,18 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
+	dirFrom := "-o " + opts.dir
 	switch {
 	case dirSet:
 	case f.Generate.Dir != "":
 		opts.dir = filepath.Join(filepath.Dir(f.Name), filepath.FromSlash(f.Generate.Dir))
+		dirFrom = fmt.Sprintf("%s (dir = %q under [generate] in %s)", opts.dir, f.Generate.Dir, f.Name)
 	default:
 		opts.dir = "."
+	}
+	if fi, err := os.Stat(opts.dir); err == nil && !fi.IsDir() {
+		fmt.Fprintf(stderr, "flaggen generate: %s is a file, not a directory: name the directory to write %s into\n", dirFrom, codegen.FileName)
+		return exitFail
 	}
 	pkg, pkgFrom := opts.pkg, "-pkg"
 	if pkg == "" {

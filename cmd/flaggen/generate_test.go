@@ -71,6 +71,28 @@ func TestGenerateIntoOtherPackage(t *testing.T) {
 	}
 }
 
+// TestGenerateIntoFile: a DIR that is a file is an error that says so and
+// what to write, whether -o or [generate] names it.
+func TestGenerateIntoFile(t *testing.T) {
+	for _, tt := range []struct {
+		name, toml string
+		args       []string
+		want       string
+	}{
+		{"-o", validTOML, []string{"-o", "pkg", "-pkg", "flags"}, "flaggen generate: -o pkg is a file, not a directory: name the directory to write flags_gen.go into\n"},
+		{"[generate]", "[generate]\ndir = \"pkg\"\npackage = \"flags\"\n\n" + validTOML, nil, `flaggen generate: pkg (dir = "pkg" under [generate] in flags.toml) is a file, not a directory: name the directory to write flags_gen.go into` + "\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"flags.toml": tt.toml, "pkg": "not a directory\n"})
+			r := runIn(t, dir, append([]string{"generate"}, tt.args...)...)
+			if r.code != exitFail || r.stderr != tt.want {
+				t.Errorf("exit %d, stderr %q; want exit 1 and %q", r.code, r.stderr, tt.want)
+			}
+		})
+	}
+}
+
 // wantFailure checks that r exited 1 and that its standard error, with
 // slashes for separators, holds each of want.
 func wantFailure(t *testing.T, r result, want []string) {
