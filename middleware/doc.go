@@ -63,7 +63,9 @@
 // It is safe only behind a proxy that authenticates users, sets these
 // headers itself and strips them from clients' requests: reachable
 // directly, it lets anyone send X-User-Groups: employees and see what
-// employees see, or pick any user's id and bucket.
+// employees see, or pick any user's id and bucket. A request with more
+// than one id line gets no subject: a proxy that adds its line instead
+// of replacing the client's leaves the client's first.
 //
 // With [Options.Anonymous], a request whose subject has no id gets a
 // random visitor id kept in a cookie (HttpOnly, SameSite=Lax, Secure over

@@ -390,15 +390,24 @@ type Headers struct {
 //
 // Use it only behind a proxy that authenticates users, sets these headers
 // itself and strips them from clients' requests: otherwise anyone can send
-// X-User-Groups: employees and see what employees see. Name the headers
+// X-User-Groups: employees and see what employees see. A request with
+// more than one id line, which a proxy that adds its line rather than
+// replacing the client's lets through, gets no subject. Name the headers
 // in [Options.Vary] too, so that responses list them in Vary.
 func HeaderSubject(h Headers) func(*http.Request) runtime.Subject {
 	id := http.CanonicalHeaderKey(cmpOr(h.ID, "X-User-ID"))
 	groups := http.CanonicalHeaderKey(cmpOr(h.Groups, "X-User-Groups"))
 	return func(r *http.Request) runtime.Subject {
 		var s runtime.Subject
-		if v := r.Header[id]; len(v) > 0 {
+		switch v := r.Header[id]; len(v) {
+		case 0:
+		case 1:
 			s.ID = strings.TrimSpace(v[0])
+		default:
+			// A proxy that adds its id line instead of replacing the
+			// client's leaves the client's first: believe neither, nor
+			// the groups that came with them.
+			return s
 		}
 		if v := r.Header[groups]; len(v) > 0 {
 			for _, line := range v {
