@@ -3,6 +3,7 @@ package middleware_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -235,4 +236,27 @@ func TestOverrideCookieSize(t *testing.T) {
 			t.Errorf("Set-Cookie: got %d cookies, want none", len(c))
 		}
 	})
+}
+
+// TestOverrideLongestTTL: a cookie set under the longest TTL there is
+// (math.MaxInt64, "forever") is honoured, not refused as lasting longer
+// than the TTL allows.
+func TestOverrideLongestTTL(t *testing.T) {
+	t.Parallel()
+	var log errorLog
+	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
+		Subject:   middleware.HeaderSubject(middleware.Headers{}),
+		Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}, TTL: math.MaxInt64},
+		Error:     log.report,
+	})
+	rec := httptest.NewRecorder()
+	evs.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff}).ServeHTTP(rec, post("flag=search&variant=variant_b"))
+	c := cookieNamed(rec.Result(), cookieName)
+	if c == nil {
+		t.Fatalf("POST: got no override cookie (status %d, %s)", rec.Code, rec.Body)
+	}
+	got, _ := serve(t, evs.Handler(flagsHandler), request("/", "X-User-ID: 11", "Cookie: "+cookieName+"="+c.Value))
+	if got.Variant["search"] != "variant_b" {
+		t.Errorf("search: got %s (%s), want variant_b (override); reported %v", got.Variant["search"], got.Reason["search"], log.take())
+	}
 }
