@@ -303,6 +303,65 @@ func g() {
 	}
 }
 
+// TestApplyFixesAdjacent: the fixes of two statements one after the
+// other, whose edits meet but share no byte (each deletion takes in its
+// line's newline), are both applied in one run; edits that share bytes,
+// and insertions at the same place, are not.
+func TestApplyFixesAdjacent(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const a = "package a\n\nfunc f() {\n\tif off() {\n\t\tx()\n\t}\n\tif off() {\n\t\ty()\n\t}\n\tz()\n}\n"
+	writeFiles(t, dir, map[string]string{"a.go": a})
+	aPath := filepath.Join(dir, "a.go")
+	first := "\tif off() {\n\t\tx()\n\t}\n"
+	second := "\tif off() {\n\t\ty()\n\t}\n"
+	i := strings.Index(a, first)
+	j := strings.Index(a, second)
+	if i < 0 || j != i+len(first) {
+		t.Fatal("the statements are not adjacent")
+	}
+	del := func(start, n int) []fix {
+		return []fix{{Message: "delete", Edits: []edit{{aPath, start, start + n, ""}}}}
+	}
+	findings := []finding{
+		{posn: token.Position{Filename: aPath, Line: 4}, message: "first", fixes: del(i, len(first))},
+		{posn: token.Position{Filename: aPath, Line: 7}, message: "second", fixes: del(j, len(second))},
+	}
+	var stderr bytes.Buffer
+	left, fixed, err := applyFixes(findings, nil, &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fixed != 2 || len(left) != 0 {
+		t.Errorf("fixed %d, left %d; want both fixed in one run (stderr %q)", fixed, len(left), stderr.String())
+	}
+	const want = "package a\n\nfunc f() {\n\tz()\n}\n"
+	if got, _ := os.ReadFile(aPath); string(got) != want {
+		t.Errorf("a.go after the fixes; diff (-want +got):\n%s", diffOf(want, string(got)))
+	}
+
+	for _, tt := range []struct {
+		a, b edit
+		want bool
+	}{
+		{edit{"f", 0, 5, ""}, edit{"f", 5, 9, ""}, false},
+		{edit{"f", 0, 5, "x"}, edit{"f", 5, 9, "y"}, false},
+		{edit{"f", 0, 5, ""}, edit{"f", 4, 9, ""}, true},
+		{edit{"f", 0, 9, ""}, edit{"f", 2, 3, ""}, true},
+		{edit{"f", 5, 5, "x"}, edit{"f", 5, 5, "y"}, true},
+		{edit{"f", 5, 5, "x"}, edit{"f", 0, 5, ""}, true},
+		{edit{"f", 5, 5, "x"}, edit{"f", 5, 9, ""}, true},
+		{edit{"f", 0, 5, ""}, edit{"g", 0, 5, "y"}, false},
+	} {
+		if got := overlap(tt.a, tt.b); got != tt.want {
+			t.Errorf("overlap(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := overlap(tt.b, tt.a); got != tt.want {
+			t.Errorf("overlap(%v, %v) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
 func TestUsedNamesShadowing(t *testing.T) {
 	t.Parallel()
 	// A local variable that shadows an import is not a use of it.

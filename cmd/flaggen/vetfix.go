@@ -91,11 +91,19 @@ func applyFixes(findings []finding, pkgs map[string]*types.Package, stderr io.Wr
 	return left, fixed, nil
 }
 
-// overlap reports whether edits a and b, not identical, touch the same
-// bytes of a file, or are insertions at the same place. Edits that merely
-// meet count as overlapping, to be safe.
+// overlap reports whether edits a and b, not identical, replace the same
+// bytes of a file, or one inserts text at the start, end or inside of the
+// other, where the order of the two would be ambiguous. Two replacements
+// that merely meet, as the deletions of two adjacent statements do, do
+// not overlap: applied together they replace the two ranges.
 func overlap(a, b edit) bool {
-	return a.File == b.File && a != b && a.Start <= b.End && b.Start <= a.End
+	if a.File != b.File || a == b {
+		return false
+	}
+	if a.Start == a.End || b.Start == b.End {
+		return a.Start <= b.End && b.Start <= a.End
+	}
+	return a.Start < b.End && b.Start < a.End
 }
 
 // isGeneratedFile reports whether the Go file name is generated, caching
