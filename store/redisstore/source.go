@@ -39,7 +39,10 @@ import (
 // with a backoff; go-redis reconnects and resubscribes by itself, and the
 // resubscription resyncs. A state that cannot be used (too large,
 // malformed, not composing) is reported with live.Feed.Fail once per
-// version, and the last good flags stay.
+// state, and the last good flags stay. A state is named by its version,
+// document hash and operations together: a Redis that lost its data
+// counts versions from 1 again, and a version 1 of other content is
+// put in force (named "1@UPDATED" when version 1 was in force).
 //
 // A Source's fields must not change once Run has begun. Run may be
 // called once at a time.
@@ -218,14 +221,18 @@ type follower struct {
 	applied chan struct{}
 
 	// served is the version in force (0: none), as read from the store
-	// or the backup; servedRaw is how {NS}:state spells it.
+	// or the backup; servedRaw is the feed's name of it, and servedKey
+	// the stateKey of the state in force.
 	served    atomic.Int64
 	servedRaw string
-	// seen is the newest version read from the store, applied or not:
-	// messages of versions up to it are old news.
+	servedKey string
+	// seen is the version of the store's state last read, applied or
+	// not: messages of versions up to it are old news. (It goes down
+	// when the store does: a Redis that lost its data counts from 1
+	// again.)
 	seen int64
-	// bad is the version last refused, as {NS}:state spells it, so that a
-	// state is reported once, not at each read.
+	// bad is the stateKey of the state last refused, so that a state is
+	// reported once, not at each read.
 	bad string
 	// failed is the last error reported that no version names.
 	failed string
@@ -238,6 +245,27 @@ type follower struct {
 
 // versionName is how the feed names store version v.
 func versionName(v int64) string { return strconv.FormatInt(v, 10) }
+
+// stateKey names a state by what {NS}:state holds of it: its version,
+// its document's hash and its operations. The version alone does not:
+// a Redis that lost its data (restarted without persistence, flushed)
+// counts from 1 again, with other documents.
+func stateKey(version, docHash, ops string) string {
+	if ops == "{}" || ops == "null" {
+		ops = "" // no operations, however spelt
+	}
+	return version + "\x00" + docHash + "\x00" + ops
+}
+
+// keyOf is the stateKey of st, for a state read from the backup.
+func keyOf(st State) string {
+	ops := ""
+	if len(st.Ops) > 0 {
+		b, _ := json.Marshal(st.Ops) // as write spells them
+		ops = string(b)
+	}
+	return stateKey(versionName(st.Version), st.DocHash, ops)
+}
 
 // sync reads the state and applies it if it is new. It reports whether
 // the store could not be reached, so that the read is retried.
@@ -269,53 +297,68 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 		}
 	}
 	raw := m["version"]
-	switch raw {
-	case "", "0":
-		// Nothing pushed yet: the compiled-in flags (or the backup) stay.
+	key := stateKey(raw, m["dochash"], m["ops"])
+	switch {
+	case raw == "" || raw == "0":
+		// Nothing pushed yet, or the store lost its data: the flags in
+		// force stay, and the next push counts from 1.
+		r.seen = 0
 		r.feed.Checked()
 		return false
-	case r.servedRaw:
+	case key == r.servedKey:
 		r.feed.Checked()
 		return false
-	case r.bad:
+	case key == r.bad:
 		r.feed.Checked() // ends an outage; the failure stays
 		return false
 	}
 	st, err := s.parseState(m)
 	if err != nil {
-		r.refuse(raw, err)
+		r.refuse(key, err)
 		return false
 	}
-	r.seen = max(r.seen, st.Version)
+	r.seen = st.Version
 	if r.base == nil || st.DocHash != r.baseHash {
 		// A new document: read it, unless it is too large.
-		if r.tooLarge(raw, st.Version, sizeCmd.Val()) {
+		if r.tooLarge(key, st.Version, sizeCmd.Val()) {
 			return false
 		}
-		if st, err = s.Get(rctx); err != nil {
-			return r.readFailed(ctx, err, raw)
+		all, err := s.rdb.HGetAll(rctx, s.key("state")).Result()
+		if err != nil {
+			return r.readFailed(ctx, s.wrap(err), key)
 		}
-		raw = versionName(st.Version)
-		r.seen = max(r.seen, st.Version)
-		if st.Version == 0 || raw == r.servedRaw {
+		key = stateKey(all["version"], all["dochash"], all["ops"])
+		if st, err = s.parseState(all); err != nil {
+			r.refuse(key, err)
+			return false
+		}
+		r.seen = st.Version
+		if st.Version == 0 || key == r.servedKey {
 			r.feed.Checked()
 			return false
 		}
-		if r.tooLarge(raw, st.Version, int64(len(st.Doc))) { // replaced since measured
+		if r.tooLarge(key, st.Version, int64(len(st.Doc))) { // replaced since measured
 			return false
 		}
 	}
 	file, err := Compose(st, r.src.Limits, r.base)
 	if err != nil {
-		r.refuse(raw, fmt.Errorf("%s: version %d: %w", s, st.Version, err))
+		r.refuse(key, fmt.Errorf("%s: version %d: %w", s, st.Version, err))
 		return false
 	}
-	if _, err := r.feed.ApplyFile(file, raw); err != nil {
-		r.bad = raw // the feed reported it
+	name := versionName(st.Version)
+	if r.servedKey != "" && st.Version == r.served.Load() {
+		// The version in force, but another state: the store lost its
+		// data and counted again. The feed takes a version it has in
+		// force for a check, so this one is named apart.
+		name += "@" + st.Updated.UTC().Format(time.RFC3339Nano)
+	}
+	if _, err := r.feed.ApplyFile(file, name); err != nil {
+		r.bad = key // the feed reported it
 		return false
 	}
 	r.base, r.baseHash = file, st.DocHash
-	r.servedRaw, r.bad = raw, ""
+	r.servedRaw, r.servedKey, r.bad = name, key, ""
 	r.served.Store(st.Version)
 	select {
 	case r.applied <- struct{}{}:
@@ -330,28 +373,28 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 	return false
 }
 
-// tooLarge refuses version v (raw) when its document, of n bytes, is
-// over the limit, and reports whether it did.
-func (r *follower) tooLarge(raw string, v, n int64) bool {
+// tooLarge refuses version v (its stateKey key) when its document, of
+// n bytes, is over the limit, and reports whether it did.
+func (r *follower) tooLarge(key string, v, n int64) bool {
 	if n <= r.src.maxBytes() {
 		return false
 	}
-	r.refuse(raw, fmt.Errorf("%s: version %d: the document is %d bytes, more than the limit of %d; push a smaller document or raise the limit",
+	r.refuse(key, fmt.Errorf("%s: version %d: the document is %d bytes, more than the limit of %d; push a smaller document or raise the limit",
 		r.src.Store, v, n, r.src.maxBytes()))
 	return true
 }
 
-// refuse reports a state that cannot be used, once per version: the
-// flags in force stay.
-func (r *follower) refuse(raw string, err error) {
-	r.bad = raw
+// refuse reports a state that cannot be used, once per state (key, its
+// stateKey): the flags in force stay.
+func (r *follower) refuse(key string, err error) {
+	r.bad = key
 	r.feed.Fail(err)
 }
 
-// readFailed handles an error reading the state of version raw (""
-// when unknown): an unreachable store is an outage, to retry; anything
-// else is a state that cannot be used.
-func (r *follower) readFailed(ctx context.Context, err error, raw string) (retry bool) {
+// readFailed handles an error reading the state whose stateKey is key
+// ("" when unknown): an unreachable store is an outage, to retry;
+// anything else is a state that cannot be used.
+func (r *follower) readFailed(ctx context.Context, err error, key string) (retry bool) {
 	if ctx.Err() != nil {
 		return false
 	}
@@ -359,15 +402,15 @@ func (r *follower) readFailed(ctx context.Context, err error, raw string) (retry
 		r.feed.Unreachable(err)
 		return true
 	}
-	if raw == "" {
-		// Unknown version: report each new error once, and read again.
+	if key == "" {
+		// Unknown state: report each new error once, and read again.
 		if msg := err.Error(); msg != r.failed {
 			r.failed = msg
 			r.feed.Fail(err)
 		}
 		return true
 	}
-	r.refuse(raw, err)
+	r.refuse(key, err)
 	return false
 }
 
@@ -483,7 +526,7 @@ func (r *follower) restore() {
 	}
 	// The backup is what the feed serves, but not the store's: only its
 	// version says so; the next read replaces it if the store moved on.
-	r.servedRaw = raw
+	r.servedRaw, r.servedKey = raw, keyOf(st)
 	r.served.Store(st.Version)
 	r.base, r.baseHash = file, st.DocHash
 	log.Info("flaggen: serving the backup of the store's state until the store is reached",

@@ -715,3 +715,51 @@ func TestMain(m *testing.M) {
 type discardLogger struct{}
 
 func (discardLogger) Printf(context.Context, string, ...any) {}
+
+// TestStoreLosesItsData: a Redis without persistence that restarts
+// comes back empty, and the next push is version 1 again, with another
+// document. An instance that served (or refused) the version 1 of before
+// the restart puts the new one in force: a version number alone does
+// not name a state once the store has lost its data.
+func TestStoreLosesItsData(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		before func(t *testing.T, w *redisstore.Store, rdb *redis.Client)
+		want   string // holiday before the restart
+	}{
+		{"served before", func(t *testing.T, w *redisstore.Store, _ *redis.Client) { push(t, w, holidayOn) }, "on"},
+		{"refused before", func(t *testing.T, _ *redisstore.Store, rdb *redis.Client) {
+			rawState(t, rdb, 1, docFields("[flags.holiday\n")...)
+		}, "off"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := redistest.Start(t)
+			w := writerOf(t, srv)
+			rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+			defer rdb.Close()
+			set := newSet(t, compiledIn)
+			feed := follow(t, set, sourceAt(t, srv.Addr()), quiet())
+			tc.before(t, w, rdb)
+			waitFor(t, 5*time.Second, "version 1 read", func() bool {
+				st := feed.Status()
+				return st.Version == "1" || st.State == live.Failing
+			})
+			if got := lookup(set, "holiday"); got != tc.want {
+				t.Fatalf("holiday = %s before the restart, want %s", got, tc.want)
+			}
+
+			srv.Kill() // a crash: no persistence, nothing saved
+			srv.Restart()
+			after := strings.Replace(compiledIn, "split = { control = 100, variant_a = 0, variant_b = 0 }",
+				"split = { control = 0, variant_a = 100, variant_b = 0 }", 1)
+			if v := push(t, w, after); v != "1" {
+				t.Fatalf("push after the restart wrote version %s, want 1", v)
+			}
+			serving(t, []*runtime.Set{set}, "search", "variant_a")
+			if got := lookup(set, "holiday"); got != "off" {
+				t.Errorf("holiday = %s after the push, want off", got)
+			}
+			inState(t, feed, live.Ready)
+		})
+	}
+}
