@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -73,5 +74,53 @@ func TestOpAwaitsApplied(t *testing.T) {
 	}
 	if took < fleet.delay {
 		t.Errorf("answered after %v, before the source applied the write (%v)", took, fleet.delay)
+	}
+}
+
+// stuckFleet is a store that does not answer: a read with no deadline
+// would wait for ever; one with a deadline fails with it.
+type stuckFleet struct {
+	fakeFleet
+	unbounded atomic.Int32 // reads made with no deadline
+}
+
+func (f *stuckFleet) wait(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); !ok {
+		f.unbounded.Add(1)
+		return errors.New("read with no deadline")
+	}
+	return context.DeadlineExceeded
+}
+
+func (f *stuckFleet) History(ctx context.Context, _ string, _ int) ([]dashboard.Entry, error) {
+	return nil, f.wait(ctx)
+}
+func (f *stuckFleet) Instances(ctx context.Context) ([]dashboard.Instance, error) {
+	return nil, f.wait(ctx)
+}
+func (f *stuckFleet) Version(ctx context.Context) (int64, error) { return 0, f.wait(ctx) }
+func (f *stuckFleet) Exposures(ctx context.Context) (map[string]map[string]int64, error) {
+	return nil, f.wait(ctx)
+}
+
+// TestPageStoreStuck: the page's reads of the store have a deadline, so
+// that a store that does not answer leaves the page saying so instead
+// of holding it for as long as the client retries.
+func TestPageStoreStuck(t *testing.T) {
+	fleet := &stuckFleet{}
+	evs := middleware.NewEvaluators(newSet(t, testFlags), middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})
+	d := dashboard.New(evs, dashboard.Options{
+		Authorize: func(*http.Request) bool { return true },
+		Operator:  func(*http.Request) (string, bool) { return "alice", true },
+		Fleet:     fleet,
+		Now:       func() time.Time { return testNow },
+	})
+	rec := httptest.NewRecorder()
+	d.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if n := fleet.unbounded.Load(); n != 0 {
+		t.Errorf("%d reads of the store with no deadline", n)
+	}
+	if page := rec.Body.String(); rec.Code != 200 || !strings.Contains(page, "the store did not answer within") {
+		t.Errorf("page with a stuck store: got %d, want 200 saying the store did not answer", rec.Code)
 	}
 }

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -98,7 +99,12 @@ func (h *handler) build(r *http.Request, ev *runtime.Evaluator) *view {
 	overrides := h.evs.Overrides(r)
 	v.Overrides = len(overrides)
 	who, isOp := h.operator(r)
-	ctx := r.Context()
+	// The page's reads of the store share one deadline: a store that
+	// does not answer (a partition, a Redis stopped or busy, where each
+	// read waits out the client's timeouts and retries) leaves its
+	// parts of the page saying so, not the page hanging for minutes.
+	ctx, cancel := context.WithTimeout(r.Context(), fleetWait)
+	defer cancel()
 	var local, fleet map[string]map[string]int64
 	if h.opts.Exposures != nil {
 		local = h.opts.Exposures.Counts()
@@ -106,7 +112,7 @@ func (h *handler) build(r *http.Request, ev *runtime.Evaluator) *view {
 	if h.opts.Fleet != nil {
 		var err error
 		if fleet, err = h.opts.Fleet.Exposures(ctx); err != nil {
-			v.FleetErr = "fleet-wide exposures: " + err.Error()
+			v.FleetErr = "fleet-wide exposures: " + fleetErr(err)
 		}
 		if isOp {
 			v.Operator = who
@@ -170,18 +176,29 @@ func clip(s string) string {
 	return s[:i] + "…"
 }
 
+// fleetWait bounds the reads of the store for one page.
+const fleetWait = 3 * time.Second
+
+// fleetErr says what failed in reading the store.
+func fleetErr(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("the store did not answer within %v; the rest of the page is this instance's", fleetWait)
+	}
+	return err.Error()
+}
+
 // fleet reads the store's version and instances.
 func (h *handler) fleet(ctx context.Context) *fleetView {
 	fv := &fleetView{}
 	var errs []string
 	ver, err := h.opts.Fleet.Version(ctx)
 	if err != nil {
-		errs = append(errs, "version: "+err.Error())
+		errs = append(errs, "version: "+fleetErr(err))
 	}
 	fv.Version = ver
 	insts, err := h.opts.Fleet.Instances(ctx)
 	if err != nil {
-		errs = append(errs, "instances: "+err.Error())
+		errs = append(errs, "instances: "+fleetErr(err))
 	}
 	for _, in := range insts {
 		fv.Instances = append(fv.Instances, instanceView{Instance: in, Skew: err == nil && ver != 0 && in.Version != ver})
@@ -208,7 +225,7 @@ func (h *handler) trails(ctx context.Context, flags []*flagView) {
 			defer func() { <-sem; wg.Done() }()
 			es, err := h.opts.Fleet.History(ctx, f.Key, trailLen)
 			if err != nil {
-				f.HistoryErr = err.Error()
+				f.HistoryErr = fleetErr(err)
 				return
 			}
 			if len(es) > trailLen {
