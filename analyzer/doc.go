@@ -83,18 +83,19 @@
 // A fix is offered only where it keeps the program's meaning and lets it
 // compile: deleted code that used to run has no side effects (it calls
 // nothing but accessors and their methods, conversions, pure built-ins,
-// context.Background, context.TODO and (*http.Request).Context, and
-// receives from no channel),
-// and the accessor's arguments are such code too; deleted code holds no
-// labels and is not the last reader of a local variable; statements moved
-// out of a block keep their braces when their names would clash with the
-// enclosing block's, or a label follows them there; a switch case that breaks or falls through is not
-// inlined; an if or switch with an init statement is left alone. When in
-// doubt there is no fix. References in generated files, through
-// wrappers, test helpers and string keys are reported without one.
-// Imports left unused are removed by the driver that applies the fixes.
-// Two fixes whose edits overlap (two such flags in one condition, or
-// nested ifs) cannot both be applied at once: apply the fixes again.
+// context.Background, context.TODO, (*http.Request).Context and a test's
+// t.Context(), and receives from no channel), and the accessor's
+// arguments are such code too; deleted code holds no labels and is not
+// the last reader of a local variable; statements moved out of a block
+// keep their braces when their names would clash with the enclosing
+// block's, or a label follows them there; a switch case that breaks or
+// falls through is not inlined; an if or switch with an init statement is
+// left alone. When in doubt there is no fix. References in generated
+// files, through wrappers, test helpers and string keys are reported
+// without one. Imports left unused are removed by the driver that applies
+// the fixes. Two fixes whose edits overlap (two such flags in one
+// condition, or nested ifs) cannot both be applied at once: apply the
+// fixes again.
 //
 // A settled flag still serves its default to code that runs with no
 // evaluator on its context (without middleware); its fix assumes that

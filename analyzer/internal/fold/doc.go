@@ -37,16 +37,16 @@
 // A fix is made only where it keeps the program's meaning and lets it
 // compile. Code it deletes that used to run has no side effects: it calls
 // nothing but accessors and their methods, conversions, pure built-ins,
-// context.Background, context.TODO and (*net/http.Request).Context, and
-// receives from no channel; the accessor's arguments are such code too.
-// Deleted code holds no label nor labelled branch, and is not the last
-// reader of a local variable (within the fix, and with [Prune], among all
-// fixes of a file). Statements moved out of a block keep their braces
-// when their names would clash with the enclosing block's, or when a
-// label follows them there (a goto to it would jump over their
-// declarations). A switch case
-// that breaks or falls through is not inlined, an if or switch whose init
-// statement is not the declaration of the value is left alone, and a
-// value used as a case or map key, stored, passed, or assigned to is not
-// folded. When in doubt, there is no fix.
+// context.Background, context.TODO, (*net/http.Request).Context and a
+// test's t.Context(), and receives from no channel; the accessor's
+// arguments are such code too. Deleted code holds no label nor labelled
+// branch, and is not the last reader of a local variable (within the fix,
+// and with [Prune], among all fixes of a file). Statements moved out of a
+// block keep their braces when their names would clash with the enclosing
+// block's, or when a label follows them there (a goto to it would jump
+// over their declarations). A switch case that breaks or falls through is
+// not inlined, an if or switch whose init statement is not the
+// declaration of the value is left alone, and a value used as a case or
+// map key, stored, passed, or assigned to is not folded. When in doubt,
+// there is no fix.
 package fold

@@ -222,7 +222,9 @@ func (fx *fixer) containsSource(e ast.Expr) bool {
 // have no side effects.
 func pureFunc(name string) bool {
 	switch name {
-	case "(*net/http.Request).Context", "context.Background", "context.TODO":
+	case "(*net/http.Request).Context", "context.Background", "context.TODO",
+		// t.Context() of a *testing.T, B or F, which share the method.
+		"(*testing.common).Context":
 		return true
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"testing"
 
 	"example.com/flagtest/flags"
 )
@@ -290,6 +291,17 @@ func elseIfNeverRan(ctx context.Context) {
 	} else if other() {
 		b()
 	} else {
+		c()
+	}
+}
+
+// inTest: a test's context, t.Context(), is as free of effects as
+// context.Background().
+func inTest(t *testing.T, b *testing.B) {
+	if flags.NewCheckout(t.Context()).Enabled() { // want `flag "new_checkout" has served on`
+		a()
+	}
+	if !flags.NewCheckout(b.Context()).Enabled() { // want `flag "new_checkout" has served on`
 		c()
 	}
 }
