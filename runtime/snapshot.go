@@ -326,14 +326,21 @@ func compileDist(d []flagmeta.Part, num func(string) uint8) []part {
 	if len(d) == 0 {
 		return nil
 	}
-	out := make([]part, len(d))
+	out := make([]part, 0, len(d))
 	prev := 0
 	for i, p := range d {
 		// Uppers never decrease (flagmeta.Part), which pick relies on;
 		// a schema that breaks that gets the buckets of each part no
 		// earlier part took.
-		prev = min(max(p.Upper, prev), int(Buckets))
-		out[i] = part{upper: uint16(prev), variant: num(p.Variant)}
+		upper := min(max(p.Upper, prev), int(Buckets))
+		if upper == prev && i < len(d)-1 {
+			// A part with no buckets (a 0% rollout's on) serves no
+			// one; dropped, so that a variant with 100% comes first
+			// and pick serves it without a bucket.
+			continue
+		}
+		prev = upper
+		out = append(out, part{upper: uint16(upper), variant: num(p.Variant)})
 	}
 	return out
 }
