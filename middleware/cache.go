@@ -110,8 +110,11 @@ func nextDirective(line string) (directive, rest string) {
 // for a handler whose response reads no flag and may be stored by shared
 // caches. It deletes the Cache-Control the middleware set, unless the
 // handler has changed it, and the middleware's line of Vary, keeping
-// lines that others set (Vary: Origin, say). Call it before the response
-// is written, and set the Cache-Control the response should have.
+// lines that others set (Vary: Origin, say). It also takes back the
+// visitor cookie the middleware set for a first visit: a cache that
+// stored the response with it would give every visitor that one id (the
+// visitor gets one on its next request). Call it before the response is
+// written, and set the Cache-Control the response should have.
 //
 // Only a response that reads no flag, no variant and no subject may be
 // shared: once a handler calls Shareable, what it writes reaches every
@@ -120,6 +123,17 @@ func (e *Evaluators) Shareable(w http.ResponseWriter) {
 	h := w.Header()
 	if cc := h["Cache-Control"]; len(cc) == 1 && cc[0] == cacheControl {
 		delete(h, "Cache-Control")
+	}
+	if sc := h["Set-Cookie"]; e.visitorCookie != "" && len(sc) > 0 {
+		prefix := e.visitorCookie + "="
+		visitor := func(line string) bool { return strings.HasPrefix(line, prefix) }
+		switch kept := slices.DeleteFunc(slices.Clone(sc), visitor); {
+		case len(kept) == len(sc):
+		case len(kept) == 0:
+			delete(h, "Set-Cookie")
+		default:
+			h["Set-Cookie"] = kept
+		}
 	}
 	if e.vary == nil {
 		return

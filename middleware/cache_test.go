@@ -242,3 +242,27 @@ func TestTargetedCacheControl(t *testing.T) {
 		t.Errorf("the handler's CDN-Cache-Control: got %q, want %q", got, want)
 	}
 }
+
+// TestShareableVisitorCookie: a response that Shareable hands to shared
+// caches does not carry the visitor id the middleware minted for the
+// request, which a cache that stores Set-Cookie would give every
+// visitor; other cookies stay.
+func TestShareableVisitorCookie(t *testing.T) {
+	t.Parallel()
+	evs := middleware.NewEvaluators(flags.Set, middleware.Options{Anonymous: &middleware.AnonymousCookie{}})
+	h := evs.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		evs.Shareable(w)
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Write([]byte("the same for everyone"))
+	}))
+	rec := httptest.NewRecorder()
+	http.SetCookie(rec, &http.Cookie{Name: "theme", Value: "dark"})
+	h.ServeHTTP(rec, request("/"))
+	var names []string
+	for _, c := range rec.Result().Cookies() {
+		names = append(names, c.Name)
+	}
+	if want := []string{"theme"}; !slices.Equal(names, want) {
+		t.Errorf("Set-Cookie of a shareable response: got cookies %q, want %q", names, want)
+	}
+}

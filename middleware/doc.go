@@ -210,9 +210,10 @@
 //
 // A response that reads no flag may be shared. Mount its handler outside
 // the middleware, or call [Evaluators.Shareable] from it: that removes the
-// middleware's Cache-Control (unless the handler has changed it) and its
-// Vary line, keeping other lines, after which the handler sets the
-// Cache-Control it wants. With [New], build the middleware with
+// middleware's Cache-Control (unless the handler has changed it), its
+// Vary line and the visitor cookie it set for a first visit (a cache
+// that stored it would give every visitor that id), keeping other lines,
+// after which the handler sets the Cache-Control it wants. With [New], build the middleware with
 // NewEvaluators(set, opts).Handler to have the Evaluators at hand.
 //
 // # Templates
