@@ -133,6 +133,14 @@ func TestUsage(t *testing.T) {
 		{[]string{"generate", "-pkg", "my-flags"}, exitUsage, "", `-pkg "my-flags" is not a Go package name`},
 		{[]string{"check", "-x"}, exitUsage, "", "flag provided but not defined: -x"},
 		{[]string{"check", "a.toml", "b.toml"}, exitUsage, "", "want at most one FILE"},
+		{[]string{"generate", "flags.toml", "-o", "out"}, exitUsage, "", "flaggen generate: flags go before FILE: write flaggen generate -o out flags.toml\n"},
+		{[]string{"generate", "-pkg", "flags", "flags.toml", "-check"}, exitUsage, "", "write flaggen generate -pkg flags -check flags.toml\n"},
+		{[]string{"check", "flags.toml", "-x"}, exitUsage, "", "flaggen check: flags go before FILE: write flaggen check -x flags.toml\n"},
+		{[]string{"check", "--", "-x"}, exitFail, "", "flaggen: -x: no such file"},
+		{[]string{"vet", "./...", "-fix"}, exitUsage, "", "flaggen vet: flags go before the packages: write flaggen vet -fix ./...\n"},
+		{[]string{"vet", "-json", "./a", "-now", "2026-01-01", "./b c"}, exitUsage, "", "write flaggen vet -json -now 2026-01-01 ./a './b c'\n"},
+		{[]string{"init", "extra"}, exitUsage, "", "flaggen init: unexpected argument \"extra\": init takes no FILE or DIR; to put the package in extra, write flaggen init -dir extra\n"},
+		{[]string{"init", "-pkg", "p", "extra", "-dir", "x"}, exitUsage, "", "flaggen init: flags go before arguments, and init takes none: write flaggen init -pkg p -dir x\n"},
 	} {
 		r := runIn(t, dir, tt.args...)
 		if r.code != tt.code {

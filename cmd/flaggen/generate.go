@@ -49,6 +49,9 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
+	if code := misplacedFlags(fs, "generate", "FILE", args, stderr); code >= 0 {
+		return code
+	}
 	if fs.NArg() > 1 {
 		fmt.Fprintf(stderr, "flaggen generate: want at most one FILE, got %d\n", fs.NArg())
 		fs.Usage()

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -73,8 +74,14 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if set.NArg() > 0 {
-		fmt.Fprintf(stderr, "flaggen init: unexpected argument %q\n", set.Arg(0))
-		set.Usage()
+		rest := set.Args()
+		if flags, _ := splitFlags(set, rest); len(flags) > 0 {
+			line := slices.Concat([]string{"flaggen", "init"}, args[:len(args)-len(rest)], flags)
+			fmt.Fprintf(stderr, "flaggen init: flags go before arguments, and init takes none: write %s\n", shellJoin(line))
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "flaggen init: unexpected argument %q: init takes no FILE or DIR; to put the package in %s, write flaggen init -dir %s\n",
+			rest[0], rest[0], shellJoin(rest[:1]))
 		return exitUsage
 	}
 	dir := filepath.ToSlash(filepath.Clean(filepath.FromSlash(opts.dir)))

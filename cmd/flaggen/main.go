@@ -157,7 +157,7 @@ func unknownHint(prefix string, args []string) string {
 		for i, arg := range args {
 			if slices.Contains(all, arg) {
 				line := slices.Concat([]string{prefix, arg}, args[:i], args[i+1:])
-				return ": the command comes first, then its flags: write " + strings.Join(line, " ")
+				return ": the command comes first, then its flags: write " + shellJoin(line)
 			}
 		}
 		return ": the command comes first, then its flags, e.g. " + prefix + " generate -o DIR"
@@ -181,6 +181,66 @@ func unknownHint(prefix string, args []string) string {
 	return fmt.Sprintf(": did you mean %s %s?", prefix, guess)
 }
 
+// misplacedFlags reports, for the command cmd whose command line args fs
+// has parsed, an argument after the first non-flag one that looks like a
+// flag, which the flag package took for a FILE or a package: it prints
+// the command line with every flag before what, what the command names
+// in the arguments ("FILE", "the packages"), and returns exitUsage. It
+// returns -1 when there is none.
+func misplacedFlags(fs *flag.FlagSet, cmd, what string, args []string, stderr io.Writer) int {
+	rest := fs.Args()
+	parsed := args[:len(args)-len(rest)]
+	if len(parsed) > 0 && parsed[len(parsed)-1] == "--" {
+		return -1 // what follows -- is not flags
+	}
+	flags, others := splitFlags(fs, rest)
+	if len(flags) == 0 {
+		return -1
+	}
+	line := slices.Concat([]string{"flaggen", cmd}, parsed, flags, others)
+	fmt.Fprintf(stderr, "flaggen %s: flags go before %s: write %s\n", cmd, what, shellJoin(line))
+	return exitUsage
+}
+
+// splitFlags splits args, the arguments that fs left after the first
+// that is not a flag, into those that look like flags, with the values
+// of those of fs that take one, and the others.
+func splitFlags(fs *flag.FlagSet, args []string) (flags, others []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			others = append(others, a)
+			continue
+		}
+		flags = append(flags, a)
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := fs.Lookup(name)
+		if f == nil || hasValue || i+1 == len(args) {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return flags, others
+}
+
+// shellJoin joins args into a command line, quoting each that a shell
+// would not read as one word as it is.
+func shellJoin(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if a == "" || strings.ContainsFunc(a, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=,:@%+", r))
+		}) {
+			out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 // parseFlags parses args with fs and returns the status to exit with, or
 // -1 to go on. -h prints the usage and succeeds.
 func parseFlags(fs *flag.FlagSet, args []string) int {
@@ -198,6 +258,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), checkUsage) }
 	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if code := misplacedFlags(fs, "check", "FILE", args, stderr); code >= 0 {
 		return code
 	}
 	if fs.NArg() > 1 {

@@ -90,6 +90,9 @@ func runVet(args []string, stdout, stderr io.Writer) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
+	if code := misplacedFlags(fs, "vet", "the packages", args, stderr); code >= 0 {
+		return code
+	}
 	var cfg analyzer.Config
 	if opts.now != "" {
 		now, err := time.Parse(time.DateOnly, opts.now)
