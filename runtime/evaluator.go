@@ -458,7 +458,7 @@ func (ev *Evaluator) clock() int64 {
 	} else {
 		t = time.Now()
 	}
-	ev.now.CompareAndSwap(0, t.UnixNano())
+	ev.now.CompareAndSwap(0, unixNano(t))
 	return ev.now.Load()
 }
 

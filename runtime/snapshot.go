@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -315,11 +316,26 @@ func compileFlag(info *flagmeta.Flag, names []string) flag {
 		if err != nil {
 			continue
 		}
-		c.schedule = append(c.schedule, stage{start: t.UnixNano(), upper: uint16(min(max(st.Percent, 0), int(Buckets)))})
+		c.schedule = append(c.schedule, stage{start: unixNano(t), upper: uint16(min(max(st.Percent, 0), int(Buckets)))})
 	}
 	c.plain = c.fixed < 0 && !c.killed && !c.off && c.users == nil && c.rules == nil &&
 		c.schedule == nil && c.dist != nil && c.bucketBy == ""
 	return c
+}
+
+// unixNano returns t in Unix nanoseconds, saturated to int64's range
+// (the years 1678 to 2262) where time.Time.UnixNano wraps around: a
+// stage that starts in 2300 must not start in 1715. Instants beyond the
+// range compare equal to its ends.
+func unixNano(t time.Time) int64 {
+	const maxSec = math.MaxInt64 / int64(time.Second)
+	switch sec := t.Unix(); {
+	case sec >= maxSec:
+		return math.MaxInt64
+	case sec <= -maxSec:
+		return math.MinInt64
+	}
+	return t.UnixNano()
 }
 
 func compileDist(d []flagmeta.Part, num func(string) uint8) []part {
