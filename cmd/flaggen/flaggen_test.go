@@ -401,9 +401,10 @@ func TestGeneratePackageName(t *testing.T) {
 		message string // part of stderr, if code is not 0
 	}{
 		{[]string{"-o", "featureflags"}, exitOK, "featureflags", ""},
-		{[]string{"-o", "new-dir"}, exitFail, "", `cannot name the package after the directory "new-dir"`},
+		{[]string{"-o", "new-dir"}, exitFail, "", `cannot name the package after the directory "new-dir": it is not a Go identifier; pass -pkg newdir`},
 		{[]string{"-o", "new-dir", "-pkg", "flags"}, exitOK, "flags", ""},
-		{[]string{"-o", "two"}, exitFail, "", "two packages, a (a.go) and b (b.go); pass -pkg NAME"},
+		{[]string{"-o", "two"}, exitFail, "", "two packages, a (a.go) and b (b.go), so the package does not build: move the files of one away, or generate into another directory"},
+		{[]string{"-o", "2fa"}, exitFail, "", `cannot name the package after the directory "2fa": it is not a Go identifier; pass -pkg NAME`},
 		// b.go is another package: the output would not build.
 		{[]string{"-o", "two", "-pkg", "a"}, exitFail, "", "two holds package b"},
 	} {

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/flaggen/flaggen/internal/codegen"
 	"github.com/flaggen/flaggen/spec"
@@ -269,7 +270,7 @@ func packageName(dir string) (string, error) {
 			continue
 		}
 		if name != "" && f.Name.Name != name {
-			return "", fmt.Errorf("the Go files in %s are in two packages, %s (%s) and %s (%s); pass -pkg NAME",
+			return "", fmt.Errorf("the Go files in %s are in two packages, %s (%s) and %s (%s), so the package does not build: move the files of one away, or generate into another directory",
 				dir, name, nameFile, f.Name.Name, file)
 		}
 		name, nameFile = f.Name.Name, file
@@ -283,9 +284,25 @@ func packageName(dir string) (string, error) {
 	}
 	base := filepath.Base(abs)
 	if !validPackageName(base) {
-		return "", fmt.Errorf("cannot name the package after the directory %q: it is not a Go identifier; pass -pkg NAME", base)
+		return "", fmt.Errorf("cannot name the package after the directory %q: it is not a Go identifier; pass -pkg %s", base, packageNameFor(base))
 	}
 	return base, nil
+}
+
+// packageNameFor suggests a package name for the directory base, which
+// is not one: its letters and digits, in lower case ("feature-flags" →
+// "featureflags"), or NAME when those do not make one.
+func packageNameFor(base string) string {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, base)
+	if !validPackageName(name) {
+		return "NAME"
+	}
+	return name
 }
 
 // validPackageName reports whether name can be a package clause's name.

@@ -93,7 +93,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	if pkg == "" {
 		pkg = path.Base(dir)
 		if !validPackageName(pkg) {
-			fmt.Fprintf(stderr, "flaggen init: %q is not a Go package name: pass -pkg NAME\n", pkg)
+			fmt.Fprintf(stderr, "flaggen init: %q is not a Go package name: pass -pkg %s\n", pkg, packageNameFor(pkg))
 			return exitUsage
 		}
 	} else if !validPackageName(pkg) {

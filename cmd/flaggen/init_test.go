@@ -106,8 +106,8 @@ func TestInitDirAndPkg(t *testing.T) {
 	// A DIR whose name is not a package name needs -pkg.
 	dir = initModule(t, "")
 	r = runIn(t, dir, "init", "-dir", "pkg/feature-flags")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "pass -pkg") {
-		t.Errorf("exit %d, stderr %q; want 2 and a hint to pass -pkg", r.code, r.stderr)
+	if want := `flaggen init: "feature-flags" is not a Go package name: pass -pkg featureflags` + "\n"; r.code != exitUsage || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 2 and %q", r.code, r.stderr, want)
 	}
 	for _, bad := range []string{"", "..", "../x", "/abs", "."} {
 		r = runIn(t, dir, "init", "-dir", bad)
