@@ -71,7 +71,10 @@
 // random visitor id kept in a cookie (HttpOnly, SameSite=Lax, Secure over
 // TLS), so a logged-out visitor stays in the same rollout bucket from
 // request to request. A cookie that is not an id the middleware could
-// have minted (32 lowercase hex digits) is replaced. The id is not signed:
+// have minted (32 lowercase hex digits) is replaced; of several cookies
+// of its name (set for other paths or the parent domain), the first valid
+// one counts, as the first of (at most four) override cookies that
+// verifies does. The id is not signed:
 // a visitor who writes another such id lands in another bucket, which is
 // harmless for a rollout but makes it no basis for anything a visitor must
 // not choose.

@@ -233,21 +233,31 @@ type decodedCookie struct {
 }
 
 // decodeCookie decodes r's override cookie; ok is false when overrides
-// are off or r has none. Every decode of a request's cookie goes through
-// it, once per request: [Evaluators.cookieOf] reuses its result.
+// are off or r has none. Of several cookies of the name (see
+// [cookieValues]) the first that verifies counts, or, if none does, the
+// first's problem. Every decode of a request's cookie goes through it,
+// once per request: [Evaluators.cookieOf] reuses its result.
 func (e *Evaluators) decodeCookie(r *http.Request) (c decodedCookie, ok bool) {
 	if e.overrideCookie == "" {
 		return c, false
 	}
-	v, ok := cookieValue(r.Header["Cookie"], e.overrideCookie)
-	if !ok {
-		return c, false
+	n := 0
+	for v := range cookieValues(r.Header["Cookie"], e.overrideCookie) {
+		if n == 0 && e.decoded != nil {
+			e.decoded()
+		}
+		pairs, err := decodeOverrides(e.secrets, e.overrideCookie, v, time.Now(), e.opts.Overrides.ttl())
+		if err == nil {
+			return decodedCookie{pairs: pairs}, true
+		}
+		if n == 0 {
+			c.err = err
+		}
+		if n++; n == maxOverrideCookies {
+			break
+		}
 	}
-	if e.decoded != nil {
-		e.decoded()
-	}
-	c.pairs, c.err = decodeOverrides(e.secrets, e.overrideCookie, v, time.Now(), e.opts.Overrides.ttl())
-	return c, true
+	return c, n > 0
 }
 
 // cookieOf returns r's override cookie decoded: as e's middleware in front
@@ -322,8 +332,10 @@ func (e *Evaluators) report(r *http.Request, err error) {
 // visitor returns the request's visitor id, minting one (and setting the
 // cookie) on a first visit.
 func (e *Evaluators) visitor(w http.ResponseWriter, r *http.Request) string {
-	if v, ok := cookieValue(r.Header["Cookie"], e.visitorCookie); ok && validVisitorID(v) {
-		return v
+	for v := range cookieValues(r.Header["Cookie"], e.visitorCookie) {
+		if validVisitorID(v) {
+			return v
+		}
 	}
 	var b [16]byte
 	rand.Read(b[:])

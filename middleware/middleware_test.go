@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -550,5 +551,45 @@ func TestPrefixedCookieNames(t *testing.T) {
 				t.Errorf("override cookie: got %v, want one with Secure=%v", c, tt.wantSecure)
 			}
 		})
+	}
+}
+
+// TestCookiesOfTheSameName: a browser sends every cookie of a name that
+// its host and path match (one set for the parent domain or another path,
+// by an older deployment or a sibling host), most specific first. The
+// middleware uses the first valid one, so that an invalid one in front
+// neither re-buckets the visitor on every request nor hides overrides.
+func TestCookiesOfTheSameName(t *testing.T) {
+	t.Parallel()
+	const id = "0123456789abcdef0123456789abcdef"
+	var log errorLog
+	h := middleware.New(flags.Set, middleware.Options{
+		Anonymous: &middleware.AnonymousCookie{},
+		Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}},
+		Error:     log.report,
+	})(flagsHandler)
+	valid := middleware.SignOverrides(secretNew, cookieName, time.Now().Add(time.Hour), "search", "variant_b")
+	got, res := serve(t, h, request("/", "Cookie: flaggen_visitor=legacy-id; "+cookieName+"=garbage; flaggen_visitor="+id+"; "+cookieName+"="+valid))
+	if got.Subject != id {
+		t.Errorf("subject: got %q, want %q, the valid visitor cookie", got.Subject, id)
+	}
+	if c := res.Cookies(); len(c) != 0 {
+		t.Errorf("Set-Cookie: got %v, want none", c)
+	}
+	if got.Variant["search"] != "variant_b" || got.Reason["search"] != "override" {
+		t.Errorf("search: got %s (%s), want variant_b (override)", got.Variant["search"], got.Reason["search"])
+	}
+	if errs := log.take(); len(errs) != 0 {
+		t.Errorf("reported: got %v, want nothing (a valid cookie was found)", errs)
+	}
+	// Each override cookie verified costs an HMAC per secret: no more
+	// than four are tried.
+	garbage := strings.Repeat(cookieName+"=v1.1.x.garbage; ", 4)
+	got, _ = serve(t, h, request("/", "Cookie: flaggen_visitor="+id+"; "+garbage+cookieName+"="+valid))
+	if got.Variant["search"] != "control" {
+		t.Errorf("search after four bad override cookies: got %s (%s), want control (the fifth is not verified)", got.Variant["search"], got.Reason["search"])
+	}
+	if errs := log.take(); len(errs) != 1 || !errors.Is(errs[0], middleware.ErrOverrideMalformed) {
+		t.Errorf("reported: got %v, want the first cookie's problem, %v", errs, middleware.ErrOverrideMalformed)
 	}
 }

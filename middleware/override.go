@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"iter"
 	"net/url"
 	"slices"
 	"sort"
@@ -55,6 +56,10 @@ const (
 	// none.
 	maxCookieLen  = 4096
 	cookieVersion = "v1"
+	// maxOverrideCookies bounds how many override cookies of a request
+	// are verified, each at the cost of an HMAC per secret: a browser
+	// sends a few at most (one per matching domain and path).
+	maxOverrideCookies = 4
 	// maxClockSkew is how far ahead of this instance's clock the clock of
 	// the instance that set a cookie may run: a cookie may expire up to
 	// TTL plus this much from now.
@@ -216,24 +221,29 @@ func parseOverrideHeader(h string) ([]pair, error) {
 	return pairs, nil
 }
 
-// cookieValue returns the value of the named cookie in r's Cookie headers
-// without parsing the others (http.Request.Cookie allocates for every
-// cookie in the header).
-func cookieValue(header []string, name string) (string, bool) {
-	for _, line := range header {
-		for line != "" {
-			var part string
-			part, line, _ = strings.Cut(line, ";")
-			part = strings.TrimSpace(part)
-			k, v, ok := strings.Cut(part, "=")
-			if !ok || k != name {
-				continue
+// cookieValues yields the values of the cookies called name in a
+// request's Cookie header lines, in the order sent, without parsing the
+// others (http.Request.Cookie allocates for every cookie in the header).
+// A browser sends one for each domain and path that match, the most
+// specific first, so an old or foreign cookie of the name may come first.
+func cookieValues(header []string, name string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, line := range header {
+			for line != "" {
+				var part string
+				part, line, _ = strings.Cut(line, ";")
+				part = strings.TrimSpace(part)
+				k, v, ok := strings.Cut(part, "=")
+				if !ok || k != name {
+					continue
+				}
+				if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+					v = v[1 : len(v)-1]
+				}
+				if !yield(v) {
+					return
+				}
 			}
-			if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
-				v = v[1 : len(v)-1]
-			}
-			return v, true
 		}
 	}
-	return "", false
 }
