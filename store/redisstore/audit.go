@@ -79,7 +79,7 @@ func (s *Store) stale(ctx context.Context, age time.Duration, now time.Time) ([]
 	if st.Version == 0 {
 		return nil, nil
 	}
-	f, err := s.composeCached(st, storedLimits(st))
+	f, _, err := s.composeCached(st, storedLimits(st))
 	if err != nil {
 		return nil, err
 	}

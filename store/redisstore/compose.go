@@ -22,40 +22,60 @@ func docHash(doc []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func compose(st State, limits spec.Limits, base *spec.File) (*spec.File, error) {
+// compose returns st composed, and the document parsed it composed it
+// from. parsed is st's document, parsed (nil, or another document's:
+// st.Doc is parsed again); prev is an earlier composition of the same
+// parsed document (or nil), whose flags out reuses where they come out
+// the same, so that runtime.Set.CompileFile compiles only what changed.
+//
+// Operations are applied to parsed, never to prev: an operation
+// missing from st is then missing from out, even when prev had it (a
+// Redis that lost its last writes goes back to fewer operations).
+func compose(st State, limits spec.Limits, parsed, prev *spec.File) (out, doc *spec.File, err error) {
 	if st.Version == 0 {
-		return nil, ErrEmpty
+		return nil, nil, ErrEmpty
 	}
-	if base == nil || docHash(base.Source) != st.DocHash {
+	if parsed == nil || docHash(parsed.Source) != st.DocHash {
 		if got := docHash(st.Doc); got != st.DocHash {
-			return nil, fmt.Errorf("%w: the store's document (v%d) has SHA-256 %.12s, not the %.12s its state records: push it again", ErrInvalid, st.Version, got, st.DocHash)
+			return nil, nil, fmt.Errorf("%w: the store's document (v%d) has SHA-256 %.12s, not the %.12s its state records: push it again", ErrInvalid, st.Version, got, st.DocHash)
 		}
 		f, err := limits.Parse(docName, st.Doc)
 		if err != nil {
-			return nil, invalid(err)
+			return nil, nil, invalid(err)
 		}
-		base = f
+		parsed, prev = f, nil
 	}
-	out := &spec.File{Name: base.Name, Source: base.Source, Generate: base.Generate, Flags: slices.Clone(base.Flags)}
+	if prev != nil && !sameSource(prev, parsed) {
+		prev = nil
+	}
+	out = &spec.File{Name: parsed.Name, Source: parsed.Source, Generate: parsed.Generate, Flags: slices.Clone(parsed.Flags)}
 	var errs []error
 	for i, fl := range out.Flags {
-		op, ok := st.Ops[fl.Key]
-		if !ok {
-			continue
+		if op, ok := st.Ops[fl.Key]; ok {
+			nf, err := applyOp(fl, op)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if !sameServing(nf, fl) {
+				out.Flags[i] = nf
+			}
 		}
-		nf, err := applyOp(fl, op)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !sameServing(nf, fl) {
-			out.Flags[i] = nf
+		if prev != nil && prev.Flags[i].Key == fl.Key && sameServing(out.Flags[i], prev.Flags[i]) {
+			out.Flags[i] = prev.Flags[i]
 		}
 	}
 	if len(errs) > 0 {
-		return nil, invalid(errors.Join(errs...))
+		return nil, nil, invalid(errors.Join(errs...))
 	}
-	return out, nil
+	return out, parsed, nil
+}
+
+// sameSource reports whether a and b were made from one parse: they
+// share its Source and have as many flags.
+func sameSource(a, b *spec.File) bool {
+	return len(a.Flags) == len(b.Flags) && len(a.Source) == len(b.Source) &&
+		(len(a.Source) == 0 || &a.Source[0] == &b.Source[0])
 }
 
 // applyOp returns a copy of fl with op applied, or why op does not apply

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/flaggen/flaggen/flagmeta"
+	"github.com/flaggen/flaggen/live"
+	"github.com/flaggen/flaggen/runtime"
+	"github.com/flaggen/flaggen/runtime/flagimpl"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -364,7 +368,7 @@ func TestPushReplacesBrokenDocument(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.mu.Lock()
-			s.base = nil // another process wrote the state
+			s.base, s.parsed = nil, nil // another process wrote the state
 			s.mu.Unlock()
 			_, err := s.Kill(ctx, "search", "ana")
 			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "push a corrected flags.toml") {
@@ -384,5 +388,72 @@ func TestPushReplacesBrokenDocument(t *testing.T) {
 				t.Errorf("kill after the push: %v", err)
 			}
 		})
+	}
+}
+
+// TestStoreLosesWrites: a Redis that fails over to a replica that had
+// not yet received the last writes (or restarts from an older snapshot)
+// goes back to an earlier state of the same document, with fewer
+// operations. A writer that composed the later state before sees the
+// operation gone (a kill is written again, not "no change"), and so does
+// an instance following the store (it serves the flag unkilled, as the
+// store says).
+func TestStoreLosesWrites(t *testing.T) {
+	s, srv := openTest(t)
+	ctx := context.Background()
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+
+	set := newTestSet(t, testDoc)
+	src := &Source{Store: New(rdb, s.Namespace()), Resync: 10 * time.Millisecond}
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	feed := live.Run(fctx, set, src, live.Options{Logger: slog.New(slog.DiscardHandler)})
+
+	if _, err := s.Kill(ctx, "search", "ana"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the kill served", func() bool { return feed.Status().Version == "2" && killed(set, "search") })
+
+	// The writes after version 1 are lost: version 1 is back.
+	if err := rdb.HSet(ctx, s.key("state"), "version", 1, "ops", "{}").Err(); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the instance serving search unkilled, as the store says", func() bool { return !killed(set, "search") })
+
+	r, err := s.Kill(ctx, "search", "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.NoChange() || r.Version != 2 {
+		t.Errorf("kill after the lost writes: %s; want it written as version 2", r)
+	}
+	if fl := mustFlag(t, s, "search"); !fl.Killed {
+		t.Error("search is not killed in the store after the kill")
+	}
+}
+
+func newTestSet(t *testing.T, doc string) *runtime.Set {
+	t.Helper()
+	f, err := spec.Parse("flags.toml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return flagimpl.New[struct{}](f.Meta()).Set()
+}
+
+func killed(set *runtime.Set, key string) bool {
+	m, ok := set.Snapshot().Flag(key)
+	return ok && m.Killed
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 5s: still not %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -236,11 +236,11 @@ type follower struct {
 	bad string
 	// failed is the last error reported that no version names.
 	failed string
-	// base is the document last applied (composed), and baseHash the
-	// DocHash of its document: Compose reuses it for another state of
-	// the same document.
-	base     *spec.File
-	baseHash string
+	// base is the document last applied (composed), parsed the document
+	// it was composed from, and baseHash the DocHash of that document:
+	// compose reuses them for another state of the same document.
+	base, parsed *spec.File
+	baseHash     string
 }
 
 // versionName is how the feed names store version v.
@@ -341,7 +341,7 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 			return false
 		}
 	}
-	file, err := Compose(st, r.src.Limits, r.base)
+	file, parsed, err := compose(st, r.src.Limits, r.parsed, r.base)
 	if err != nil {
 		r.refuse(key, fmt.Errorf("%s: version %d: %w", s, st.Version, err))
 		return false
@@ -357,7 +357,7 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 		r.bad = key // the feed reported it
 		return false
 	}
-	r.base, r.baseHash = file, st.DocHash
+	r.base, r.parsed, r.baseHash = file, parsed, st.DocHash
 	r.servedRaw, r.servedKey, r.bad = name, key, ""
 	r.served.Store(st.Version)
 	select {
@@ -511,9 +511,9 @@ func (r *follower) restore() {
 	if err == nil && st.Version <= 0 {
 		err = errors.New("it holds no version")
 	}
-	var file *spec.File
+	var file, parsed *spec.File
 	if err == nil {
-		file, err = Compose(st, r.src.Limits, nil)
+		file, parsed, err = compose(st, r.src.Limits, nil, nil)
 	}
 	if err != nil {
 		log.Warn("flaggen: cannot use the backup of the store's state; the compiled-in flags stay until the store is reached",
@@ -528,7 +528,7 @@ func (r *follower) restore() {
 	// version says so; the next read replaces it if the store moved on.
 	r.servedRaw, r.servedKey = raw, keyOf(st)
 	r.served.Store(st.Version)
-	r.base, r.baseHash = file, st.DocHash
+	r.base, r.parsed, r.baseHash = file, parsed, st.DocHash
 	log.Info("flaggen: serving the backup of the store's state until the store is reached",
 		"source", r.src.String(), "path", path, "version", st.Version)
 }

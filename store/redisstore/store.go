@@ -53,8 +53,10 @@ type Store struct {
 	owned bool   // Open made rdb, so Close closes it
 	now   func() time.Time
 
-	mu   sync.Mutex // guards base
-	base *spec.File // the document last composed by a write, for Compose
+	mu sync.Mutex // guards base and parsed
+	// base is the document last composed by a write, and parsed the
+	// document it was composed from, for the next composition.
+	base, parsed *spec.File
 }
 
 // Open connects to the Redis at url ("redis://[user:password@]host:port/db"
@@ -198,8 +200,14 @@ func (s *Store) Get(ctx context.Context) (State, error) {
 // does not apply to its flag (a rollout of a flag with variants, a split
 // naming a variant the flag lacks or not summing to 100%). An operation
 // naming a flag the document lacks is skipped.
+//
+// base as an earlier composition is right only while the operations on
+// its document only grow: a Redis that lost its last writes (a failover
+// to a replica behind, a restart from an older snapshot) goes back to
+// fewer, and base would keep them. Pass the parsed document then.
 func Compose(st State, limits spec.Limits, base *spec.File) (*spec.File, error) {
-	return compose(st, limits, base)
+	out, _, err := compose(st, limits, base, base)
+	return out, err
 }
 
 // A Result says what a write did.

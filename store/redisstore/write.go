@@ -77,22 +77,24 @@ func (s *Store) parseState(m map[string]string) (State, error) {
 type plan struct {
 	next     State
 	composed *spec.File
+	parsed   *spec.File // the document composed is composed from
 	res      Result
 	noChange bool
 }
 
-// composeCached composes st with the document the store composed last.
-func (s *Store) composeCached(st State, limits spec.Limits) (*spec.File, error) {
+// composeCached composes st with the document the store composed last,
+// and returns the document parsed too.
+func (s *Store) composeCached(st State, limits spec.Limits) (composed, parsed *spec.File, err error) {
 	s.mu.Lock()
-	base := s.base
+	base, doc := s.base, s.parsed
 	s.mu.Unlock()
-	f, err := compose(st, limits, base)
+	composed, parsed, err = compose(st, limits, doc, base)
 	if err == nil {
 		s.mu.Lock()
-		s.base = f
+		s.base, s.parsed = composed, parsed
 		s.mu.Unlock()
 	}
-	return f, err
+	return composed, parsed, err
 }
 
 // commit reads the state, plans a write and writes it with writeScript;
@@ -127,7 +129,7 @@ func (s *Store) commit(ctx context.Context, dryRun bool, planFor func(st State) 
 		}
 		if ok {
 			s.mu.Lock()
-			s.base = p.composed
+			s.base, s.parsed = p.composed, p.parsed
 			s.mu.Unlock()
 			return p.res, nil
 		}
@@ -227,7 +229,7 @@ func (s *Store) opPlan(ctx context.Context, action, flag, by string, describe fu
 		if st.Version == 0 {
 			return nil, fmt.Errorf("%s %s: %w: push a flags.toml first", action, flag, ErrEmpty)
 		}
-		cur, err := s.composeCached(st, storedLimits(st))
+		cur, doc, err := s.composeCached(st, storedLimits(st))
 		if errors.Is(err, ErrInvalid) {
 			return nil, fmt.Errorf("%s %s: the store's document (v%d) does not compose, so no operation applies to it: push a corrected flags.toml, then run the operation again: %w", action, flag, st.Version, err)
 		}
@@ -250,11 +252,11 @@ func (s *Store) opPlan(ctx context.Context, action, flag, by string, describe fu
 		if err != nil {
 			return nil, invalid(err)
 		}
-		composed, err := compose(next, storedLimits(st), cur)
+		composed, doc, err := compose(next, storedLimits(st), doc, cur)
 		if err != nil {
 			return nil, err
 		}
-		p := &plan{next: next, composed: composed, res: Result{Action: action, Flag: flag, By: by, Before: describe(fl), After: describe(nf)}}
+		p := &plan{next: next, composed: composed, parsed: doc, res: Result{Action: action, Flag: flag, By: by, Before: describe(fl), After: describe(nf)}}
 		p.noChange = sameServing(fl, nf)
 		return p, nil
 	})
@@ -308,7 +310,7 @@ func (s *Store) push(ctx context.Context, doc []byte, o PushOptions) (Result, er
 		old := &flagmeta.Schema{Name: name}
 		var broken error
 		if st.Version > 0 {
-			cur, err := s.composeCached(st, storedLimits(st))
+			cur, _, err := s.composeCached(st, storedLimits(st))
 			switch {
 			case errors.Is(err, ErrInvalid):
 				broken = err
@@ -336,7 +338,7 @@ func (s *Store) push(ctx context.Context, doc []byte, o PushOptions) (Result, er
 		if len(dropped) > 0 && !o.Force {
 			return nil, fmt.Errorf("%s: %w:\n%s\nundo the operations first, or push with --force to drop them", name, ErrOpsDropped, strings.Join(why, "\n"))
 		}
-		composed, err := compose(next, o.Limits, f)
+		composed, _, err := compose(next, o.Limits, f, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -361,7 +363,7 @@ func (s *Store) push(ctx context.Context, doc []byte, o PushOptions) (Result, er
 		if len(dropped) > 0 {
 			after += ", operations dropped: " + strings.Join(dropped, ", ")
 		}
-		p := &plan{next: next, composed: composed, res: Result{Action: "push", By: o.By, Before: before, After: after, Changes: changes, Dropped: dropped}}
+		p := &plan{next: next, composed: composed, parsed: f, res: Result{Action: "push", By: o.By, Before: before, After: after, Changes: changes, Dropped: dropped}}
 		p.noChange = st.Version > 0 && st.DocHash == hash && len(dropped) == 0 && broken == nil
 		return p, nil
 	})
