@@ -86,6 +86,9 @@ func (s *Set) Compile(name string, src []byte) (*Snapshot, error) {
 // (changing a few flags, each a new *spec.Flag) pays for what changed.
 // So a document must not be modified once it has been compiled.
 func (s *Set) CompileFile(f *spec.File) (*Snapshot, error) {
+	if f == nil {
+		return nil, errors.New("flaggen: no document to compile (a nil *spec.File)")
+	}
 	if len(f.Flags) == 0 {
 		return nil, fmt.Errorf("%s: %w: refusing an update that would serve every flag's compiled-in declaration; declare the flags", f.Name, ErrEmpty)
 	}
@@ -105,8 +108,12 @@ func (s *Set) Store(snap *Snapshot) error {
 
 // NewEvaluator returns the evaluator for one request: parent is the
 // request's context, subject who the request is for. It serves from the
-// snapshot in force now. opts may be nil; it is kept, not copied.
+// snapshot in force now. opts may be nil; it is kept, not copied. A nil
+// parent means context.Background().
 func (s *Set) NewEvaluator(parent context.Context, subject Subject, opts *Options) *Evaluator {
+	if parent == nil {
+		parent = context.Background()
+	}
 	return s.newEvaluator(parent, s.current.Load(), subject, opts)
 }
 

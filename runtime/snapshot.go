@@ -394,9 +394,13 @@ func (s *Snapshot) Variants(key string) []string {
 // both snapshots, as [Set.CompileFile] shares a flag whose *spec.Flag it
 // compiled before. A source that composes documents changes a few flags
 // of many; a diff need only look at the flags that are not the same. It
-// reports false for a key either snapshot lacks, and may report false
-// for two declarations that are equal but were compiled apart.
+// reports false for a key either snapshot lacks (or a nil prev), and may
+// report false for two declarations that are equal but were compiled
+// apart.
 func (s *Snapshot) Same(prev *Snapshot, key string) bool {
+	if prev == nil {
+		return false
+	}
 	i, ok := s.byKey[key]
 	j, pok := prev.byKey[key]
 	return ok && pok && s.flags[i].decl != nil && s.flags[i].decl == prev.flags[j].decl

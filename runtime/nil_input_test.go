@@ -1,0 +1,35 @@
+package runtime
+
+import "testing"
+
+// TestNilInputs: public functions given nil (a context, a document, a
+// snapshot) answer rather than panic.
+func TestNilInputs(t *testing.T) {
+	s := mustSet(t, `
+[flags.f]`+meta+`
+rollout = 100
+`)
+	ev := s.NewEvaluator(nil, Subject{ID: "x"}, nil)
+	if got := ev.Lookup("f"); got != "on" {
+		t.Errorf("NewEvaluator(nil, …).Lookup: got %q, want on", got)
+	}
+	if v := ev.Value("unrelated"); v != nil {
+		t.Errorf("Value of another key through a nil parent: got %v, want nil", v)
+	}
+	if ev.Done() != nil || ev.Err() != nil {
+		t.Errorf("a nil parent is never done: Done %v, Err %v", ev.Done(), ev.Err())
+	}
+	if found, ok := s.Evaluator(ev); !ok || found != ev {
+		t.Errorf("Evaluator(ev) = %p, %v; want the evaluator", found, ok)
+	}
+	if _, ok := ev.Deadline(); ok {
+		t.Error("a nil parent has no deadline")
+	}
+	snap, err := s.CompileFile(nil)
+	if snap != nil || err == nil {
+		t.Errorf("CompileFile(nil) = %v, %v; want an error", snap, err)
+	}
+	if s.Snapshot().Same(nil, "f") {
+		t.Error("Same(nil, f) = true, want false")
+	}
+}
