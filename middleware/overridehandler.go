@@ -78,8 +78,9 @@ type overrideHandler struct {
 // POSTs from other sites are refused (403) by [http.CrossOriginProtection];
 // an unknown flag or variant is a 400, and so is a change that would make
 // the cookie larger than browsers keep (4096 bytes of name and value);
-// with no [Overrides.Secrets] to sign the cookie, a POST is a 501. Answers
-// are never cached (Cache-Control: no-store).
+// a form larger than 64 KiB is a 413; with no [Overrides.Secrets] to sign
+// the cookie, a POST is a 501. Answers are never cached (Cache-Control:
+// no-store).
 //
 // It may be mounted behind [Evaluators.Handler] or beside it: it builds
 // the caller's evaluator as the middleware does, keeping the subject the
@@ -137,7 +138,11 @@ func (h *overrideHandler) post(w http.ResponseWriter, r *http.Request) {
 	}
 	form, err := parseOverrideForm(w, r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		code := http.StatusBadRequest
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			code = http.StatusRequestEntityTooLarge
+		}
+		writeError(w, code, err.Error())
 		return
 	}
 	change, err := parseChange(form, h.e.set.Snapshot())
@@ -167,6 +172,9 @@ func parseOverrideForm(w http.ResponseWriter, r *http.Request) (url.Values, erro
 		err = r.ParseMultipartForm(maxOverrideForm)
 	} else {
 		err = r.ParseForm()
+	}
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return nil, fmt.Errorf("form too large: send at most %d bytes (one flag=KEY&variant=NAME, or clear=all): %w", maxOverrideForm, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("bad form: %v", err)

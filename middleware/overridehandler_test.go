@@ -146,6 +146,7 @@ func TestOverrideHandlerRefuses(t *testing.T) {
 			return req
 		}(), 400, "Content-Type"},
 		{"bad form", authorised, post("flag=%zz"), 400, "bad form"},
+		{"form too large", authorised, post("flag=search&variant=variant_a&pad=" + strings.Repeat("x", 70<<10)), 413, "form too large: send at most 65536 bytes"},
 		{"no secrets", noSecrets.OverrideHandler(middleware.OverrideHandlerOptions{Authorize: staff}), post("flag=search&variant=variant_a"), 501, "Options.Overrides.Secrets"},
 	}
 	for _, tt := range tests {
