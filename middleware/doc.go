@@ -210,14 +210,22 @@
 //     depends on a flag derives it from what it sends (the body, or its
 //     data and the variants it read); otherwise a revalidation could
 //     confirm a stored response of another variant.
+//   - [http.ServeContent], [http.ServeFile] and [http.FileServer] delete
+//     Cache-Control from the error responses they write (a 404 for a
+//     file that only one variant has, say), and a shared cache may store
+//     a 404 heuristically. A handler that chooses a file by a flag
+//     answers a missing one itself ([http.Error] keeps Cache-Control),
+//     or the program runs with GODEBUG=httpservecontentkeepheaders=1,
+//     which makes them keep it.
 //
 // A response that reads no flag may be shared. Mount its handler outside
 // the middleware, or call [Evaluators.Shareable] from it: that removes the
 // middleware's Cache-Control (unless the handler has changed it), its
 // Vary line and the visitor cookie it set for a first visit (a cache
 // that stored it would give every visitor that id), keeping other lines,
-// after which the handler sets the Cache-Control it wants. With [New], build the middleware with
-// NewEvaluators(set, opts).Handler to have the Evaluators at hand.
+// after which the handler sets the Cache-Control it wants. With [New],
+// build the middleware with NewEvaluators(set, opts).Handler to have the
+// Evaluators at hand.
 //
 // # Templates
 //
