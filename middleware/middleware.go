@@ -24,7 +24,10 @@ type Options struct {
 	Subject func(*http.Request) runtime.Subject
 	// Anonymous, if not nil, gives a request whose subject has no id a
 	// random visitor id kept in a cookie, so that a logged-out visitor
-	// stays in the same rollout bucket from request to request.
+	// stays in the same rollout bucket from request to request. The id
+	// is not signed and shares the id space of users: see "Subjects" in
+	// the package documentation before using it with user ids of 32
+	// lowercase hex digits.
 	Anonymous *AnonymousCookie
 	// Overrides configures signed browser overrides and the development
 	// header; the zero value turns both off.
