@@ -25,8 +25,9 @@ import (
 // state. Where inotify does not work (NFS, FUSE), set Poll.
 //
 // A file it finds missing, unreadable or empty, or written in place and
-// not parsing, it reads again after a grace period of 100 ms (or the next
-// event): that state is reported (by [Feed.Fail], or [Feed.Apply]'s
+// not parsing or lacking a flag (of the generated code, or of the
+// document in force), it reads again after a grace period of 100 ms (or
+// the next event): that state is reported (by [Feed.Fail], or [Feed.Apply]'s
 // refusal) only if it is still there, so the instants of a write in
 // progress are neither reported nor applied. A document that arrived
 // whole (renamed over the file, or by a link swap) is reported at once
@@ -353,7 +354,7 @@ func (r *fileReader) check(inPlace bool) (retry bool) {
 			r.unchanged()
 			return false
 		}
-		if len(bytes.TrimSpace(doc)) == 0 || inPlace && !whole(r.path, doc) {
+		if len(bytes.TrimSpace(doc)) == 0 || inPlace && !r.whole(doc) {
 			id = string(sum[:])
 		}
 	}
@@ -389,13 +390,36 @@ func (r *fileReader) unchanged() {
 }
 
 // whole reports whether doc looks like a whole document rather than a
-// write in progress: parsed, declaring flags. A document too
-// large for spec's default limits counts as whole (the feed may allow
-// more; a partial write is never larger than the whole).
-func whole(name string, doc []byte) bool {
-	f, err := spec.Parse(name, doc)
+// write in progress: parsed, declaring every flag that the generated
+// code declares and that the document in force declares (a write paused
+// after whole tables parses, lacking the flags still to come). A
+// document too large for spec's default limits counts as whole (the
+// feed may allow more; a partial write is never larger than the whole).
+// A whole document that does lack a flag is applied once it has stayed
+// so for the grace period.
+func (r *fileReader) whole(doc []byte) bool {
+	f, err := spec.Parse(r.path, doc)
 	if err != nil {
 		return errors.Is(err, spec.ErrTooLarge)
 	}
-	return len(f.Flags) > 0
+	if len(f.Flags) == 0 {
+		return false
+	}
+	declared := make(map[string]bool, len(f.Flags))
+	for _, fl := range f.Flags {
+		declared[fl.Key] = true
+	}
+	for _, fl := range r.feed.set.Schema().Flags {
+		if !declared[fl.Key] {
+			return false
+		}
+	}
+	if in := r.feed.set.Snapshot().File(); in != nil {
+		for _, fl := range in.Flags {
+			if !declared[fl.Key] {
+				return false
+			}
+		}
+	}
+	return true
 }
