@@ -365,7 +365,8 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 	default: // a beat is asked for already
 	}
 	if r.src.Backup != "" {
-		if st.Doc == nil {
+		if len(st.Doc) == 0 {
+			// An operation's state, read without its document.
 			st.Doc = file.Source
 		}
 		r.writeBackup(st)

@@ -763,3 +763,38 @@ func TestStoreLosesItsData(t *testing.T) {
 		})
 	}
 }
+
+// TestBackupAfterOperation: the backup written after an operation (a
+// state read without its document, which did not change) holds the
+// document too, so that a cold start while Redis is down serves the
+// operation, not the compiled-in flags.
+func TestBackupAfterOperation(t *testing.T) {
+	srv := redistest.Start(t)
+	w := writerOf(t, srv)
+	push(t, w, holidayOn)
+	backup := filepath.Join(t.TempDir(), "flags-backup.json")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	set := newSet(t, compiledIn)
+	src := sourceAt(t, srv.Addr())
+	src.Backup = backup
+	live.Run(ctx, set, src, quiet())
+	serving(t, []*runtime.Set{set}, "holiday", "on")
+	v := kill(t, w, "holiday")
+	serving(t, []*runtime.Set{set}, "holiday", "off")
+	waitFor(t, 5*time.Second, "backed up at version "+v, func() bool {
+		data, err := os.ReadFile(backup)
+		return err == nil && strings.Contains(string(data), `"Version":`+v+`,`)
+	})
+	cancel()
+	srv.Stop()
+
+	set = newSet(t, compiledIn)
+	src = sourceAt(t, srv.Addr())
+	src.Backup = backup
+	feed := follow(t, set, src, quiet())
+	waitFor(t, 5*time.Second, "serving the backup's version "+v, func() bool { return feed.Status().Version == v })
+	if got := lookup(set, "holiday"); got != "off" {
+		t.Errorf("holiday = %s from the backup, want off (killed)", got)
+	}
+}
