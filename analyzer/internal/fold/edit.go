@@ -3,9 +3,11 @@ package fold
 import (
 	"bytes"
 	"go/ast"
+	"go/scanner"
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 )
 
 // A fix is a set of edits, each replacing a range of the file with
@@ -20,6 +22,10 @@ type frag struct {
 	text string
 	r    posRange
 	trim bool // trim white space off the rendered text of r
+	// dedent is the number of tabs to take off the start of each line of
+	// the rendered text of r after its first, but for lines that start
+	// inside a raw string literal.
+	dedent int
 }
 
 func lit(s string) frag         { return frag{text: s} }
@@ -153,10 +159,14 @@ func (f *Fix) renderEdit(buf *bytes.Buffer, i int, stack map[int]bool) {
 			buf.WriteString(fr.text)
 			continue
 		}
-		if fr.trim {
+		if fr.trim || fr.dedent > 0 {
 			var b bytes.Buffer
 			f.renderRange(&b, fr.r, stack)
-			buf.Write(bytes.TrimSpace(b.Bytes()))
+			text := b.Bytes()
+			if fr.trim {
+				text = bytes.TrimSpace(text)
+			}
+			buf.Write(dedent(text, fr.dedent))
 			continue
 		}
 		f.renderRange(buf, fr.r, stack)
@@ -204,4 +214,42 @@ func (f *Fix) renderRange(buf *bytes.Buffer, r posRange, stack map[int]bool) {
 		p = end
 	}
 	buf.Write(f.file.src[int(p)-base : int(r.end)-base])
+}
+
+// dedent returns text, Go statements, with up to n tabs taken off the
+// start of each line after the first, but for the lines that start
+// inside a raw string literal, whose text is not indentation. (gofmt
+// indents a block comment's lines as the code around it.)
+func dedent(text []byte, n int) []byte {
+	if n <= 0 || !bytes.Contains(text, []byte("\n")) {
+		return text
+	}
+	// The spans of raw string literals.
+	var keep []posRange
+	fset := token.NewFileSet()
+	tf := fset.AddFile("", -1, len(text))
+	var sc scanner.Scanner
+	sc.Init(tf, text, func(token.Position, string) {}, 0)
+	for {
+		pos, tok, s := sc.Scan()
+		if tok == token.EOF {
+			break
+		}
+		if tok == token.STRING && strings.HasPrefix(s, "`") {
+			off := token.Pos(tf.Offset(pos))
+			keep = append(keep, posRange{off, off + token.Pos(len(s))})
+		}
+	}
+	var out bytes.Buffer
+	out.Grow(len(text))
+	for i := 0; i < len(text); i++ {
+		out.WriteByte(text[i])
+		if text[i] != '\n' || inAny(keep, token.Pos(i)) {
+			continue
+		}
+		for k := 0; k < n && i+1 < len(text) && text[i+1] == '\t'; k++ {
+			i++
+		}
+	}
+	return out.Bytes()
 }

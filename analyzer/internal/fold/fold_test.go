@@ -186,6 +186,11 @@ func (p *pkg) apply(t *testing.T, edits []analysis.TextEdit) string {
 	if err != nil {
 		t.Fatalf("the fixed code does not parse: %v\n%s", err, buf.Bytes())
 	}
+	if !bytes.Equal(out, buf.Bytes()) {
+		// A driver that applies the edits as they are (gopls's quick
+		// fix) leaves them so.
+		t.Errorf("the edits leave code that gofmt would change; diff (-edited +gofmt):\n%s", codegen.Diff("edited", buf.Bytes(), "gofmt", out))
+	}
 	return string(out)
 }
 
@@ -571,6 +576,24 @@ done:
 		use(n)
 	}
 done:
+	a()
+}`,
+		},
+		{
+			name:   "moved lines lose a tab, but for those of a raw string",
+			values: "x=on",
+			src: `func f() {
+	if NewX().Enabled() {
+		use(` + "`a\n\t\tb`" + `)
+		/* c
+		d */
+		a()
+	}
+}`,
+			want: `func f() {
+	use(` + "`a\n\t\tb`" + `)
+	/* c
+	d */
 	a()
 }`,
 		},

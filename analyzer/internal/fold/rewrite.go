@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"iter"
+	"strings"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -296,11 +297,39 @@ func (fx *fixer) inline(cur inspector.Cursor, stmts []ast.Stmt, scope *types.Sco
 			r.end = last.End()
 		}
 	}
+	// The statements move out by the difference of their indentation and
+	// stmt's, as gofmt would indent them there: one tab less, or none in a
+	// block of their own. Where either does not start its line, they keep
+	// theirs.
+	outer, okOuter := fx.indentOf(stmt.Pos())
+	inner, okInner := fx.indentOf(body.pos)
+	depth := strings.Count(inner, "\t") - strings.Count(outer, "\t")
+	if !okOuter || !okInner || !strings.HasPrefix(inner, outer) || strings.Trim(inner[len(outer):], "\t") != "" {
+		outer, depth = "", 0
+	}
 	if fx.clashes(cur, scope) {
-		fx.add(edit{r: r, frags: []frag{lit("{\n"), inside, lit("\n}")}})
+		open, closing := "{\n", "\n}"
+		if depth > 0 {
+			open, closing = "{\n"+outer+"\t", "\n"+outer+"}"
+			inside.dedent = depth - 1
+		}
+		fx.add(edit{r: r, frags: []frag{lit(open), inside, lit(closing)}})
 		return
 	}
+	inside.dedent = max(depth, 0)
 	fx.add(edit{r: r, frags: []frag{inside}})
+}
+
+// indentOf returns the white space that starts the line holding p, and
+// whether nothing else comes before p on its line.
+func (fx *fixer) indentOf(p token.Pos) (string, bool) {
+	src, off := fx.fi.src, int(p)-fx.fi.tf.Base()
+	start := off
+	for start > 0 && src[start-1] != '\n' {
+		start--
+	}
+	line := string(src[start:off])
+	return line, strings.Trim(line, " \t") == ""
 }
 
 // terminates reports whether a list of statements ends in a return,
