@@ -525,6 +525,29 @@ func TestColdStartDown(t *testing.T) {
 
 // TestBackup: an instance keeps the last state applied in a file, and a
 // cold start while Redis is down serves it.
+// backingUp runs an instance following srv that backs up to backup,
+// until stop.
+func backingUp(t *testing.T, srv *redistest.Server, backup string) (set *runtime.Set, stop context.CancelFunc) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	set = newSet(t, compiledIn)
+	src := sourceAt(t, srv.Addr())
+	src.Backup = backup
+	live.Run(ctx, set, src, quiet())
+	return set, stop
+}
+
+// coldStart starts an instance following srv (down) with backup, until
+// the test ends.
+func coldStart(t *testing.T, srv *redistest.Server, backup string) (*runtime.Set, *live.Feed) {
+	t.Helper()
+	set := newSet(t, compiledIn)
+	src := sourceAt(t, srv.Addr())
+	src.Backup = backup
+	return set, follow(t, set, src, quiet())
+}
+
 func TestBackup(t *testing.T) {
 	srv := redistest.Start(t)
 	w := writerOf(t, srv)
@@ -533,24 +556,17 @@ func TestBackup(t *testing.T) {
 	v2 := push(t, w, strings.Replace(holidayOn, "control = 100, variant_a = 0", "control = 0, variant_a = 100", 1))
 	backup := filepath.Join(t.TempDir(), "flags-backup.json")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	set := newSet(t, compiledIn)
-	src := sourceAt(t, srv.Addr())
-	src.Backup = backup
-	live.Run(ctx, set, src, quiet())
+	set, stop := backingUp(t, srv, backup)
 	serving(t, []*runtime.Set{set}, "search", "variant_a")
 	waitFor(t, 5*time.Second, "backed up", func() bool {
 		_, err := os.Stat(backup)
 		return err == nil
 	})
-	cancel()
+	stop()
 	srv.Stop()
 
 	// A cold start with Redis down: the backup, killed flag included.
-	set = newSet(t, compiledIn)
-	src = sourceAt(t, srv.Addr())
-	src.Backup = backup
-	feed := follow(t, set, src, quiet())
+	set, feed := coldStart(t, srv, backup)
 	serving(t, []*runtime.Set{set}, "search", "variant_a")
 	if got := lookup(set, "holiday"); got != "off" {
 		t.Errorf("holiday = %s from the backup, want off (killed)", got)
@@ -574,10 +590,7 @@ func TestBackup(t *testing.T) {
 	if err := os.WriteFile(backup, []byte("{garbage"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	set = newSet(t, compiledIn)
-	src = sourceAt(t, srv.Addr())
-	src.Backup = backup
-	feed = follow(t, set, src, quiet())
+	set, feed = coldStart(t, srv, backup)
 	inState(t, feed, live.Stale)
 	if got := lookup(set, "search"); got != "control" {
 		t.Errorf("search = %s with a corrupt backup, want control (compiled in)", got)
@@ -774,11 +787,7 @@ func TestBackupAfterOperation(t *testing.T) {
 	push(t, w, holidayOn)
 	backup := filepath.Join(t.TempDir(), "flags-backup.json")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	set := newSet(t, compiledIn)
-	src := sourceAt(t, srv.Addr())
-	src.Backup = backup
-	live.Run(ctx, set, src, quiet())
+	set, stop := backingUp(t, srv, backup)
 	serving(t, []*runtime.Set{set}, "holiday", "on")
 	v := kill(t, w, "holiday")
 	serving(t, []*runtime.Set{set}, "holiday", "off")
@@ -786,13 +795,10 @@ func TestBackupAfterOperation(t *testing.T) {
 		data, err := os.ReadFile(backup)
 		return err == nil && strings.Contains(string(data), `"Version":`+v+`,`)
 	})
-	cancel()
+	stop()
 	srv.Stop()
 
-	set = newSet(t, compiledIn)
-	src = sourceAt(t, srv.Addr())
-	src.Backup = backup
-	feed := follow(t, set, src, quiet())
+	set, feed := coldStart(t, srv, backup)
 	waitFor(t, 5*time.Second, "serving the backup's version "+v, func() bool { return feed.Status().Version == v })
 	if got := lookup(set, "holiday"); got != "off" {
 		t.Errorf("holiday = %s from the backup, want off (killed)", got)
