@@ -159,7 +159,9 @@
 //	-allow-unused KEYS
 //		do not report the flags with these comma-separated keys as
 //		unused: for a flag that only non-Go code uses, such as an
-//		html/template calling ff or flag from middleware.FuncMap.
+//		html/template calling ff or flag from middleware.FuncMap. A
+//		key that no loaded flag package declares (a typo, or a flag
+//		since deleted) is reported on standard error, and vet exits 1.
 //
 // The same analyzer runs under go vet and go fix through the flaggen-vet
 // command ([github.com/flaggen/flaggen/cmd/flaggen-vet]); there its flag is

@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/flaggen/flaggen/analyzer"
 	"github.com/flaggen/flaggen/internal/codegen"
+	"github.com/flaggen/flaggen/internal/suggest"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -150,6 +152,10 @@ func runVet(args []string, stdout, stderr io.Writer) int {
 	}
 	v.collect(graph)
 	v.wholeProgram(graph)
+	for _, line := range v.badAllowed {
+		fmt.Fprintf(stderr, "flaggen vet: %s\n", line)
+		code = exitFail
+	}
 	findings := v.sorted()
 	if opts.fix {
 		var fixed int
@@ -226,6 +232,7 @@ type vetter struct {
 	analyzer    *analysis.Analyzer // the run's analyzer, configured by -now
 	config      string             // -config
 	allowUnused map[string]bool    // -allow-unused
+	badAllowed  []string           // what is wrong with -allow-unused's keys, one line each
 	findings    []finding
 	seen        map[string]bool // "posn\x00category\x00message" of each finding, for files checked twice (p and p [p.test])
 }
@@ -327,11 +334,46 @@ func (v *vetter) wholeProgram(graph *checker.Graph) {
 		}
 	}
 	slices.SortFunc(flagPkgs, func(a, b *flagPackage) int { return strings.Compare(a.pkg.PkgPath, b.pkg.PkgPath) })
+	v.badAllowed = v.unknownAllowed(flagPkgs)
 	for _, fp := range flagPkgs {
 		file, fileName := generatedFile(fp.pkg)
 		src := v.checkStale(fp, fileName)
 		v.checkUnused(fp, file, src, refs)
 	}
+}
+
+// unknownAllowed returns a line for each key of -allow-unused that no
+// flag of flagPkgs has, sorted, with the key it may be a typo of. It
+// returns none when there is no flag package: then no flag is reported
+// unused either.
+func (v *vetter) unknownAllowed(flagPkgs []*flagPackage) []string {
+	if len(flagPkgs) == 0 {
+		return nil
+	}
+	var keys []string
+	declared := map[string]bool{}
+	for _, fp := range flagPkgs {
+		for _, fl := range fp.flags.Flags {
+			if !declared[fl.Key] {
+				declared[fl.Key] = true
+				keys = append(keys, fl.Key)
+			}
+		}
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(v.allowUnused)) {
+		if declared[k] {
+			continue
+		}
+		msg := fmt.Sprintf("-allow-unused names %q, which no loaded flag package declares", k)
+		if s := suggest.Closest(k, keys); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		} else {
+			msg += ": drop it"
+		}
+		out = append(out, msg)
+	}
+	return out
 }
 
 // inMainModule reports whether pkg belongs to a module being worked on, as

@@ -362,6 +362,25 @@ func TestApplyFixesAdjacent(t *testing.T) {
 	}
 }
 
+// TestUnknownAllowed: a key of -allow-unused that no flag package
+// declares is a mistake (a typo, or a flag since deleted), said with the
+// key it may be a typo of; with no flag package loaded, nothing is said.
+func TestUnknownAllowed(t *testing.T) {
+	t.Parallel()
+	v := &vetter{allowUnused: map[string]bool{"search": true, "serch": true, "gone_for_good": true}}
+	fp := &flagPackage{flags: analyzer.PackageFlags{Flags: []analyzer.FlagInfo{{Key: "search"}, {Key: "new_checkout"}}}}
+	want := []string{
+		`-allow-unused names "gone_for_good", which no loaded flag package declares: drop it`,
+		`-allow-unused names "serch", which no loaded flag package declares; did you mean "search"?`,
+	}
+	if got := v.unknownAllowed([]*flagPackage{fp}); !slices.Equal(got, want) {
+		t.Errorf("unknownAllowed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := v.unknownAllowed(nil); got != nil {
+		t.Errorf("unknownAllowed with no flag package: %q, want nothing", got)
+	}
+}
+
 func TestUsedNamesShadowing(t *testing.T) {
 	t.Parallel()
 	// A local variable that shadows an import is not a use of it.
