@@ -69,8 +69,15 @@ func diffSnapshots(old, new *runtime.Snapshot) []FlagChange {
 // describes to the one new does, in the words a [Change] uses: every key
 // of new in its order ("added" for one old lacks), then the keys only old
 // has ("removed"). A flag declared the same in both is left out. Tools use
-// it to show what a push would change before making it.
+// it to show what a push would change before making it. A nil schema
+// declares no flags.
 func Diff(old, new *flagmeta.Schema) []FlagChange {
+	if old == nil {
+		old = &flagmeta.Schema{}
+	}
+	if new == nil {
+		new = &flagmeta.Schema{}
+	}
 	var out []FlagChange
 	byKey := make(map[string]*flagmeta.Flag, len(old.Flags))
 	for i := range old.Flags {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/spec"
 )
 
@@ -128,5 +129,18 @@ func TestDiff(t *testing.T) {
 	}
 	if d := Diff(old.Meta(), old.Meta()); len(d) != 0 {
 		t.Errorf("Diff of a document with itself = %v, want none", d)
+	}
+	// A nil schema declares nothing: every flag is added, or removed.
+	for _, tc := range []struct {
+		old, new *flagmeta.Schema
+		want     string
+	}{{nil, old.Meta(), "added"}, {old.Meta(), nil, "removed"}} {
+		d := Diff(tc.old, tc.new)
+		if len(d) != len(old.Flags) || d[0].What[0] != tc.want {
+			t.Errorf("Diff with a nil schema = %v, want every flag %s", d, tc.want)
+		}
+	}
+	if d := Diff(nil, nil); len(d) != 0 {
+		t.Errorf("Diff(nil, nil) = %v, want none", d)
 	}
 }
