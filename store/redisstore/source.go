@@ -59,7 +59,8 @@ type Source struct {
 	// Backup is a file that keeps the last state applied, for a cold
 	// start while Redis is down; "" keeps none. It is written (to a
 	// temporary file renamed over it) after each state applied, and read
-	// only when the first read of the store fails.
+	// only when the first read of the store fails; a backup of another
+	// store (URL or namespace) is not used.
 	Backup string
 	// Limits bound the document; zero means spec's defaults.
 	Limits spec.Limits
@@ -505,11 +506,18 @@ func writeAtomic(path string, data []byte) error {
 func (r *follower) restore() {
 	path := r.src.Backup
 	log := r.src.logger()
-	st, err := readBackup(path, r.src.maxBytes())
+	b, err := readBackup(path, r.src.maxBytes())
 	if errors.Is(err, os.ErrNotExist) {
 		return
 	}
-	if err == nil && st.Version <= 0 {
+	st := b.State
+	switch {
+	case err != nil:
+	case b.Store != r.src.Store.String():
+		// Another fleet's flags (a path shared by two apps, a file
+		// copied from staging) are not this one's to serve.
+		err = fmt.Errorf("it is the backup of %s, not of this source's %s", b.Store, r.src.Store)
+	case st.Version <= 0:
 		err = errors.New("it holds no version")
 	}
 	var file, parsed *spec.File
@@ -536,20 +544,20 @@ func (r *follower) restore() {
 
 // readBackup reads the backup file at path, of a document of at most
 // maxBytes.
-func readBackup(path string, maxBytes int64) (State, error) {
+func readBackup(path string, maxBytes int64) (backupState, error) {
 	limit := 2*maxBytes + backupSlack
 	data, err := spec.Limits{MaxBytes: int(limit)}.ReadFile(path)
 	if err != nil {
-		return State{}, err
+		return backupState{}, err
 	}
 	if int64(len(data)) > limit {
-		return State{}, fmt.Errorf("the file is larger than %d bytes", limit)
+		return backupState{}, fmt.Errorf("the file is larger than %d bytes", limit)
 	}
 	var b backupState
 	if err := json.Unmarshal(data, &b); err != nil {
-		return State{}, err
+		return backupState{}, err
 	}
-	return b.State, nil
+	return b, nil
 }
 
 // heartbeats reports what the instance serves every Heartbeat until ctx

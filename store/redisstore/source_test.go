@@ -585,8 +585,31 @@ func TestBackup(t *testing.T) {
 		t.Errorf("status %v, want version %d", st, res.Version)
 	}
 
-	// A backup that is not one leaves the compiled-in flags.
+	// The backup of another store (a path two apps share, a file copied
+	// from staging) leaves the compiled-in flags.
 	srv.Stop()
+	set = newSet(t, compiledIn)
+	other := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	t.Cleanup(func() { other.Close() })
+	var mu sync.Mutex
+	var logs bytes.Buffer
+	follow(t, set, &redisstore.Source{Store: redisstore.New(other, "other:app"), Backup: backup,
+		Logger: slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))}, quiet())
+	waitFor(t, 5*time.Second, "logging the backup refused or served", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Contains(logs.String(), "backup")
+	})
+	if got := lookup(set, "search"); got != "control" {
+		t.Errorf("search = %s from another store's backup, want control (compiled in)", got)
+	}
+	mu.Lock()
+	if !strings.Contains(logs.String(), "not of this source's") {
+		t.Errorf("log %q, want it to say the backup is of another store", logs.String())
+	}
+	mu.Unlock()
+
+	// A backup that is not one leaves the compiled-in flags.
 	if err := os.WriteFile(backup, []byte("{garbage"), 0o644); err != nil {
 		t.Fatal(err)
 	}
