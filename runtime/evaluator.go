@@ -306,9 +306,11 @@ func (ev *Evaluator) Lookup(key string) string {
 }
 
 // Is reports whether the request gets the named variant of the flag: the
-// template form of gatekeeper's ff('MY_NEW_FEATURE', 'VISIBLE').
+// template form of gatekeeper's ff('MY_NEW_FEATURE', 'VISIBLE'). A flag
+// the snapshot lacks is no variant, not even "".
 func (ev *Evaluator) Is(key, variant string) bool {
-	return ev.Lookup(key) == variant
+	v := ev.Lookup(key)
+	return v != "" && v == variant
 }
 
 // evaluateOnce evaluates flag i and records it in the memo; when another

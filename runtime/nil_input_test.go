@@ -33,3 +33,18 @@ rollout = 100
 		t.Error("Same(nil, f) = true, want false")
 	}
 }
+
+// TestIsUnknownFlag: a flag the snapshot lacks has no variant, not one
+// named "": Is never reports it has one.
+func TestIsUnknownFlag(t *testing.T) {
+	s := mustSet(t, "[flags.f]"+meta)
+	ev := s.NewEvaluator(nil, Subject{ID: "x"}, nil)
+	for _, c := range [][2]string{{"nope", ""}, {"nope", "off"}, {"f", ""}, {"f", "on"}} {
+		if ev.Is(c[0], c[1]) {
+			t.Errorf("Is(%q, %q) = true, want false", c[0], c[1])
+		}
+	}
+	if !ev.Is("f", "off") {
+		t.Error(`Is("f", "off") = false, want true`)
+	}
+}
