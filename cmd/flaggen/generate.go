@@ -54,7 +54,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if fs.NArg() > 1 {
-		fmt.Fprintf(stderr, "flaggen generate: want at most one FILE, got %d\n", fs.NArg())
+		fileCount(stderr, "generate", fs.Args())
 		fs.Usage()
 		return exitUsage
 	}

@@ -226,6 +226,13 @@ func splitFlags(fs *flag.FlagSet, args []string) (flags, others []string) {
 	return flags, others
 }
 
+// fileCount says that the command cmd, which takes at most one FILE, was
+// given the FILEs files, and what to write instead.
+func fileCount(stderr io.Writer, cmd string, files []string) {
+	fmt.Fprintf(stderr, "flaggen %s: want at most one FILE, got %d (%s): run it once for each, e.g. flaggen %s %s\n",
+		cmd, len(files), shellJoin(files), cmd, shellJoin(files[:1]))
+}
+
 // shellJoin joins args into a command line, quoting each that a shell
 // would not read as one word as it is.
 func shellJoin(args []string) string {
@@ -264,7 +271,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if fs.NArg() > 1 {
-		fmt.Fprintf(stderr, "flaggen check: want at most one FILE, got %d\n", fs.NArg())
+		fileCount(stderr, "check", fs.Args())
 		fs.Usage()
 		return exitUsage
 	}
