@@ -336,13 +336,17 @@ func checkDir(dir string, f *spec.File, opts codegen.Options, pkgFrom string) ([
 	others := make(map[string]bool)
 	for _, e := range entries {
 		name := e.Name()
-		if name == codegen.FileName && !e.IsDir() {
+		if name == codegen.FileName {
 			path := filepath.Join(dir, name)
-			ours, err := writtenByFlaggen(path)
-			if err != nil {
-				return nil, err
+			ours := false
+			if !e.IsDir() {
+				if ours, err = writtenByFlaggen(path); err != nil {
+					return nil, err
+				}
 			}
-			if !ours {
+			if e.IsDir() {
+				problems = append(problems, fmt.Sprintf("%s: a directory, where generate would write its file: rename it, or generate into another directory with -o DIR", path))
+			} else if !ours {
 				problems = append(problems, fmt.Sprintf("%s:1:1: not written by flaggen (its first line is not %q), so generate would overwrite it: rename it, or generate into another directory with -o DIR",
 					path, codegen.Header))
 			}

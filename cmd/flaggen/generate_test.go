@@ -93,6 +93,18 @@ func TestGenerateIntoFile(t *testing.T) {
 	}
 }
 
+// TestGenerateOverDirectory: a directory called flags_gen.go is said to
+// be in the way, not left to a failing rename of a temporary file.
+func TestGenerateOverDirectory(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"flags.toml": validTOML, "pkg/flags_gen.go/keep": ""})
+	r := runIn(t, dir, "generate", "-o", "pkg", "-pkg", "flags")
+	wantFailure(t, r, []string{"pkg/flags_gen.go: a directory, where generate would write its file: rename it, or generate into another directory with -o DIR\n"})
+	if got := listDir(t, filepath.Join(dir, "pkg")); !slices.Equal(got, []string{"flags_gen.go"}) {
+		t.Errorf("pkg holds %v, want only flags_gen.go (no temporary file)", got)
+	}
+}
+
 // wantFailure checks that r exited 1 and that its standard error, with
 // slashes for separators, holds each of want.
 func wantFailure(t *testing.T, r result, want []string) {
