@@ -35,7 +35,9 @@ import (
 // catches what no event showed (a change to the target of a symlink in
 // another directory, an event the system dropped) and keeps the feed's
 // status fresh. If the directory is removed or replaced, it watches the
-// new one as soon as it exists. A stream of events puts a read off by at
+// new one as soon as it exists; a directory that exists but cannot be
+// watched (the per-user limit of inotify watches) is logged and the file
+// polled every second instead. A stream of events puts a read off by at
 // most ten debounces.
 type File struct {
 	// Path is the file's path.
@@ -50,6 +52,8 @@ type File struct {
 	// grace and recheck, when positive, replace defaultGrace and
 	// defaultRecheck (for tests).
 	grace, recheck time.Duration
+	// add, when not nil, replaces the watcher's Add (for tests).
+	add func(w *fsnotify.Watcher, dir string) error
 }
 
 const (
@@ -91,9 +95,26 @@ func (s *File) Run(ctx context.Context, f *Feed) error {
 			"path", s.Path, "err", err)
 		return s.poll(ctx, f, fallbackPoll)
 	}
-	defer w.Close()
-	return s.watch(ctx, f, w)
+	err = s.watch(ctx, f, w)
+	w.Close()
+	if cannot, ok := err.(cannotWatch); ok {
+		// The directory is there but cannot be watched: the per-user
+		// limit of watches (ENOSPC), for one.
+		f.logger().Warn("flaggen: cannot watch the flags file's directory for changes; polling the file every second instead",
+			"path", s.Path, "dir", cannot.dir, "err", cannot.err)
+		return s.poll(ctx, f, fallbackPoll)
+	}
+	return err
 }
+
+// cannotWatch is what watch returns when the file's directory exists but
+// cannot be watched.
+type cannotWatch struct {
+	dir string
+	err error
+}
+
+func (c cannotWatch) Error() string { return "cannot watch " + c.dir + ": " + c.err.Error() }
 
 // String returns the path.
 func (s *File) String() string { return s.Path }
@@ -140,16 +161,27 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 	backoff := minRewatch
 	rewatch := time.NewTimer(0)
 	defer rewatch.Stop()
-	addWatch := func() bool {
-		if err := w.Add(dir); err != nil {
-			return false
+	add := s.add
+	if add == nil {
+		add = (*fsnotify.Watcher).Add
+	}
+	// addWatch watches dir; it returns false when dir does not exist,
+	// and an error when it exists but cannot be watched.
+	addWatch := func() (bool, error) {
+		if err := add(w, dir); err != nil {
+			if _, serr := os.Stat(dir); serr != nil {
+				return false, nil // gone: watched once it is back
+			}
+			return false, cannotWatch{dir, err}
 		}
 		// Should the directory be swapped between Add and Stat, the
 		// next recheck sees that watched is not the directory.
 		watched, _ = os.Stat(dir)
-		return true
+		return true, nil
 	}
-	if addWatch() {
+	if ok, err := addWatch(); err != nil {
+		return err
+	} else if ok {
 		rewatch.Stop()
 	}
 	unwatch := func() {
@@ -228,7 +260,11 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 			schedule()
 
 		case <-rewatch.C:
-			if !addWatch() {
+			ok, err := addWatch()
+			if err != nil {
+				return err
+			}
+			if !ok {
 				backoff = min(2*backoff, maxRewatch)
 				rewatch.Reset(backoff)
 				continue

@@ -1,9 +1,19 @@
 package live
 
-import "time"
+import (
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
 
 // SetFileTimings sets s's grace period and recheck interval (zero: the
 // defaults), for tests.
 func SetFileTimings(s *File, grace, recheck time.Duration) {
 	s.grace, s.recheck = grace, recheck
+}
+
+// SetFileWatchError makes every attempt of s to watch a directory fail
+// with err, as when the per-user limit of inotify watches is reached.
+func SetFileWatchError(s *File, err error) {
+	s.add = func(*fsnotify.Watcher, string) error { return err }
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/flaggen/flaggen/live"
@@ -42,4 +43,22 @@ func TestFileHalfWrittenAtATableBoundary(t *testing.T) {
 	}
 	e.mu.Unlock()
 	e.waitChanges(4) // one per write, none for half of one
+}
+
+// TestFileCannotWatchPolls: a directory that exists but cannot be
+// watched (the per-user limit of inotify watches: ENOSPC) is polled every
+// second instead, so a write is still seen, well before the recheck.
+func TestFileCannotWatchPolls(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flags.toml")
+	writeFile(t, path, fileDoc(1, true))
+	src := watchFile(path) // its recheck is an hour away
+	live.SetFileWatchError(src, syscall.ENOSPC)
+	e := startFile(t, src, fileDoc(0, false))
+	waitFor(t, "the file's holiday", func() bool { return e.lookup("holiday") == "on" })
+	writeFile(t, path, fileDoc(2, false))
+	waitFor(t, "the write, by polling", func() bool { return e.lookup("holiday") == "off" && e.lookup("beta") == "v2" })
+	if n, _ := e.counts(); n != 2 {
+		t.Errorf("%d changes, want 2", n)
+	}
+	e.noErrors()
 }
