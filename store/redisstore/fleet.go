@@ -64,22 +64,36 @@ func (s *Store) RegisterSchema(ctx context.Context, schema *flagmeta.Schema) (ha
 // the schema inst.Schema names from expiring. inst.Seen is set to now;
 // inst.ID must not be empty.
 func (s *Store) Heartbeat(ctx context.Context, inst Instance, ttl time.Duration) error {
+	_, err := s.heartbeat(ctx, inst, ttl)
+	return err
+}
+
+// heartbeat is [Store.Heartbeat], and reports whether the schema
+// inst.Schema names is in the store: a Redis that lost its data (a
+// restart without persistence, a flush, a failover) lost it too, and a
+// push is then not checked against inst's code until it is registered
+// again.
+func (s *Store) heartbeat(ctx context.Context, inst Instance, ttl time.Duration) (schemaKept bool, err error) {
 	if inst.ID == "" {
-		return errors.New("redisstore: heartbeat of an instance with no ID")
+		return false, errors.New("redisstore: heartbeat of an instance with no ID")
 	}
 	inst.Seen = s.now().UTC()
 	data, err := json.Marshal(inst)
 	if err != nil {
-		return err
+		return false, err
 	}
+	var kept *redis.BoolCmd
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, s.key("instance:"+inst.ID), data, ttl)
 		if inst.Schema != "" {
-			p.Expire(ctx, s.key("schema:"+inst.Schema), schemaTTL)
+			kept = p.Expire(ctx, s.key("schema:"+inst.Schema), schemaTTL)
 		}
 		return nil
 	})
-	return s.wrap(err)
+	if err != nil {
+		return false, s.wrap(err)
+	}
+	return kept != nil && kept.Val(), nil
 }
 
 // Instances returns the instances whose heartbeat has not expired, by ID.

@@ -627,9 +627,20 @@ func (h *heartbeat) beat(ctx context.Context, every time.Duration) {
 	if st.Err != nil {
 		in.Err = st.Err.Error()
 	}
-	if err := s.Store.Heartbeat(ctx, in, 3*every); err != nil {
+	kept, err := s.Store.heartbeat(ctx, in, 3*every)
+	if err != nil {
 		h.failed(ctx, "cannot heartbeat; the store's status will not list this instance", err)
 		return
+	}
+	if h.schema != "" && !kept {
+		// The store lost the schema (and its data) with no error seen
+		// here: register it again, so that pushes are checked against
+		// this code.
+		if _, err := s.Store.RegisterSchema(ctx, s.Schema); err != nil {
+			h.schema = "" // the next beat tries again
+			h.failed(ctx, "cannot register the running code's schema", err)
+			return
+		}
 	}
 	if h.lost {
 		// Back after an outage: read the state now (the subscription may

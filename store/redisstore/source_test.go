@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -825,5 +826,36 @@ func TestBackupAfterOperation(t *testing.T) {
 	waitFor(t, 5*time.Second, "serving the backup's version "+v, func() bool { return feed.Status().Version == v })
 	if got := lookup(set, "holiday"); got != "off" {
 		t.Errorf("holiday = %s from the backup, want off (killed)", got)
+	}
+}
+
+// TestSchemaLost: a Redis that loses its data without dropping the
+// connection (a FLUSHALL; a restart go-redis reconnects to between two
+// heartbeats) loses the running code's schema with it; the instance
+// registers it again, so that a push it cannot serve is still refused.
+func TestSchemaLost(t *testing.T) {
+	srv := redistest.Start(t)
+	w := writerOf(t, srv)
+	push(t, w, holidayOn)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	set := newSet(t, compiledIn)
+	src := sourceAt(t, srv.Addr())
+	src.Heartbeat, src.Instance, src.Schema = 20*time.Millisecond, "web-1", set.Schema()
+	follow(t, set, src, quiet())
+	schemas := func() int {
+		keys, _ := rdb.Keys(context.Background(), "{"+testNS+"}:schema:*").Result()
+		return len(keys)
+	}
+	waitFor(t, 5*time.Second, "schema registered", func() bool { return schemas() == 1 })
+
+	if err := rdb.FlushAll(context.Background()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "schema registered again", func() bool { return schemas() == 1 })
+	incompatible := strings.Replace(holidayOn, "rollout = 100", "variants = [\"a\", \"b\"]\ndefault = \"a\"", 1)
+	_, err := w.Push(context.Background(), []byte(incompatible), redisstore.PushOptions{By: "ci"})
+	if !errors.Is(err, redisstore.ErrIncompatible) {
+		t.Errorf("push the running code cannot serve, after the store lost its data: %v; want ErrIncompatible", err)
 	}
 }
