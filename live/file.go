@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,8 +170,11 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 	// and an error when it exists but cannot be watched.
 	addWatch := func() (bool, error) {
 		if err := add(w, dir); err != nil {
-			if _, serr := os.Stat(dir); serr != nil {
+			if errors.Is(err, fs.ErrNotExist) {
 				return false, nil // gone: watched once it is back
+			}
+			if _, serr := os.Stat(dir); serr != nil {
+				return false, nil
 			}
 			return false, cannotWatch{dir, err}
 		}

@@ -17,3 +17,16 @@ func SetFileTimings(s *File, grace, recheck time.Duration) {
 func SetFileWatchError(s *File, err error) {
 	s.add = func(*fsnotify.Watcher, string) error { return err }
 }
+
+// SetFileWatchErrors makes the first attempts of s to watch a directory
+// fail with errs, one each, and the later ones watch.
+func SetFileWatchErrors(s *File, errs ...error) {
+	s.add = func(w *fsnotify.Watcher, dir string) error {
+		if len(errs) > 0 {
+			err := errs[0]
+			errs = errs[1:]
+			return err
+		}
+		return w.Add(dir)
+	}
+}

@@ -1,14 +1,18 @@
 package live_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
 	"github.com/flaggen/flaggen/live"
+	flagruntime "github.com/flaggen/flaggen/runtime"
 )
 
 // TestFileHalfWrittenAtATableBoundary: a file written in place, paused
@@ -61,4 +65,44 @@ func TestFileCannotWatchPolls(t *testing.T) {
 		t.Errorf("%d changes, want 2", n)
 	}
 	e.noErrors()
+}
+
+// TestFileDirectoryBackBeforeStat: a directory that was missing when the
+// watch was tried (ENOENT) and is back by the time the source looks is
+// watched on the next try, not given up on for polling.
+func TestFileDirectoryBackBeforeStat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flags.toml")
+	writeFile(t, path, fileDoc(1, false))
+	src := watchFile(path)
+	live.SetFileWatchErrors(src, syscall.ENOENT)
+	var logs syncBuffer
+	set := newFileSet(t, fileDoc(0, false))
+	live.Run(t.Context(), set, src, live.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	alpha := func() string {
+		return set.NewEvaluator(t.Context(), flagruntime.Subject{ID: "1"}, nil).Lookup("alpha")
+	}
+	waitFor(t, "the file", func() bool { return alpha() == "v1" })
+	writeRename(t, path, fileDoc(2, false))
+	waitFor(t, "the write", func() bool { return alpha() == "v2" })
+	if strings.Contains(logs.String(), "polling") {
+		t.Errorf("the source gave up watching:\n%s", logs.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
