@@ -84,6 +84,9 @@ func (f *fakeFleet) Operate(_ context.Context, op dashboard.Operation) (string, 
 	if op.Action == "split" && op.Value == "bad" {
 		return "", fmt.Errorf("weights must sum to 100")
 	}
+	if op.Value == "busy" { // as redisstore's errors say, the operation first
+		return "", fmt.Errorf("%s %s: the store changed while writing: try again", op.Action, op.Flag)
+	}
 	f.ops = append(f.ops, op)
 	return fmt.Sprintf("%s %s by %s: version 8", op.Action, op.Flag, op.By), nil
 }
@@ -560,5 +563,21 @@ func TestOperatorNamesNoOne(t *testing.T) {
 	d.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	if page := rec.Body.String(); strings.Contains(page, `action="op"`) || strings.Contains(page, "operating as") {
 		t.Errorf("page offers fleet operations to an operator with no name")
+	}
+}
+
+// TestOpErrorNamesOnce: an operation's error names the operation once,
+// whether or not the store's error names it already.
+func TestOpErrorNamesOnce(t *testing.T) {
+	e := newEnv(t)
+	for form, want := range map[string]string{
+		"flag=search&action=split&value=bad":  "split search: weights must sum to 100",
+		"flag=search&action=split&value=busy": "split search: the store changed while writing: try again",
+	} {
+		res, _ := e.do(t, "POST", "/_dashboard/op", form, staff, "X-Oncall: alice")
+		loc, _ := url.Parse(res.Header.Get("Location"))
+		if loc == nil || loc.Query().Get("error") != want {
+			t.Errorf("%s: got %q, want error %q", form, res.Header.Get("Location"), want)
+		}
 	}
 }

@@ -243,7 +243,12 @@ func (h *handler) op(w http.ResponseWriter, r *http.Request) {
 	before, _ := h.opts.Fleet.Version(r.Context())
 	line, err := h.opts.Fleet.Operate(r.Context(), o)
 	if err != nil {
-		back(w, f, "error", o.Action+" "+o.Flag+": "+err.Error(), o.Flag)
+		// The error names the operation, unless the store's does.
+		msg, what := err.Error(), o.Action+" "+o.Flag
+		if !strings.HasPrefix(msg, what+":") && !strings.HasPrefix(msg, what+" ") {
+			msg = what + ": " + msg
+		}
+		back(w, f, "error", msg, o.Flag)
 		return
 	}
 	h.awaitApplied(r.Context(), snap, before)
