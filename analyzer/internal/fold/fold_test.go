@@ -598,6 +598,34 @@ done:
 }`,
 		},
 		{
+			name:   "a comment after the brace moves with the statements",
+			values: "x=on y=a",
+			src: `func f() {
+	if NewX().Enabled() { // why
+		a()
+	}
+	v := NewY() // the variant
+	if v.IsA() { // and why
+		n := count()
+		use(n)
+	}
+	n := count()
+	use(n)
+}`,
+			want: `func f() {
+	// why
+	a()
+	// the variant
+	{
+		// and why
+		n := count()
+		use(n)
+	}
+	n := count()
+	use(n)
+}`,
+		},
+		{
 			name:   "statements after a return are dead",
 			values: "x=on",
 			src: `func f() int {

@@ -1,6 +1,7 @@
 package fold
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/constant"
@@ -302,7 +303,11 @@ func (fx *fixer) inline(cur inspector.Cursor, stmts []ast.Stmt, scope *types.Sco
 	// block of their own. Where either does not start its line, they keep
 	// theirs.
 	outer, okOuter := fx.indentOf(stmt.Pos())
-	inner, okInner := fx.indentOf(body.pos)
+	first := body.pos // the first statement's, not a comment after the brace
+	if len(stmts) > 0 {
+		first = stmts[0].Pos()
+	}
+	inner, okInner := fx.indentOf(first)
 	depth := strings.Count(inner, "\t") - strings.Count(outer, "\t")
 	if !okOuter || !okInner || !strings.HasPrefix(inner, outer) || strings.Trim(inner[len(outer):], "\t") != "" {
 		outer, depth = "", 0
@@ -552,6 +557,10 @@ func (fx *fixer) stmtLines(stmt ast.Node) posRange {
 			le++
 		}
 		return posRange{token.Pos(lp + base), token.Pos(le + base)}
+	}
+	if (lp == 0 || src[lp-1] == '\n') && le > e && bytes.HasPrefix(src[le:], []byte("//")) {
+		// A comment ends the line: it stays, where the statement began.
+		return posRange{stmt.Pos(), token.Pos(le + base)}
 	}
 	return rangeOf(stmt)
 }
