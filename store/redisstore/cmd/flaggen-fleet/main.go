@@ -339,10 +339,15 @@ func (c *cli) parseArgs(args []string) error {
 
 // parseInterspersed parses args with fs, flags before, between and after
 // the other arguments, and returns the other arguments. Everything after
-// "--" is an argument.
+// "--" is an argument, and so is a negative number (rollout FLAG -5),
+// which its command then refuses saying what to write.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for {
+		if len(args) > 0 && negative(args[0]) {
+			rest, args = append(rest, args[0]), args[1:]
+			continue
+		}
 		if err := fs.Parse(args); err != nil {
 			return nil, err
 		}
@@ -356,6 +361,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		rest = append(rest, left[0])
 		args = left[1:]
 	}
+}
+
+// negative reports whether arg is a negative number ("-5", "-0.5%"),
+// not a flag.
+func negative(arg string) bool {
+	return len(arg) > 1 && arg[0] == '-' && (arg[1] >= '0' && arg[1] <= '9' || arg[1] == '.')
 }
 
 // usageError prints msg and the command's usage line, and returns

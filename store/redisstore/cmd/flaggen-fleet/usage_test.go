@@ -30,6 +30,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"rollout", "new_checkout"}, "want 2 arguments, got 1"},
 		{[]string{"rollout", "new_checkout", "150"}, "over 100"},
 		{[]string{"rollout", "new_checkout", "lots"}, "not a number"},
+		{[]string{"rollout", "new_checkout", "-5"}, `percentage "-5" is not a number: write 25, 25% or 0.5`},
+		{[]string{"rollout", "-by", "ana", "new_checkout", "-0.5%"}, `percentage "-0.5%" is not a number`},
 		{[]string{"split", "search", "control=50"}, "must sum to 100"},
 		{[]string{"schedule", "new_checkout"}, "want at least 2 arguments, got 1"},
 		{[]string{"schedule", "new_checkout", "5%@soon"}, "not now, +DURATION"},
