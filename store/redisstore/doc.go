@@ -37,7 +37,9 @@
 // []live.FlagChange, which [Store.History] and [Store.Stale] read to know
 // which flags a push changed. {NS}:schema:HASH is a JSON list of
 // {"key", "bool", "variants"}, HASH the SHA-256 of that JSON
-// ([Store.RegisterSchema]); it has no expiry.
+// ([Store.RegisterSchema]); it expires a day after the last heartbeat
+// that names it, and an instance registers it again when the store
+// lost it.
 //
 // {NS}:exposures counts exposures fleet-wide ([Store.Exposures], which the
 // dashboard draws beside the configured weights): each instance whose
