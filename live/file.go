@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,9 +22,11 @@ import (
 // directory (github.com/fsnotify/fsnotify) and survives the ways files
 // really change: an editor's write-and-rename, a truncate-then-write, a
 // Kubernetes ConfigMap's ..data symlink swap, the file deleted and
-// re-created, the directory replaced. It reads the file only once it has
-// been quiet for Debounce, and never applies an empty or half-written
-// state. Where inotify does not work (NFS, FUSE), set Poll.
+// re-created, the directory replaced; a write to the target of its
+// symlink in the same directory counts as a write to it. It reads the
+// file only once it has been quiet for Debounce, and never applies an
+// empty or half-written state. Where inotify does not work (NFS, FUSE),
+// set Poll.
 //
 // A file it finds missing, unreadable or empty, or written in place and
 // not parsing or lacking a flag (of the generated code, or of the
@@ -218,9 +221,13 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 		read.Reset(d)
 		readPending = true
 	}
+	// links are the names in dir of the files the file's symlinks lead
+	// to: a write in place to one of them is a write to the file.
+	links := linked(s.Path, dir)
 	check := func() {
 		pending, readPending = time.Time{}, false
 		retry := r.check(inPlace)
+		links = linked(s.Path, dir)
 		inPlace = false
 		if retry {
 			read.Reset(r.grace)
@@ -244,7 +251,7 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 				// The directory itself went away: its watch is dead.
 				unwatch()
 			}
-			if concerns(ev, base) {
+			if concerns(ev, base, links) {
 				if ev.Op.Has(fsnotify.Write) {
 					inPlace = true
 				}
@@ -297,11 +304,12 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 }
 
 // concerns reports whether ev may concern the file named base in the
-// watched directory: an event on the name itself, on a ..-prefixed name
-// (a ConfigMap's ..data link and its timestamped directories), or any
-// rename or removal (a name renamed over the file's, or a symlink
-// chain's link). A Chmod alone changes no content.
-func concerns(ev fsnotify.Event, base string) bool {
+// watched directory: an event on the name itself, on a name in links
+// (the file's symlink leads there), on a ..-prefixed name (a ConfigMap's
+// ..data link and its timestamped directories), or any rename or
+// removal (a name renamed over the file's, or a symlink chain's link). A
+// Chmod alone changes no content.
+func concerns(ev fsnotify.Event, base string, links []string) bool {
 	if ev.Op == 0 || ev.Op == fsnotify.Chmod {
 		return false
 	}
@@ -309,7 +317,29 @@ func concerns(ev fsnotify.Event, base string) bool {
 		return true
 	}
 	name := filepath.Base(ev.Name)
-	return name == base || strings.HasPrefix(name, "..")
+	return name == base || strings.HasPrefix(name, "..") || slices.Contains(links, name)
+}
+
+// linked returns the names in dir of the files that path's symlinks
+// lead to, following the chain (at most 40 links, as Linux does); none
+// when path is no symlink. A target in another directory is left out:
+// the recheck reads it.
+func linked(path, dir string) []string {
+	var names []string
+	for range 40 {
+		target, err := os.Readlink(path)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		if filepath.Dir(target) == dir {
+			names = append(names, filepath.Base(target))
+		}
+		path = target
+	}
+	return names
 }
 
 // poll checks the file every interval.

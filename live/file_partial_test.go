@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -103,4 +104,36 @@ func (w *warnCounter) Handle(_ context.Context, r slog.Record) error {
 		w.n.Add(1)
 	}
 	return nil
+}
+
+// TestFileSymlinkTargetWrittenInPlace: the file is a symlink to another
+// file of its directory (flags.toml -> flags-prod.toml), and that file
+// is written in place: the event names the target, which concerns the
+// file as much as its own name would.
+func TestFileSymlinkTargetWrittenInPlace(t *testing.T) {
+	dir := t.TempDir()
+	path, target := filepath.Join(dir, "flags.toml"), filepath.Join(dir, "flags-prod.toml")
+	writeFile(t, target, fileDoc(1, false))
+	if err := os.Symlink("flags-prod.toml", path); err != nil {
+		t.Fatal(err)
+	}
+	e := startFile(t, watchFile(path), fileDoc(0, false)) // its recheck is an hour away
+	e.waitVariant(1)
+	writeFile(t, target, fileDoc(2, false))
+	e.waitVariant(2)
+
+	// The link retargeted (a new link renamed over it) to a third file,
+	// and that one written in place.
+	other := filepath.Join(dir, "flags-next.toml")
+	writeFile(t, other, fileDoc(3, false))
+	if err := os.Symlink("flags-next.toml", path+".tmp"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
+		t.Fatal(err)
+	}
+	e.waitVariant(3)
+	writeFile(t, other, fileDoc(4, false))
+	e.waitVariant(4)
+	e.noErrors()
 }
