@@ -56,7 +56,14 @@ type File struct {
 	// grace and recheck, when positive, replace defaultGrace and
 	// defaultRecheck (for tests).
 	grace, recheck time.Duration
-	// add, when not nil, replaces the watcher's Add (for tests).
+	// hooks, when not nil, replace what tests need to (a pointer keeps
+	// File comparable).
+	hooks *fileHooks
+}
+
+// fileHooks replace parts of a File's work, for tests.
+type fileHooks struct {
+	// add replaces the watcher's Add.
 	add func(w *fsnotify.Watcher, dir string) error
 }
 
@@ -165,9 +172,9 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 	backoff := minRewatch
 	rewatch := time.NewTimer(0)
 	defer rewatch.Stop()
-	add := s.add
-	if add == nil {
-		add = (*fsnotify.Watcher).Add
+	add := (*fsnotify.Watcher).Add
+	if s.hooks != nil && s.hooks.add != nil {
+		add = s.hooks.add
 	}
 	// addWatch watches dir; it returns false when dir does not exist,
 	// and an error when it exists but cannot be watched.

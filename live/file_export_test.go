@@ -15,18 +15,18 @@ func SetFileTimings(s *File, grace, recheck time.Duration) {
 // SetFileWatchError makes every attempt of s to watch a directory fail
 // with err, as when the per-user limit of inotify watches is reached.
 func SetFileWatchError(s *File, err error) {
-	s.add = func(*fsnotify.Watcher, string) error { return err }
+	s.hooks = &fileHooks{add: func(*fsnotify.Watcher, string) error { return err }}
 }
 
 // SetFileWatchErrors makes the first attempts of s to watch a directory
 // fail with errs, one each, and the later ones watch.
 func SetFileWatchErrors(s *File, errs ...error) {
-	s.add = func(w *fsnotify.Watcher, dir string) error {
+	s.hooks = &fileHooks{add: func(w *fsnotify.Watcher, dir string) error {
 		if len(errs) > 0 {
 			err := errs[0]
 			errs = errs[1:]
 			return err
 		}
 		return w.Add(dir)
-	}
+	}}
 }
