@@ -121,7 +121,7 @@ func (s *Store) Instances(ctx context.Context) ([]Instance, error) {
 		}
 		var inst Instance
 		if err := json.Unmarshal([]byte(str), &inst); err != nil {
-			return nil, fmt.Errorf("redis %s: heartbeat %s is not JSON: %v", s, keys[i], err)
+			return nil, fmt.Errorf("redis %s: heartbeat %s is not JSON (%v); flaggen did not write it: delete the key (DEL %s), and a running instance writes it again", s, keys[i], err, keys[i])
 		}
 		out = append(out, inst)
 	}
@@ -161,7 +161,7 @@ func (s *Store) checkInstances(ctx context.Context, f *spec.File) error {
 		}
 		var flags []schemaFlag
 		if err := json.Unmarshal(data, &flags); err != nil {
-			return fmt.Errorf("redis %s: schema %s is not JSON: %v", s, h, err)
+			return fmt.Errorf("redis %s: schema %s is not JSON (%v); flaggen did not write it: delete the key (DEL %s), and the instances that name it register it again", s, s.key("schema:"+h), err, s.key("schema:"+h))
 		}
 		code := make(map[string]schemaFlag, len(flags))
 		for _, sf := range flags {

@@ -408,3 +408,30 @@ func TestWriteNeedsWho(t *testing.T) {
 		t.Errorf("kill by a name with spaces: %v", err)
 	}
 }
+
+// TestForeignHeartbeat: a heartbeat or schema flaggen did not write is
+// an error naming the key as Redis spells it and saying what to do.
+func TestForeignHeartbeat(t *testing.T) {
+	s, srv := openTest(t)
+	ctx := context.Background()
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	key := s.key("instance:web-9")
+	if err := rdb.Set(ctx, key, "up", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Instances(ctx); err == nil || !strings.Contains(err.Error(), "DEL "+key) {
+		t.Errorf("Instances with a foreign heartbeat: %v; want an error saying to delete %s", err, key)
+	}
+	rdb.Del(ctx, key)
+	if err := s.Heartbeat(ctx, Instance{ID: "web-1", Schema: "abc"}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	schema := s.key("schema:abc")
+	if err := rdb.Set(ctx, schema, "{", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Push(ctx, []byte(testDoc+"\n"), PushOptions{By: "ci"}); err == nil || !strings.Contains(err.Error(), "DEL "+schema) {
+		t.Errorf("push with a foreign schema: %v; want an error saying to delete %s", err, schema)
+	}
+}
