@@ -145,7 +145,8 @@
 //		on the day a flag expires: flaggen vet -now 2026-12-01 ./...
 //	-config FILE
 //		compare each generated flag package with FILE instead of the
-//		flags.toml its header names.
+//		flags.toml its header names. A FILE that does not exist is a
+//		usage error.
 //	-json
 //		print a JSON array of {"posn", "message", "category", "fixes"}
 //		objects instead of lines; fixes holds the suggested edits as

@@ -104,6 +104,17 @@ func runVet(args []string, stdout, stderr io.Writer) int {
 		}
 		cfg.Now = now
 	}
+	if opts.config != "" {
+		const name = "name the flags.toml to compare the generated packages with"
+		switch fi, err := os.Stat(opts.config); {
+		case errors.Is(err, os.ErrNotExist):
+			fmt.Fprintf(stderr, "flaggen vet: -config %s: no such file: %s\n", opts.config, name)
+			return exitUsage
+		case err == nil && fi.IsDir():
+			fmt.Fprintf(stderr, "flaggen vet: -config %s: a directory: %s\n", opts.config, name)
+			return exitUsage
+		}
+	}
 	a := analyzer.New(cfg)
 	patterns := fs.Args()
 	if len(patterns) == 0 {

@@ -31,6 +31,8 @@ func TestVetUsage(t *testing.T) {
 		{[]string{"vet", "-nope"}, exitUsage, "", "flag provided but not defined: -nope"},
 		{[]string{"vet", "-now", "2026-13-01"}, exitUsage, "", `-now "2026-13-01" is not a date: write YYYY-MM-DD`},
 		{[]string{"vet", "-now", "yesterday", "./..."}, exitUsage, "", `-now "yesterday" is not a date`},
+		{[]string{"vet", "-config", "nosuch.toml", "./..."}, exitUsage, "", "flaggen vet: -config nosuch.toml: no such file: name the flags.toml to compare the generated packages with\n"},
+		{[]string{"vet", "-config", ".", "./..."}, exitUsage, "", "flaggen vet: -config .: a directory: name the flags.toml to compare the generated packages with\n"},
 	} {
 		r := runIn(t, dir, tt.args...)
 		if r.code != tt.code {
@@ -143,9 +145,17 @@ func TestVetWholeProgram(t *testing.T) {
 	if r := runBin(t, flaggen, dir, "vet", "-now", "2026-12-01", "-config", "other.toml"); strings.Contains(r.stdout, "(stale)") {
 		t.Errorf("flaggen vet -config other.toml (the file it was generated from): %s", r.stdout)
 	}
-	// A -config that cannot be read: a stale finding saying so.
-	if r := runBin(t, flaggen, dir, "vet", "-now", "2026-12-01", "-config", "missing.toml"); r.code != exitFail || !strings.Contains(r.stdout, "cannot read the flags.toml it was generated from: open missing.toml: ") {
-		t.Errorf("flaggen vet -config missing.toml: exit %d, stdout:\n%s\nwant a finding that it cannot be read", r.code, r.stdout)
+	// A -config that does not exist is a usage error, said before
+	// anything is loaded: not a finding that tells to pass -config.
+	if r := runBin(t, flaggen, dir, "vet", "-now", "2026-12-01", "-config", "missing.toml"); r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, "-config missing.toml: no such file") {
+		t.Errorf("flaggen vet -config missing.toml: exit %d, stdout:\n%s\nstderr:\n%s\nwant exit 2 and the missing file on stderr", r.code, r.stdout, r.stderr)
+	}
+	// The file the header names, gone: a stale finding saying so.
+	if err := os.Rename(filepath.Join(dir, "flags.toml"), filepath.Join(dir, "moved.toml")); err != nil {
+		t.Fatal(err)
+	}
+	if r := runBin(t, flaggen, dir, "vet", "-now", "2026-12-01"); r.code != exitFail || !strings.Contains(r.stdout, "cannot read the flags.toml it was generated from: open ") {
+		t.Errorf("flaggen vet with its flags.toml gone: exit %d, stdout:\n%s\nwant a finding that it cannot be read", r.code, r.stdout)
 	}
 	// An invalid flags.toml: its errors, as findings.
 	writeFiles(t, dir, map[string]string{"flags.toml": invalidTOML})
