@@ -312,8 +312,10 @@ func TestGenerateCheck(t *testing.T) {
 
 	// Missing output.
 	r := runIn(t, dir, "generate", "-check", "-o", out)
-	if r.code != exitFail || !strings.Contains(r.stderr, filepath.Join(out, "flags_gen.go")+": missing") {
-		t.Errorf("-check with no output: got %+v, want exit 1 and \"missing\"", r)
+	// The command to run is the one -check ran, without -check.
+	regen := "run flaggen generate -o " + out + "\n"
+	if r.code != exitFail || !strings.Contains(r.stderr, filepath.Join(out, "flags_gen.go")+": missing; "+regen) {
+		t.Errorf("-check with no output: got %+v, want exit 1 and \"missing; %s\"", r, regen)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "gen")); err == nil {
 		t.Errorf("-check created the output directory")
@@ -336,7 +338,7 @@ func TestGenerateCheck(t *testing.T) {
 		t.Errorf("-check of stale output: exit %d, want 1", r.code)
 	}
 	for _, want := range []string{
-		filepath.Join(out, "flags_gen.go") + ": out of date",
+		filepath.Join(out, "flags_gen.go") + ": out of date; " + regen,
 		`-			Owner:       "payments",`,
 		`+			Owner:       "checkout-team",`,
 	} {

@@ -125,7 +125,13 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	}
 	slices.Sort(names)
 	if opts.check {
-		return checkFiles(opts.dir, names, files, stderr)
+		var regen []string // the command line, without -check
+		for _, a := range args {
+			if name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); !strings.HasPrefix(a, "-") || name != "check" {
+				regen = append(regen, a)
+			}
+		}
+		return checkFiles(opts.dir, names, files, shellJoin(append([]string{"flaggen", "generate"}, regen...)), stderr)
 	}
 	if err := os.MkdirAll(opts.dir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "flaggen: %v\n", err)
@@ -148,15 +154,16 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 const maxDiffLines = 40
 
 // checkFiles reports each of files that differs from the file of that name
-// in dir, or is missing there, and returns exitFail if there is one.
-func checkFiles(dir string, names []string, files map[string][]byte, stderr io.Writer) int {
+// in dir, or is missing there, with the command line regen that writes it,
+// and returns exitFail if there is one.
+func checkFiles(dir string, names []string, files map[string][]byte, regen string, stderr io.Writer) int {
 	code := exitOK
 	for _, name := range names {
 		path := filepath.Join(dir, name)
 		old, err := os.ReadFile(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			fmt.Fprintf(stderr, "%s: missing; run flaggen generate\n", path)
+			fmt.Fprintf(stderr, "%s: missing; run %s\n", path, regen)
 			code = exitFail
 			continue
 		case err != nil:
@@ -166,7 +173,7 @@ func checkFiles(dir string, names []string, files map[string][]byte, stderr io.W
 		case bytes.Equal(old, files[name]):
 			continue
 		}
-		fmt.Fprintf(stderr, "%s: out of date; run flaggen generate\n", path)
+		fmt.Fprintf(stderr, "%s: out of date; run %s\n", path, regen)
 		diff := strings.SplitAfter(string(codegen.Diff(path, old, path+" (generated)", files[name])), "\n")
 		if diff[len(diff)-1] == "" {
 			diff = diff[:len(diff)-1]
