@@ -457,3 +457,22 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestPushConflict: a push that loses every race says so in words:
+// "push: the store changed while writing", with no empty flag in it.
+func TestPushConflict(t *testing.T) {
+	s, srv := openTest(t)
+	ctx := context.Background()
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	_, err := s.commit(ctx, false, func(st State) (*plan, error) {
+		// Another writer wins each race.
+		if err := rdb.HIncrBy(ctx, s.key("state"), "version", 1).Err(); err != nil {
+			return nil, err
+		}
+		return &plan{next: st, res: Result{Action: "push", By: "ci"}}, nil
+	})
+	if !errors.Is(err, ErrConflict) || !strings.HasPrefix(err.Error(), "push: ") {
+		t.Errorf("push losing every race: %v; want ErrConflict beginning \"push: \"", err)
+	}
+}

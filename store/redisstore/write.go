@@ -134,7 +134,7 @@ func (s *Store) commit(ctx context.Context, dryRun bool, planFor func(st State) 
 			return p.res, nil
 		}
 		if attempt == maxAttempts {
-			return Result{}, fmt.Errorf("%s %s: %w: tried %d times; try again", p.res.Action, p.res.Flag, ErrConflict, attempt)
+			return Result{}, fmt.Errorf("%s: %w: tried %d times; try again", strings.TrimSpace(p.res.Action+" "+p.res.Flag), ErrConflict, attempt)
 		}
 		pause := time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 6)))
 		select {
