@@ -22,8 +22,9 @@ import (
 // directory (github.com/fsnotify/fsnotify) and survives the ways files
 // really change: an editor's write-and-rename, a truncate-then-write, a
 // Kubernetes ConfigMap's ..data symlink swap, the file deleted and
-// re-created, the directory replaced; a write to the target of its
-// symlink in the same directory counts as a write to it. It reads the
+// re-created, the directory replaced. When the file is a symlink, it
+// watches the directory of its target too (unless that is a ConfigMap's
+// ..data), so a write to the target counts as a write to it. It reads the
 // file only once it has been quiet for Debounce, and never applies an
 // empty or half-written state. Where inotify does not work (NFS, FUSE),
 // set Poll.
@@ -36,8 +37,8 @@ import (
 // progress are neither reported nor applied. A document that arrived
 // whole (renamed over the file, or by a link swap) is reported at once
 // if it is bad. Besides events, it reads the file every 5 seconds, which
-// catches what no event showed (a change to the target of a symlink in
-// another directory, an event the system dropped) and keeps the feed's
+// catches what no event showed (a change to a directory a symlink of the
+// chain passes through, an event the system dropped) and keeps the feed's
 // status fresh. If the directory is removed or replaced, it watches the
 // new one as soon as it exists; a directory that exists but cannot be
 // watched (the per-user limit of inotify watches) is logged and the file
@@ -228,13 +229,27 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 		read.Reset(d)
 		readPending = true
 	}
-	// links are the names in dir of the files the file's symlinks lead
-	// to: a write in place to one of them is a write to the file.
-	links := linked(s.Path, dir)
+	// links are the paths the file's symlinks lead to: a write to one
+	// of them is a write to the file. away is the directory of the last,
+	// when it lies outside dir, and watched too ("" when none is).
+	var links []string
+	var away string
+	follow := func() {
+		links = linked(s.Path)
+		d := outside(dir, links)
+		if away != "" && away != d {
+			_ = w.Remove(away)
+		}
+		away = ""
+		if d != "" && add(w, d) == nil { // already watched: no-op
+			away = d
+		}
+	}
+	follow()
 	check := func() {
 		pending, readPending = time.Time{}, false
+		follow() // first: a write after the read is an event
 		retry := r.check(inPlace)
-		links = linked(s.Path, dir)
 		inPlace = false
 		if retry {
 			read.Reset(r.grace)
@@ -258,7 +273,10 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 				// The directory itself went away: its watch is dead.
 				unwatch()
 			}
-			if concerns(ev, base, links) {
+			if away != "" && ev.Name == away && ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
+				away = "" // its watch is dead; the next read follows the link again
+			}
+			if concerns(ev, dir, base, links) {
 				if ev.Op.Has(fsnotify.Write) {
 					inPlace = true
 				}
@@ -311,28 +329,34 @@ func (s *File) watch(ctx context.Context, f *Feed, w *fsnotify.Watcher) error {
 }
 
 // concerns reports whether ev may concern the file named base in the
-// watched directory: an event on the name itself, on a name in links
-// (the file's symlink leads there), on a ..-prefixed name (a ConfigMap's
-// ..data link and its timestamped directories), or any rename or
-// removal (a name renamed over the file's, or a symlink chain's link). A
+// watched directory dir: an event on a path in links (the file's
+// symlinks lead there, in dir or not); in dir, an event on the name
+// itself, on a ..-prefixed name (a ConfigMap's ..data link and its
+// timestamped directories), or any rename or removal (a name renamed
+// over the file's, or a symlink chain's link); or the removal of dir. A
 // Chmod alone changes no content.
-func concerns(ev fsnotify.Event, base string, links []string) bool {
+func concerns(ev fsnotify.Event, dir, base string, links []string) bool {
 	if ev.Op == 0 || ev.Op == fsnotify.Chmod {
 		return false
+	}
+	name := filepath.Clean(ev.Name)
+	if slices.Contains(links, name) {
+		return true
+	}
+	if filepath.Dir(name) != dir && name != dir {
+		return false // in the directory of a link's target: another file
 	}
 	if ev.Op&(fsnotify.Remove|fsnotify.Rename) != 0 {
 		return true
 	}
-	name := filepath.Base(ev.Name)
-	return name == base || strings.HasPrefix(name, "..") || slices.Contains(links, name)
+	name = filepath.Base(name)
+	return name == base || strings.HasPrefix(name, "..")
 }
 
-// linked returns the names in dir of the files that path's symlinks
-// lead to, following the chain (at most 40 links, as Linux does); none
-// when path is no symlink. A target in another directory is left out:
-// the recheck reads it.
-func linked(path, dir string) []string {
-	var names []string
+// linked returns the paths that path's symlinks lead to, following the
+// chain (at most 40 links, as Linux does); none when path is no symlink.
+func linked(path string) []string {
+	var targets []string
 	for range 40 {
 		target, err := os.Readlink(path)
 		if err != nil {
@@ -341,12 +365,33 @@ func linked(path, dir string) []string {
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(filepath.Dir(path), target)
 		}
-		if filepath.Dir(target) == dir {
-			names = append(names, filepath.Base(target))
-		}
-		path = target
+		path = filepath.Clean(target)
+		targets = append(targets, path)
 	}
-	return names
+	return targets
+}
+
+// outside returns the directory of the last of links when dir's watch
+// does not show its changes; "" when it is dir, or under a ..-prefixed
+// name of dir (a ConfigMap's ..data, whose swaps are dir's events), or
+// there are no links.
+func outside(dir string, links []string) string {
+	if len(links) == 0 {
+		return ""
+	}
+	d := filepath.Dir(links[len(links)-1])
+	rel, err := filepath.Rel(dir, d)
+	switch {
+	case err != nil:
+		return d
+	case rel == ".":
+		return ""
+	case rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)):
+		return d // up from dir, elsewhere
+	case strings.HasPrefix(rel, ".."):
+		return "" // ..data/…
+	}
+	return d
 }
 
 // poll checks the file every interval.

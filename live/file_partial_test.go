@@ -126,12 +126,7 @@ func TestFileSymlinkTargetWrittenInPlace(t *testing.T) {
 	// and that one written in place.
 	other := filepath.Join(dir, "flags-next.toml")
 	writeFile(t, other, fileDoc(3, false))
-	if err := os.Symlink("flags-next.toml", path+".tmp"); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(path+".tmp", path); err != nil {
-		t.Fatal(err)
-	}
+	relink(t, "flags-next.toml", path)
 	e.waitVariant(3)
 	writeFile(t, other, fileDoc(4, false))
 	e.waitVariant(4)
@@ -140,3 +135,51 @@ func TestFileSymlinkTargetWrittenInPlace(t *testing.T) {
 
 // Files stay comparable, as they were before tests could hook them.
 var _ = live.File{} == live.File{}
+
+// TestFileSymlinkToAnotherDirectory: the file is a symlink to a file in
+// another directory (flags.toml -> /srv/shared/real.toml); writes there,
+// in place or by rename, are seen at once, not at the recheck, and so is
+// a link retargeted to a third directory.
+func TestFileSymlinkToAnotherDirectory(t *testing.T) {
+	root := t.TempDir()
+	dir, shared, next := filepath.Join(root, "app"), filepath.Join(root, "shared"), filepath.Join(root, "next")
+	for _, d := range []string{dir, shared, next} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path, real := filepath.Join(dir, "flags.toml"), filepath.Join(shared, "real.toml")
+	writeFile(t, real, fileDoc(1, false))
+	if err := os.Symlink(real, path); err != nil {
+		t.Fatal(err)
+	}
+	e := startFile(t, watchFile(path), fileDoc(0, false)) // its recheck is an hour away
+	e.waitVariant(1)
+	writeFile(t, real, fileDoc(2, false))
+	e.waitVariant(2)
+	writeRename(t, real, fileDoc(3, false))
+	e.waitVariant(3)
+
+	moved := filepath.Join(next, "flags.toml")
+	writeFile(t, moved, fileDoc(4, false))
+	relink(t, moved, path)
+	e.waitVariant(4)
+	writeFile(t, moved, fileDoc(5, false))
+	e.waitVariant(5)
+	writeFile(t, real, fileDoc(6, false)) // no longer the file's
+	writeFile(t, moved, fileDoc(7, false))
+	e.waitVariant(7)
+	e.noErrors()
+}
+
+// relink points the symlink path at target, atomically: a new link
+// renamed over it, as ln -sfn does not but deploy tools do.
+func relink(t testing.TB, target, path string) {
+	t.Helper()
+	if err := os.Symlink(target, path+".new"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".new", path); err != nil {
+		t.Fatal(err)
+	}
+}
