@@ -460,7 +460,11 @@ func (ev *Evaluator) clock() int64 {
 	} else {
 		t = time.Now()
 	}
-	ev.now.CompareAndSwap(0, unixNano(t))
+	n := unixNano(t)
+	if n == 0 {
+		n = 1 // 0 means unread: the epoch itself is read as 1 ns after it
+	}
+	ev.now.CompareAndSwap(0, n)
 	return ev.now.Load()
 }
 

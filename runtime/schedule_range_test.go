@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // TestScheduleFarDates: a stage may start at any date TOML can write,
@@ -34,5 +35,22 @@ schedule = [{ start = 1600-01-01T00:00:00Z, percent = 10 }, { start = 2026-11-02
 				t.Errorf("%s at %s, %s (bucket %d): got %s (%s), want %s (schedule)", c.flag, c.now, id, Bucket(c.flag, id), v, r, c.want[i])
 			}
 		}
+	}
+}
+
+// TestClockAtTheEpochReadOnce: a clock that reads the Unix epoch (a test's
+// fake clock, typically) is still read once per request.
+func TestClockAtTheEpochReadOnce(t *testing.T) {
+	s := mustSet(t, `
+[flags.a]`+meta+`
+schedule = [{ start = 1970-01-01T00:00:00Z, percent = 100 }]
+[flags.b]`+meta+`
+schedule = [{ start = 1970-01-01T00:00:00Z, percent = 50 }]
+`)
+	calls := 0
+	opts := &Options{Clock: func() time.Time { calls++; return time.Unix(0, 0) }}
+	ev := s.NewEvaluator(context.Background(), Subject{ID: "x"}, opts)
+	if a, _ := ev.Lookup("a"), ev.Lookup("b"); a != "on" || calls != 1 {
+		t.Errorf("at the epoch: a %s, clock read %d times; want on, read once", a, calls)
 	}
 }
