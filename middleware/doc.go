@@ -76,13 +76,12 @@
 // one counts, as the first of (at most four) override cookies that
 // verifies does. The id is not signed: a visitor who writes another such
 // id lands in another bucket, which is harmless for a rollout but makes
-// it no basis for anything a visitor must not choose. It is the subject's
-// id, as a user's is: where user ids can take the same form (32 lowercase
-// hex digits, as Python's uuid4().hex and hex-encoded UUIDs do), a
-// logged-out visitor who writes a user's id into the cookie matches the
-// users rules and per-user overrides that name that user. Give such
-// users ids of another form in Subject (a prefix, say), or leave
-// Anonymous off.
+// it no basis for anything a visitor must not choose. So the subject it
+// makes is a visitor ([runtime.Subject.Visitor]): the id buckets rollouts
+// and splits, but matches no users rule and no per-user override, even
+// where user ids take the same form (32 lowercase hex digits, as
+// Python's uuid4().hex does) and a visitor writes a user's id into the
+// cookie.
 //
 // # Overrides
 //

@@ -25,9 +25,9 @@ type Options struct {
 	// Anonymous, if not nil, gives a request whose subject has no id a
 	// random visitor id kept in a cookie, so that a logged-out visitor
 	// stays in the same rollout bucket from request to request. The id
-	// is not signed and shares the id space of users: see "Subjects" in
-	// the package documentation before using it with user ids of 32
-	// lowercase hex digits.
+	// is not signed, so it is a visitor's ([runtime.Subject.Visitor]),
+	// which no users rule or per-user override matches: see "Subjects"
+	// in the package documentation.
 	Anonymous *AnonymousCookie
 	// Overrides configures signed browser overrides and the development
 	// header; the zero value turns both off.
@@ -224,7 +224,7 @@ func (e *Evaluators) subject(w http.ResponseWriter, r *http.Request) runtime.Sub
 		subject = e.opts.Subject(r)
 	}
 	if subject.ID == "" && e.visitorCookie != "" {
-		subject.ID = e.visitor(w, r)
+		subject.ID, subject.Visitor = e.visitor(w, r), true
 	}
 	return subject
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -231,6 +232,52 @@ func TestAnonymousCookieKeepsBucket(t *testing.T) {
 		}
 		if again.Variant["search"] != first.Variant["search"] || again.Reason["search"] != "rollout" {
 			t.Errorf("search: got %s (%s), want %s (rollout)", again.Variant["search"], again.Reason["search"], first.Variant["search"])
+		}
+	}
+}
+
+// TestVisitorIsNoUser: a visitor who writes a user's id into the visitor
+// cookie keeps that id as their bucket, but is not served what the user
+// is: the middleware's subject is a visitor, which no per-user override
+// or users rule matches.
+func TestVisitorIsNoUser(t *testing.T) {
+	t.Parallel()
+	const id = "0123456789abcdef0123456789abcdef" // a user's, in the visitor cookie's form
+	set := newSet()
+	src, err := os.ReadFile("../flags.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(src), `VISIBLE = ["1", "2", "3"]`, `VISIBLE = ["1", "2", "3", "`+id+`"]`, 1)
+	doc = strings.Replace(doc, "rollout = 0\n", "rollout = 0\n[[flags.holiday.rules]]\nusers = [\""+id+"\"]\nserve = \"on\"\n", 1)
+	store(t, set, compile(t, set, "flags.toml", doc))
+	evs := middleware.NewEvaluators(set, middleware.Options{
+		Subject:   middleware.HeaderSubject(middleware.Headers{}),
+		Anonymous: &middleware.AnonymousCookie{},
+	})
+	for _, c := range []struct {
+		name          string
+		header        string
+		feature, hday string
+	}{
+		{"the user", "X-User-ID: " + id, "VISIBLE", "on"},
+		{"a visitor with the user's id", "Cookie: flaggen_visitor=" + id, "NOT_VISIBLE", "off"},
+	} {
+		rec := httptest.NewRecorder()
+		evs.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ev, _ := set.Evaluator(r.Context())
+			if ev.Subject().ID != id {
+				t.Errorf("%s: subject id %q, want %q", c.name, ev.Subject().ID, id)
+			}
+			if v, r, _ := explained(ev.Explain("my_new_feature")); v != c.feature {
+				t.Errorf("%s: my_new_feature = %s (%s), want %s", c.name, v, r, c.feature)
+			}
+			if v, r, _ := explained(ev.Explain("holiday")); v != c.hday {
+				t.Errorf("%s: holiday = %s (%s), want %s", c.name, v, r, c.hday)
+			}
+		})).ServeHTTP(rec, request("/", c.header))
+		if len(rec.Result().Cookies()) != 0 {
+			t.Errorf("%s: got Set-Cookie %v, want none (the id is kept)", c.name, rec.Result().Cookies())
 		}
 	}
 }

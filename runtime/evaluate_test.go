@@ -183,6 +183,44 @@ func TestEmptyUserIDIsNoUser(t *testing.T) {
 	}
 }
 
+// TestVisitorIsNoUser: a visitor's id buckets like any id but matches no
+// users rule and no per-user override, even when it is a user's id.
+func TestVisitorIsNoUser(t *testing.T) {
+	s := mustSet(t, `
+[flags.f]`+meta+`
+overrides = { on = ["7"] }
+[[flags.f.rules]]
+users = ["8"]
+serve = "on"
+
+[flags.g]`+meta+`
+[[flags.g.rules]]
+users = ["8"]
+serve = "on"
+[[flags.g.rules]]
+groups = ["beta"]
+rollout = 100
+`)
+	for _, c := range []struct {
+		subject Subject
+		f, g    string
+		reasonF string
+	}{
+		{Subject{ID: "7"}, "on", "off", "user override"},
+		{Subject{ID: "7", Visitor: true}, "off", "off", "default"},
+		{Subject{ID: "8"}, "on", "on", "rule 1"},
+		{Subject{ID: "8", Visitor: true}, "off", "off", "default"},
+		{Subject{ID: "8", Visitor: true, Groups: []string{"beta"}}, "off", "on", "default"}, // groups still match
+	} {
+		ev := s.NewEvaluator(context.Background(), c.subject, nil)
+		f, rf, _ := explained(ev.Explain("f"))
+		g, _, _ := explained(ev.Explain("g"))
+		if f != c.f || rf.String() != c.reasonF || g != c.g {
+			t.Errorf("%+v: got f=%s (%s) g=%s, want f=%s (%s) g=%s", c.subject, f, rf, g, c.f, c.reasonF, c.g)
+		}
+	}
+}
+
 func TestConditionOperators(t *testing.T) {
 	for _, c := range []struct {
 		cond  string

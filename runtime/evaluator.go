@@ -18,6 +18,22 @@ type Subject struct {
 	ID     string
 	Groups []string
 	Attrs  []Attr
+	// Visitor says that ID is an anonymous visitor's, such as the id the
+	// middleware keeps in its visitor cookie, and not a user's: it buckets
+	// rollouts and splits as any id does, but matches no users rule and
+	// no per-user override. A visitor chooses the id in their cookie, so
+	// one who wrote a user's id there would otherwise be served what that
+	// user is.
+	Visitor bool
+}
+
+// user returns the id of the user the subject is, or "" for a request
+// with no user: no id, or a visitor's.
+func (s *Subject) user() string {
+	if s.Visitor {
+		return ""
+	}
+	return s.ID
 }
 
 // Attr is one subject attribute.
@@ -349,8 +365,8 @@ func (ev *Evaluator) evaluate(i int) (int, Reason) {
 	if v, ok := x.forcedVariant(i, false); ok {
 		return v, Reason{Kind: ReasonOverride}
 	}
-	if f.users != nil && ev.subject.ID != "" {
-		if v, ok := f.users[ev.subject.ID]; ok {
+	if u := ev.subject.user(); f.users != nil && u != "" {
+		if v, ok := f.users[u]; ok {
 			return int(v), Reason{Kind: ReasonUserOverride}
 		}
 	}
@@ -472,8 +488,9 @@ func (ev *Evaluator) clock() int64 {
 func (ev *Evaluator) matches(r *rule) bool {
 	s := &ev.subject
 	if r.users != nil {
-		// The empty id is every request without a subject, never a user.
-		if _, ok := r.users[s.ID]; !ok || s.ID == "" {
+		// The empty id is every request without a user, never a user.
+		u := s.user()
+		if _, ok := r.users[u]; !ok || u == "" {
 			return false
 		}
 	}
