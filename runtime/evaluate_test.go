@@ -465,6 +465,14 @@ func TestFindThroughWrappersAndOtherSets(t *testing.T) {
 	if v := gen(a).Variant(strCtx, 0); v != 1 {
 		t.Errorf("through EvaluatorKey: %d, want 1", v)
 	}
+	// Two sets in one gin engine: the key holds the inner set's
+	// evaluator, whose parent has the outer set's.
+	strCtx2 := stringKeyContext{Context: context.Background(), ev: ctx2}
+	for name, s := range map[string]*Set{"inner": b, "outer": a} {
+		if v := gen(s).Variant(strCtx2, 0); v != 1 {
+			t.Errorf("%s set through EvaluatorKey: %d, want 1", name, v)
+		}
+	}
 }
 
 // otherKey is an unrelated context key.

@@ -145,8 +145,14 @@ func (s *Set) find(ctx context.Context) *Evaluator {
 		}
 		c = ev.Context // an evaluator of another set: look past it
 	}
-	if ev, _ := ctx.Value(EvaluatorKey).(*Evaluator); ev != nil && ev.set == s {
-		return ev
+	if ev, _ := ctx.Value(EvaluatorKey).(*Evaluator); ev != nil {
+		if ev.set == s {
+			return ev
+		}
+		// An evaluator of another set (two sets' middleware in one gin
+		// engine): look past it, as above. Each step of this recursion
+		// goes to an evaluator made before, so it ends.
+		return s.find(ev.Context)
 	}
 	return nil
 }
