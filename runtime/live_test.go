@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -165,6 +166,50 @@ rollout = 100
 	}
 	if got := lookup(set, Subject{ID: "u"}, "brand_new"); got != "on" {
 		t.Errorf("brand_new = %s, want on (served by key)", got)
+	}
+}
+
+// TestCompileKillsWhatCodeCannotServe: the kill switch is the emergency
+// stop, so an update that kills a flag the code cannot otherwise serve
+// kills the declaration kept; the plain fast path does not skip it.
+func TestCompileKillsWhatCodeCannotServe(t *testing.T) {
+	set := mustSet(t, liveBase+`
+[flags.plain]`+meta+`
+rollout = 100
+`)
+	src := `
+[flags.search]` + meta + `
+variants = ["control", "variant_a", "variant_c"]
+default = "variant_c"
+killed = true
+
+[flags.plain]` + meta + `
+variants = ["off", "on", "more"]
+default = "on"
+killed = true
+`
+	snap, err := set.Compile("live.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range snap.Notices() {
+		if n.Kind == NoticeKept && !strings.HasSuffix(n.Msg, "; its kill switch (killed = true) takes effect") {
+			t.Errorf("kept %s: %q does not say the kill takes effect", n.Flag, n.Msg)
+		}
+	}
+	set.Store(snap)
+	ev := set.NewEvaluator(context.Background(), Subject{ID: "x"}, nil)
+	for key, want := range map[string]string{"search": "control", "plain": "off"} {
+		if v, r, _ := explained(ev.Explain(key)); v != want || r.Kind != ReasonKilled {
+			t.Errorf("%s = %s (%s), want %s (killed), the default in force", key, v, r, want)
+		}
+		if d, _ := snap.Flag(key); !d.Killed {
+			t.Errorf("Flag(%s).Killed = false, want true", key)
+		}
+	}
+	i := slices.IndexFunc(set.Schema().Flags, func(f flagmeta.Flag) bool { return f.Key == "plain" })
+	if v := gen(set).Variant(ev, i); i < 0 || v != 0 { // the generated accessors' path
+		t.Errorf("plain (flag %d) through the accessor: variant %d, want 0 (off, killed)", i, v)
 	}
 }
 

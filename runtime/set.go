@@ -72,9 +72,10 @@ func (s *Set) Compile(name string, src []byte) (*Snapshot, error) {
 //   - a flag of the generated code that the document does not declare
 //     keeps its compiled-in declaration ([NoticeMissing]);
 //   - a flag whose declaration the generated code cannot serve (another
-//     kind, other variants) keeps the declaration in force now
-//     ([NoticeKept]), while every other flag of the document takes effect,
-//     so that a rolling deploy can mix versions;
+//     kind, other variants) keeps the declaration in force now, killed
+//     if the document kills it, the emergency stop ([NoticeKept]),
+//     while every other flag of the document takes effect, so that a
+//     rolling deploy can mix versions;
 //   - a flag the generated code does not know is compiled for the
 //     string-keyed lookup ([NoticeUnknown]).
 //

@@ -93,8 +93,9 @@ const (
 	NoticeMissing NoticeKind = iota + 1
 	// NoticeKept: the compiled code cannot serve the update's declaration
 	// of the flag (its kind or its variants differ); the flag keeps the
-	// declaration that was in force, and every other flag of the update
-	// takes effect.
+	// declaration that was in force, but an update that kills the flag
+	// (killed = true, the emergency stop) kills it; every other flag of
+	// the update takes effect.
 	NoticeKept
 	// NoticeUnknown: the update declares a flag that the compiled code
 	// does not; it is served by key only ([Evaluator.Lookup], templates)
@@ -193,6 +194,15 @@ func compileUpdate(f *spec.File, schema *flagmeta.Schema, base, embedded *Snapsh
 		declared[n] = true
 		if msg := servable(&schema.Flags[n], info); msg != "" {
 			s.flags[n] = base.flags[n]
+			if k := &s.flags[n]; info.Killed && !k.killed {
+				// The kill switch is the emergency stop: it reaches the
+				// declaration kept, whatever else the update changes.
+				// (Lifting it does not: that waits for code that can
+				// serve the update.)
+				d := *k.decl
+				d.Killed, k.decl, k.killed, k.plain = true, &d, true, false
+				msg += "; its kill switch (killed = true) takes effect"
+			}
 			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeKept, Pos: fl.Pos, Msg: msg})
 			continue
 		}
