@@ -42,7 +42,8 @@ type Options struct {
 	// the same content is no change and is not reported. Calls are
 	// serialized, in the order documents are applied, and are made
 	// before Apply returns, while the feed holds the lock that
-	// serializes applies: OnChange must not call Apply (Status is fine).
+	// serializes applies: OnChange must not call Apply, ApplyFile, Fail
+	// or Unreachable, which wait for that lock (Status is fine).
 	OnChange func(Change)
 	// OnError is called for each document refused (with its position,
 	// as spec reports it), each failure of the source, and the start of
@@ -95,8 +96,12 @@ type Feed struct {
 // NewFeed returns a feed for set, with nothing applied yet: the status
 // is [Starting] and the compiled-in flags (or whatever the set holds)
 // are in force. Sources are started with [Run]; tests may call Apply
-// directly.
+// directly. It panics if set is nil, a programming error that the first
+// document would otherwise meet inside the source's goroutine.
 func NewFeed(set *runtime.Set, source string, opts Options) *Feed {
+	if set == nil {
+		panic("live: nil flag set: pass the generated package's set, e.g. flags.Set")
+	}
 	if opts.StaleAfter <= 0 {
 		opts.StaleAfter = time.Minute
 	}

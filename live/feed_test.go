@@ -622,3 +622,14 @@ func TestConcurrentApply(t *testing.T) {
 		t.Errorf("status version %s, want the last change's %s", got, last.Version)
 	}
 }
+
+// TestNewFeedNilSet: a nil set is refused where it is passed, with what
+// to pass instead, not later inside a source's goroutine.
+func TestNewFeedNilSet(t *testing.T) {
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, "nil flag set: pass the generated package's set") {
+			t.Errorf("NewFeed(nil, …) panicked with %q, want the nil set named", msg)
+		}
+	}()
+	NewFeed(nil, "test", Options{})
+}
