@@ -107,7 +107,11 @@
 //     came over TLS (or, with [Options.TrustProxy], a proxy says so in
 //     X-Forwarded-Proto).
 //   - Only requests that [OverrideHandlerOptions.Authorize] accepts may
-//     use the endpoint; with no Authorize, it refuses everyone.
+//     use the endpoint; with no Authorize, it refuses everyone. Give the
+//     same function to [Overrides.Authorize] too, and a request's
+//     overrides are honoured only while it says yes: revoking someone's
+//     access ends their overrides at once, rather than when their cookie
+//     expires ([ErrOverrideUnauthorized]).
 //     Cross-site POSTs are refused by [http.CrossOriginProtection], but
 //     for the origins listed in [OverrideHandlerOptions.TrustedOrigins],
 //     and GET never changes anything.
@@ -122,8 +126,9 @@
 // ([ErrOverrideMalformed]), forged or retired-secret
 // ([ErrOverrideSignature]) or expired ([ErrOverrideExpired]) cookie, a
 // pair naming a flag or variant the snapshot lacks ([ErrOverrideUnknown];
-// the cookie's other pairs still apply), and a malformed header
-// ([ErrOverrideHeader]). Each request's problems are reported once,
+// the cookie's other pairs still apply), a malformed header
+// ([ErrOverrideHeader]), and overrides that [Overrides.Authorize] refuses
+// ([ErrOverrideUnauthorized]). Each request's problems are reported once,
 // joined, to [Options.Error] (slog's default logger at level Warn when it
 // is nil). Branch on them with
 // [errors.Is].

@@ -297,15 +297,17 @@ func (c *cookieContext) Value(key any) any {
 // request's development header overrides, and returns the problems with
 // them.
 func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request, pairs []pair) error {
+	header := e.opts.Overrides.Header && len(r.Header[OverrideHeader]) > 0
+	if auth := e.opts.Overrides.Authorize; auth != nil && (len(pairs) > 0 || header) && !auth(r) {
+		return ErrOverrideUnauthorized
+	}
 	problem := apply(ev, pairs)
-	if e.opts.Overrides.Header {
-		if h := r.Header[OverrideHeader]; len(h) > 0 {
-			pairs, err := parseOverrideHeader(strings.Join(h, ","))
-			if err == nil {
-				err = apply(ev, pairs)
-			}
-			problem = errors.Join(problem, err)
+	if header {
+		pairs, err := parseOverrideHeader(strings.Join(r.Header[OverrideHeader], ","))
+		if err == nil {
+			err = apply(ev, pairs)
 		}
+		problem = errors.Join(problem, err)
 	}
 	return problem
 }

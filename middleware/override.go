@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"slices"
 	"sort"
@@ -40,6 +41,14 @@ type Overrides struct {
 	// unsigned, for tests and local development. Never enable it where
 	// visitors can reach the server.
 	Header bool
+	// Authorize, if not nil, is asked of each request that carries
+	// overrides (a cookie that verifies, or the header), and they are
+	// honoured only if it says yes; otherwise they are ignored and
+	// reported as [ErrOverrideUnauthorized]. Pass the endpoint's
+	// [OverrideHandlerOptions.Authorize], so that revoking someone's
+	// access ends the overrides they set at once, not when their cookie
+	// expires. nil honours every override that verifies.
+	Authorize func(*http.Request) bool
 }
 
 // OverrideHeader is the development override header, honoured only when
@@ -88,6 +97,8 @@ var (
 	ErrOverrideTooLarge  = errors.New("override cookie is too large")
 	ErrOverrideUnknown   = errors.New("override names an unknown flag or variant")
 	ErrOverrideHeader    = errors.New("override header is malformed")
+	// ErrOverrideUnauthorized: [Overrides.Authorize] refused the request.
+	ErrOverrideUnauthorized = errors.New("overrides are not authorised for this request (Overrides.Authorize said no)")
 )
 
 // pair is one override: flag key → variant name.

@@ -6,7 +6,9 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -127,6 +129,54 @@ func TestOverrideSecurity(t *testing.T) {
 				t.Errorf("reported: got %v, want %v", errs[0], tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestOverrideAuthorize: with Overrides.Authorize, overrides are honoured
+// only for requests it accepts, and it is asked only of requests that
+// carry some: revoking a developer's access ends their overrides at once.
+func TestOverrideAuthorize(t *testing.T) {
+	t.Parallel()
+	future := time.Now().Add(time.Hour)
+	var asked atomic.Int64
+	var log errorLog
+	h := middleware.New(flags.Set, middleware.Options{
+		Subject: middleware.HeaderSubject(middleware.Headers{}),
+		Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}, Header: true, Authorize: func(r *http.Request) bool {
+			asked.Add(1)
+			return slices.Contains(strings.Split(r.Header.Get("X-User-Groups"), ","), "developers")
+		}},
+		Error: log.report,
+	})(flagsHandler)
+	for _, tt := range []struct {
+		name      string
+		header    []string
+		want, why string
+		asked     int64
+		wantErr   error
+	}{
+		{"no overrides: not asked", nil, "control", "rollout", 0, nil},
+		{"a developer's cookie", []string{"X-User-Groups: developers", signed(secretNew, future, "search", "variant_b")}, "variant_b", "override", 1, nil},
+		{"access revoked, cookie kept", []string{signed(secretNew, future, "search", "variant_b")}, "control", "rollout", 1, middleware.ErrOverrideUnauthorized},
+		{"a forged cookie: not asked", []string{"Cookie: " + cookieName + "=garbage"}, "control", "rollout", 0, middleware.ErrOverrideMalformed},
+		{"the header, refused", []string{"X-Flaggen-Override: search=variant_a"}, "control", "rollout", 1, middleware.ErrOverrideUnauthorized},
+		{"the header, a developer", []string{"X-User-Groups: developers", "X-Flaggen-Override: search=variant_a"}, "variant_a", "override", 1, nil},
+	} {
+		asked.Store(0)
+		got, _ := serve(t, h, request("/", append([]string{"X-User-ID: 11"}, tt.header...)...)) // user 11's bucket gets control
+		if got.Variant["search"] != tt.want || got.Reason["search"] != tt.why {
+			t.Errorf("%s: search: got %s (%s), want %s (%s)", tt.name, got.Variant["search"], got.Reason["search"], tt.want, tt.why)
+		}
+		if n := asked.Load(); n != tt.asked {
+			t.Errorf("%s: Authorize asked %d times, want %d", tt.name, n, tt.asked)
+		}
+		errs := log.take()
+		switch {
+		case tt.wantErr == nil && len(errs) != 0:
+			t.Errorf("%s: reported %v, want nothing", tt.name, errs)
+		case tt.wantErr != nil && (len(errs) != 1 || !errors.Is(errs[0], tt.wantErr)):
+			t.Errorf("%s: reported %v, want %v", tt.name, errs, tt.wantErr)
+		}
 	}
 }
 
