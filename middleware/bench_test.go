@@ -68,63 +68,43 @@ func BenchmarkMiddleware(b *testing.B) {
 	ok := []byte("ok")
 	req := httptest.NewRequest(http.MethodGet, "/search", nil)
 	req.Header.Set("X-User-ID", "42")
-	b.Run("bare", func(b *testing.B) {
-		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Write(ok)
-		})
-		b.ReportAllocs()
-		for b.Loop() {
-			h.ServeHTTP(httptest.NewRecorder(), req)
-		}
+	write := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(ok)
 	})
-	b.Run("bare+private", func(b *testing.B) {
-		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Cache-Control", "private, no-cache")
-			w.Write(ok)
-		})
-		b.ReportAllocs()
-		for b.Loop() {
-			h.ServeHTTP(httptest.NewRecorder(), req)
-		}
+	writePrivate := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "private, no-cache")
+		w.Write(ok)
 	})
-	b.Run("withvalue", func(b *testing.B) {
-		h := withValue(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Context().Value(userKey{}) == nil {
-				b.Fatal("no value")
+	readValue := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Context().Value(userKey{}) == nil {
+			panic("no value")
+		}
+		w.Write(ok)
+	})
+	readFlag := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if flags.NewSearch(r.Context()).IsVariantA() {
+			w.Write(ok)
+			return
+		}
+		w.Write(ok)
+	})
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+	}{
+		{"bare", write},
+		{"bare+private", writePrivate},
+		{"withvalue", withValue(readValue)},
+		{"least", least(readValue)},
+		{"flaggen", middleware.New(flags.Set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})(readFlag)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c.h.ServeHTTP(httptest.NewRecorder(), req)
 			}
-			w.Write(ok)
-		}))
-		b.ReportAllocs()
-		for b.Loop() {
-			h.ServeHTTP(httptest.NewRecorder(), req)
-		}
-	})
-	b.Run("least", func(b *testing.B) {
-		h := least(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Context().Value(userKey{}) == nil {
-				b.Fatal("no value")
-			}
-			w.Write(ok)
-		}))
-		b.ReportAllocs()
-		for b.Loop() {
-			h.ServeHTTP(httptest.NewRecorder(), req)
-		}
-	})
-	b.Run("flaggen", func(b *testing.B) {
-		h := middleware.New(flags.Set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})(
-			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if flags.NewSearch(r.Context()).IsVariantA() {
-					w.Write(ok)
-					return
-				}
-				w.Write(ok)
-			}))
-		b.ReportAllocs()
-		for b.Loop() {
-			h.ServeHTTP(httptest.NewRecorder(), req)
-		}
-	})
+		})
+	}
 }
 
 // BenchmarkOverrideCookie measures requests that carry an override
