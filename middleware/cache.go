@@ -124,15 +124,15 @@ func (e *Evaluators) Shareable(w http.ResponseWriter) {
 	if cc := h["Cache-Control"]; len(cc) == 1 && cc[0] == cacheControl {
 		delete(h, "Cache-Control")
 	}
-	if sc := h["Set-Cookie"]; e.visitorCookie != "" && len(sc) > 0 {
+	if e.visitorCookie != "" {
 		prefix := e.visitorCookie + "="
 		visitor := func(line string) bool { return strings.HasPrefix(line, prefix) }
-		switch kept := slices.DeleteFunc(slices.Clone(sc), visitor); {
-		case len(kept) == len(sc):
-		case len(kept) == 0:
-			delete(h, "Set-Cookie")
-		default:
-			h["Set-Cookie"] = kept
+		if sc := h["Set-Cookie"]; slices.ContainsFunc(sc, visitor) { // copied only when there is a line to take back
+			if kept := slices.DeleteFunc(slices.Clone(sc), visitor); len(kept) > 0 {
+				h["Set-Cookie"] = kept
+			} else {
+				delete(h, "Set-Cookie")
+			}
 		}
 	}
 	if e.vary == nil {
