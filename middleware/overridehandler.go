@@ -136,12 +136,8 @@ func (h *overrideHandler) post(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotImplemented, overridesOff().Error())
 		return
 	}
-	form, err := parseOverrideForm(w, r)
+	form, code, err := parseOverrideForm(w, r)
 	if err != nil {
-		code := http.StatusBadRequest
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			code = http.StatusRequestEntityTooLarge
-		}
 		writeError(w, code, err.Error())
 		return
 	}
@@ -161,11 +157,12 @@ func (h *overrideHandler) post(w http.ResponseWriter, r *http.Request) {
 }
 
 // parseOverrideForm parses the body of a POST as a URL-encoded or
-// multipart form.
-func parseOverrideForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+// multipart form. An error comes with the status to answer it with: 413
+// for a form over [maxOverrideForm], else 400.
+func parseOverrideForm(w http.ResponseWriter, r *http.Request) (url.Values, int, error) {
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || ct != "application/x-www-form-urlencoded" && ct != "multipart/form-data" {
-		return nil, errors.New("send a form: Content-Type must be application/x-www-form-urlencoded or multipart/form-data")
+		return nil, http.StatusBadRequest, errors.New("send a form: Content-Type must be application/x-www-form-urlencoded or multipart/form-data")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxOverrideForm)
 	if ct == "multipart/form-data" {
@@ -174,12 +171,12 @@ func parseOverrideForm(w http.ResponseWriter, r *http.Request) (url.Values, erro
 		err = r.ParseForm()
 	}
 	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return nil, fmt.Errorf("form too large: send at most %d bytes (one flag=KEY&variant=NAME, or clear=all): %w", maxOverrideForm, err)
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("form too large: send at most %d bytes (one flag=KEY&variant=NAME, or clear=all): %w", maxOverrideForm, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bad form: %v", err)
+		return nil, http.StatusBadRequest, fmt.Errorf("bad form: %v", err)
 	}
-	return r.PostForm, nil
+	return r.PostForm, 0, nil
 }
 
 // overrideChange is what a POST to the endpoint asks for.
