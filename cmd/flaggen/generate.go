@@ -345,21 +345,17 @@ func checkDir(dir string, f *spec.File, opts codegen.Options, pkgFrom string) ([
 		name := e.Name()
 		if name == codegen.FileName {
 			path := filepath.Join(dir, name)
-			ours := false
-			if !e.IsDir() {
-				if ours, err = writtenByFlaggen(path); err != nil {
-					return nil, err
-				}
-			}
 			if e.IsDir() {
 				problems = append(problems, fmt.Sprintf("%s: a directory, where generate would write its file: rename it, or generate into another directory with -o DIR", path))
+			} else if ours, err := writtenByFlaggen(path); err != nil {
+				return nil, err
 			} else if !ours {
 				problems = append(problems, fmt.Sprintf("%s:1:1: not written by flaggen (its first line is not %q), so generate would overwrite it: rename it, or generate into another directory with -o DIR",
 					path, codegen.Header))
 			}
 			continue
 		}
-		if e.IsDir() || !strings.HasSuffix(name, ".go") || name == codegen.FileName {
+		if e.IsDir() || !strings.HasSuffix(name, ".go") {
 			continue
 		}
 		if ok, err := build.Default.MatchFile(dir, name); err != nil || !ok {
