@@ -50,13 +50,8 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if code := misplacedFlags(fs, "generate", "FILE", args, stderr); code >= 0 {
+	if code := oneFile(fs, "generate", args, stderr); code >= 0 {
 		return code
-	}
-	if fs.NArg() > 1 {
-		fileCount(stderr, "generate", fs.Args())
-		fs.Usage()
-		return exitUsage
 	}
 	if opts.pkg != "" && !validPackageName(opts.pkg) {
 		fmt.Fprintf(stderr, "flaggen generate: -pkg %q is not a Go package name\n", opts.pkg)

@@ -226,11 +226,22 @@ func splitFlags(fs *flag.FlagSet, args []string) (flags, others []string) {
 	return flags, others
 }
 
-// fileCount says that the command cmd, which takes at most one FILE, was
-// given the FILEs files, and what to write instead.
-func fileCount(stderr io.Writer, cmd string, files []string) {
+// oneFile checks the arguments that fs, having parsed args, left for the
+// command cmd, which takes at most one FILE: a flag among them, or more
+// than one FILE, is reported with what to write instead, and it returns
+// exitUsage. It returns -1 when they are fine.
+func oneFile(fs *flag.FlagSet, cmd string, args []string, stderr io.Writer) int {
+	if code := misplacedFlags(fs, cmd, "FILE", args, stderr); code >= 0 {
+		return code
+	}
+	files := fs.Args()
+	if len(files) <= 1 {
+		return -1
+	}
 	fmt.Fprintf(stderr, "flaggen %s: want at most one FILE, got %d (%s): run it once for each, e.g. flaggen %s %s\n",
 		cmd, len(files), shellJoin(files), cmd, shellJoin(files[:1]))
+	fs.Usage()
+	return exitUsage
 }
 
 // shellJoin joins args into a command line, quoting each that a shell
@@ -267,13 +278,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
-	if code := misplacedFlags(fs, "check", "FILE", args, stderr); code >= 0 {
+	if code := oneFile(fs, "check", args, stderr); code >= 0 {
 		return code
-	}
-	if fs.NArg() > 1 {
-		fileCount(stderr, "check", fs.Args())
-		fs.Usage()
-		return exitUsage
 	}
 	if _, code := load(fs.Arg(0), stderr); code != exitOK {
 		return code
