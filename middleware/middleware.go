@@ -251,6 +251,9 @@ func (e *Evaluators) decodeCookie(r *http.Request) (c decodedCookie, ok bool) {
 		}
 		pairs, err := decodeOverrides(e.secrets, e.overrideCookie, v, time.Now(), e.opts.Overrides.ttl())
 		if err == nil {
+			if !e.authorized(r, len(pairs) > 0) {
+				return decodedCookie{err: ErrOverrideUnauthorized}, true
+			}
 			return decodedCookie{pairs: pairs}, true
 		}
 		if n == 0 {
@@ -297,19 +300,25 @@ func (c *cookieContext) Value(key any) any {
 // request's development header overrides, and returns the problems with
 // them.
 func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request, pairs []pair) error {
-	header := e.opts.Overrides.Header && len(r.Header[OverrideHeader]) > 0
-	if auth := e.opts.Overrides.Authorize; auth != nil && (len(pairs) > 0 || header) && !auth(r) {
-		return ErrOverrideUnauthorized
-	}
 	problem := apply(ev, pairs)
-	if header {
-		pairs, err := parseOverrideHeader(strings.Join(r.Header[OverrideHeader], ","))
-		if err == nil {
-			err = apply(ev, pairs)
+	if e.opts.Overrides.Header && len(r.Header[OverrideHeader]) > 0 {
+		err := ErrOverrideUnauthorized
+		if e.authorized(r, true) {
+			var pairs []pair
+			if pairs, err = parseOverrideHeader(strings.Join(r.Header[OverrideHeader], ",")); err == nil {
+				err = apply(ev, pairs)
+			}
 		}
 		problem = errors.Join(problem, err)
 	}
 	return problem
+}
+
+// authorized reports whether r may have overrides, as
+// [Overrides.Authorize] says; it is asked only when r carries some.
+func (e *Evaluators) authorized(r *http.Request, some bool) bool {
+	auth := e.opts.Overrides.Authorize
+	return auth == nil || !some || auth(r)
 }
 
 // apply sets each pair that names a flag and variant of ev's snapshot.

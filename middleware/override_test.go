@@ -140,14 +140,15 @@ func TestOverrideAuthorize(t *testing.T) {
 	future := time.Now().Add(time.Hour)
 	var asked atomic.Int64
 	var log errorLog
-	h := middleware.New(flags.Set, middleware.Options{
+	evs := middleware.NewEvaluators(flags.Set, middleware.Options{
 		Subject: middleware.HeaderSubject(middleware.Headers{}),
 		Overrides: middleware.Overrides{Secrets: [][]byte{secretNew}, Header: true, Authorize: func(r *http.Request) bool {
 			asked.Add(1)
 			return slices.Contains(strings.Split(r.Header.Get("X-User-Groups"), ","), "developers")
 		}},
 		Error: log.report,
-	})(flagsHandler)
+	})
+	h := evs.Handler(flagsHandler)
 	for _, tt := range []struct {
 		name      string
 		header    []string
@@ -169,6 +170,11 @@ func TestOverrideAuthorize(t *testing.T) {
 		}
 		if n := asked.Load(); n != tt.asked {
 			t.Errorf("%s: Authorize asked %d times, want %d", tt.name, n, tt.asked)
+		}
+		// Every reader of the cookie agrees with the middleware.
+		asked.Store(0)
+		if in := evs.Overrides(request("/", tt.header...)); (len(in) > 0) != (tt.why == "override" && !strings.HasPrefix(tt.name, "the header")) {
+			t.Errorf("%s: Overrides(r) = %v", tt.name, in)
 		}
 		errs := log.take()
 		switch {
