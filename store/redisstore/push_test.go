@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/flaggen/flaggen/flagmeta"
 	"github.com/flaggen/flaggen/live"
 	"github.com/flaggen/flaggen/runtime"
@@ -360,10 +358,8 @@ func TestPushReplacesBrokenDocument(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, srv := openTest(t)
+			s, rdb := openTestRedis(t)
 			ctx := context.Background()
-			rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-			defer rdb.Close()
 			if err := rdb.HSet(ctx, s.key("state"), "doc", c.doc, "dochash", c.dochash).Err(); err != nil {
 				t.Fatal(err)
 			}
@@ -399,10 +395,8 @@ func TestPushReplacesBrokenDocument(t *testing.T) {
 // an instance following the store (it serves the flag unkilled, as the
 // store says).
 func TestStoreLosesWrites(t *testing.T) {
-	s, srv := openTest(t)
+	s, rdb := openTestRedis(t)
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	defer rdb.Close()
 
 	set := newTestSet(t, testDoc)
 	src := &Source{Store: New(rdb, s.Namespace()), Resync: 10 * time.Millisecond}
@@ -461,10 +455,8 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 // TestPushConflict: a push that loses every race says so in words:
 // "push: the store changed while writing", with no empty flag in it.
 func TestPushConflict(t *testing.T) {
-	s, srv := openTest(t)
+	s, rdb := openTestRedis(t)
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	defer rdb.Close()
 	_, err := s.commit(ctx, false, func(st State) (*plan, error) {
 		// Another writer wins each race.
 		if err := rdb.HIncrBy(ctx, s.key("state"), "version", 1).Err(); err != nil {

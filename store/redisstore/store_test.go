@@ -55,6 +55,16 @@ func openTest(t *testing.T, args ...string) (*Store, *redistest.Server) {
 	return s, srv
 }
 
+// openTestRedis is openTest, with a client of its own to the same
+// redis-server, for writing to the store behind the Store's back.
+func openTestRedis(t *testing.T) (*Store, *redis.Client) {
+	t.Helper()
+	s, srv := openTest(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	return s, rdb
+}
+
 func mustFlag(t *testing.T, s *Store, key string) *spec.Flag {
 	t.Helper()
 	st, err := s.Get(context.Background())
@@ -412,10 +422,8 @@ func TestWriteNeedsWho(t *testing.T) {
 // TestForeignHeartbeat: a heartbeat or schema flaggen did not write is
 // an error naming the key as Redis spells it and saying what to do.
 func TestForeignHeartbeat(t *testing.T) {
-	s, srv := openTest(t)
+	s, rdb := openTestRedis(t)
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	defer rdb.Close()
 	key := s.key("instance:web-9")
 	if err := rdb.Set(ctx, key, "up", 0).Err(); err != nil {
 		t.Fatal(err)
