@@ -188,8 +188,11 @@ func (s *Store) Get(ctx context.Context) (State, error) {
 // not parse the document again, and st.Doc need not even be read), with
 // st.Ops applied. base may be the parsed document or a File Compose
 // returned for an earlier state of the same DocHash: operations set
-// fields outright, and within one document a store only ever replaces a
-// flag's operation, never removes it, so both give the same result.
+// fields outright, so both give the same result while the operations on
+// that document only grow. A Redis that lost its last writes (a
+// failover to a replica behind, a restart from an older snapshot) goes
+// back to fewer, and an earlier composition would keep them: pass the
+// parsed document when the store may have gone back.
 //
 // A flag whose operation changes what base declares is a new *spec.Flag;
 // the others are base's, so that runtime.Set.CompileFile compiles only
@@ -200,11 +203,6 @@ func (s *Store) Get(ctx context.Context) (State, error) {
 // does not apply to its flag (a rollout of a flag with variants, a split
 // naming a variant the flag lacks or not summing to 100%). An operation
 // naming a flag the document lacks is skipped.
-//
-// base as an earlier composition is right only while the operations on
-// its document only grow: a Redis that lost its last writes (a failover
-// to a replica behind, a restart from an older snapshot) goes back to
-// fewer, and base would keep them. Pass the parsed document then.
 func Compose(st State, limits spec.Limits, base *spec.File) (*spec.File, error) {
 	out, _, err := compose(st, limits, base, base)
 	return out, err
