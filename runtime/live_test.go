@@ -213,6 +213,51 @@ killed = true
 	}
 }
 
+// TestCompileKillOfKeptIsNotReused: a kill that reached a kept
+// declaration is no compile of the declaration kept, so a composed
+// document that goes back to that declaration is served it, alive.
+func TestCompileKillOfKeptIsNotReused(t *testing.T) {
+	set := mustSet(t, `
+[flags.b]`+meta+`rollout = 0
+`)
+	f, err := spec.Parse("live.toml", []byte(`
+[flags.b]`+meta+`rollout = 100
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := func(f *spec.File) *Snapshot {
+		t.Helper()
+		snap, err := set.CompileFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := set.Store(snap); err != nil {
+			t.Fatal(err)
+		}
+		return snap
+	}
+	store(f)
+	g, err := spec.Parse("live.toml", []byte(`
+[flags.b]`+meta+`variants = ["off", "on", "more"]
+default = "off"
+killed = true
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := store(g).Notices(); len(n) != 1 || n[0].Kind != NoticeKept {
+		t.Fatalf("notices %v, want b kept", n)
+	}
+	if got := lookup(set, Subject{ID: "x"}, "b"); got != "off" {
+		t.Fatalf("b = %s, want off (killed)", got)
+	}
+	store(f) // f's own *spec.Flag again, as a store's composition would give
+	if got := lookup(set, Subject{ID: "x"}, "b"); got != "on" {
+		t.Errorf("b = %s after going back to rollout 100, want on (the kill lifted)", got)
+	}
+}
+
 func TestCompileReorderedVariants(t *testing.T) {
 	set := mustSet(t, liveBase)
 	snap, err := set.Compile("live.toml", []byte(strings.Replace(liveBase,

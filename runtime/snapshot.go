@@ -194,13 +194,15 @@ func compileUpdate(f *spec.File, schema *flagmeta.Schema, base, embedded *Snapsh
 		declared[n] = true
 		if msg := servable(&schema.Flags[n], info); msg != "" {
 			s.flags[n] = base.flags[n]
-			if k := &s.flags[n]; info.Killed && !k.killed {
+			if k := &base.flags[n]; info.Killed && !k.killed {
 				// The kill switch is the emergency stop: it reaches the
 				// declaration kept, whatever else the update changes.
 				// (Lifting it does not: that waits for code that can
-				// serve the update.)
+				// serve the update.) Compiled from no declaration of the
+				// update (src nil), it is never reused for one.
 				d := *k.decl
-				d.Killed, k.decl, k.killed, k.plain = true, &d, true, false
+				d.Killed = true
+				s.flags[n] = compileFlag(&d, k.variants)
 				msg += "; its kill switch (killed = true) takes effect"
 			}
 			notices = append(notices, Notice{Flag: fl.Key, Kind: NoticeKept, Pos: fl.Pos, Msg: msg})
