@@ -488,9 +488,13 @@ func (ev *Evaluator) clock() int64 {
 func (ev *Evaluator) matches(r *rule) bool {
 	s := &ev.subject
 	if r.users != nil {
-		// The empty id is every request without a user, never a user.
+		// The empty id is every request without a user, never a user:
+		// such a request fails a users rule without a map lookup.
 		u := s.user()
-		if _, ok := r.users[u]; !ok || u == "" {
+		if u == "" {
+			return false
+		}
+		if _, ok := r.users[u]; !ok {
 			return false
 		}
 	}
