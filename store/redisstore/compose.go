@@ -61,7 +61,7 @@ func compose(st State, limits spec.Limits, parsed, prev *spec.File) (out, doc *s
 				out.Flags[i] = nf
 			}
 		}
-		if prev != nil && prev.Flags[i].Key == fl.Key && sameServing(out.Flags[i], prev.Flags[i]) {
+		if prev != nil && out.Flags[i] != prev.Flags[i] && prev.Flags[i].Key == fl.Key && sameServing(out.Flags[i], prev.Flags[i]) {
 			out.Flags[i] = prev.Flags[i]
 		}
 	}
