@@ -88,7 +88,7 @@ func (s *Set) Compile(name string, src []byte) (*Snapshot, error) {
 // So a document must not be modified once it has been compiled.
 func (s *Set) CompileFile(f *spec.File) (*Snapshot, error) {
 	if f == nil {
-		return nil, errors.New("flaggen: no document to compile (a nil *spec.File)")
+		return nil, errors.New("flaggen: Set.CompileFile was given a nil *spec.File: pass the document spec.Parse returned, or call Set.Compile with the bytes")
 	}
 	if len(f.Flags) == 0 {
 		return nil, fmt.Errorf("%s: %w: refusing an update that would serve every flag's compiled-in declaration; declare the flags", f.Name, ErrEmpty)
