@@ -222,10 +222,8 @@ type follower struct {
 	applied chan struct{}
 
 	// served is the version in force (0: none), as read from the store
-	// or the backup; servedRaw is the feed's name of it, and servedKey
-	// the stateKey of the state in force.
+	// or the backup, and servedKey the stateKey of the state in force.
 	served    atomic.Int64
-	servedRaw string
 	servedKey string
 	// seen is the version of the store's state last read, applied or
 	// not: messages of versions up to it are old news. (It goes down
@@ -359,7 +357,7 @@ func (r *follower) sync(ctx context.Context, timeout time.Duration) (retry bool)
 		return false
 	}
 	r.base, r.parsed, r.baseHash = file, parsed, st.DocHash
-	r.servedRaw, r.servedKey, r.bad = name, key, ""
+	r.servedKey, r.bad = key, ""
 	r.served.Store(st.Version)
 	select {
 	case r.applied <- struct{}{}:
@@ -529,13 +527,12 @@ func (r *follower) restore() {
 			"source", r.src.String(), "path", path, "err", err)
 		return
 	}
-	raw := versionName(st.Version)
-	if _, err := r.feed.ApplyFile(file, raw); err != nil {
+	if _, err := r.feed.ApplyFile(file, versionName(st.Version)); err != nil {
 		return // the feed reported it
 	}
 	// The backup is what the feed serves, but not the store's: only its
 	// version says so; the next read replaces it if the store moved on.
-	r.servedRaw, r.servedKey = raw, keyOf(st)
+	r.servedKey = keyOf(st)
 	r.served.Store(st.Version)
 	r.base, r.parsed, r.baseHash = file, parsed, st.DocHash
 	log.Info("flaggen: serving the backup of the store's state until the store is reached",
