@@ -12,14 +12,9 @@ func SetFileTimings(s *File, grace, recheck time.Duration) {
 	s.grace, s.recheck = grace, recheck
 }
 
-// SetFileWatchError makes every attempt of s to watch a directory fail
-// with err, as when the per-user limit of inotify watches is reached.
-func SetFileWatchError(s *File, err error) {
-	s.hooks = &fileHooks{add: func(*fsnotify.Watcher, string) error { return err }}
-}
-
 // SetFileWatchErrors makes the first attempts of s to watch a directory
-// fail with errs, one each, and the later ones watch.
+// fail with errs, one each (ENOSPC: the per-user limit of inotify
+// watches is reached), and the later ones watch.
 func SetFileWatchErrors(s *File, errs ...error) {
 	s.hooks = &fileHooks{add: func(w *fsnotify.Watcher, dir string) error {
 		if len(errs) > 0 {

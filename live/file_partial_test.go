@@ -57,7 +57,8 @@ func TestFileCannotWatchPolls(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "flags.toml")
 	writeFile(t, path, fileDoc(1, true))
 	src := watchFile(path) // its recheck is an hour away
-	live.SetFileWatchError(src, syscall.ENOSPC)
+	// The first watch fails, and the source polls: it tries no other.
+	live.SetFileWatchErrors(src, syscall.ENOSPC)
 	e := startFile(t, src, fileDoc(0, false))
 	waitFor(t, "the file's holiday", func() bool { return e.lookup("holiday") == "on" })
 	writeFile(t, path, fileDoc(2, false))
