@@ -308,9 +308,9 @@ func (fx *fixer) inline(cur inspector.Cursor, stmts []ast.Stmt, scope *types.Sco
 		first = stmts[0].Pos()
 	}
 	inner, okInner := fx.indentOf(first)
-	depth := strings.Count(inner, "\t") - strings.Count(outer, "\t")
-	if !okOuter || !okInner || !strings.HasPrefix(inner, outer) || strings.Trim(inner[len(outer):], "\t") != "" {
-		outer, depth = "", 0
+	depth := 0 // the tabs inner has beyond outer
+	if okOuter && okInner && strings.HasPrefix(inner, outer) && strings.Trim(inner[len(outer):], "\t") == "" {
+		depth = len(inner) - len(outer)
 	}
 	if fx.clashes(cur, scope) {
 		open, closing := "{\n", "\n}"
@@ -321,7 +321,7 @@ func (fx *fixer) inline(cur inspector.Cursor, stmts []ast.Stmt, scope *types.Sco
 		fx.add(edit{r: r, frags: []frag{lit(open), inside, lit(closing)}})
 		return
 	}
-	inside.dedent = max(depth, 0)
+	inside.dedent = depth
 	fx.add(edit{r: r, frags: []frag{inside}})
 }
 
@@ -552,13 +552,14 @@ func (fx *fixer) stmtLines(stmt ast.Node) posRange {
 	for le < len(src) && (src[le] == ' ' || src[le] == '\t' || src[le] == '\r') {
 		le++
 	}
-	if (lp == 0 || src[lp-1] == '\n') && (le == len(src) || src[le] == '\n') {
+	startsLine := lp == 0 || src[lp-1] == '\n'
+	if startsLine && (le == len(src) || src[le] == '\n') {
 		if le < len(src) {
 			le++
 		}
 		return posRange{token.Pos(lp + base), token.Pos(le + base)}
 	}
-	if (lp == 0 || src[lp-1] == '\n') && le > e && bytes.HasPrefix(src[le:], []byte("//")) {
+	if startsLine && le > e && bytes.HasPrefix(src[le:], []byte("//")) {
 		// A comment ends the line: it stays, where the statement began.
 		return posRange{stmt.Pos(), token.Pos(le + base)}
 	}
