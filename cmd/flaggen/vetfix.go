@@ -157,16 +157,22 @@ func applyEdits(name string, src []byte, edits []edit, pkgs map[string]*types.Pa
 		if err != nil {
 			continue
 		}
+		var was, is bool // whether before and after use the import
 		if spec.Name != nil && spec.Name.Name == "." {
 			// The file uses the package's exported names unqualified.
-			if p := pkgs[path]; p == nil || !dotUses(before, p) || dotUses(after, p) {
+			p := pkgs[path]
+			if p == nil {
 				continue
 			}
-			astutil.DeleteNamedImport(fset, after, ".", path)
-			continue
+			was, is = dotUses(before, p), dotUses(after, p)
+		} else {
+			local := importName(spec, path, pkgs)
+			if local == "" {
+				continue
+			}
+			was, is = usedBefore[local], usedAfter[local]
 		}
-		local := importName(spec, path, pkgs)
-		if local == "" || !usedBefore[local] || usedAfter[local] {
+		if !was || is {
 			continue
 		}
 		if spec.Name != nil {
