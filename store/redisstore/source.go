@@ -641,9 +641,9 @@ func (h *heartbeat) beat(ctx context.Context, every time.Duration) {
 	}
 	if h.lost {
 		// Back after an outage: read the state now (the subscription may
-		// not be back yet), and register the schema again, in case Redis
-		// lost it.
-		h.lost, h.schema = false, ""
+		// not be back yet). A schema Redis lost is registered again
+		// above, as the heartbeat found it gone.
+		h.lost = false
 		select {
 		case r.kick <- struct{}{}:
 		default:
