@@ -473,6 +473,14 @@ func TestFindThroughWrappersAndOtherSets(t *testing.T) {
 			t.Errorf("%s set through EvaluatorKey: %d, want 1", name, v)
 		}
 	}
+	// An adapter that made the evaluator with the framework's context as
+	// its parent and stored it there: another set finds none, rather than
+	// going round the loop.
+	loop := &stringKeyContext{Context: context.Background()}
+	loop.ev = b.NewEvaluator(loop, Subject{ID: "1"}, nil)
+	if ev, ok := a.Evaluator(loop); ok {
+		t.Errorf("set a in a context holding only set b's evaluator: found %p", ev)
+	}
 }
 
 // otherKey is an unrelated context key.

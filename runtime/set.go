@@ -152,8 +152,13 @@ func (s *Set) find(ctx context.Context) *Evaluator {
 		}
 		// An evaluator of another set (two sets' middleware in one gin
 		// engine): look past it, as above. Each step of this recursion
-		// goes to an evaluator made before, so it ends.
-		return s.find(ev.Context)
+		// goes to an evaluator made before, so it ends, unless the
+		// evaluator was made in a context that holds it under this key
+		// (an adapter's doing): looking past it would find it again.
+		// (Evaluators compare safely; contexts need not.)
+		if next, _ := ev.Context.Value(EvaluatorKey).(*Evaluator); next != ev {
+			return s.find(ev.Context)
+		}
 	}
 	return nil
 }
