@@ -384,12 +384,12 @@ func (c *cli) fail(err error) int {
 		for _, e := range list {
 			fmt.Fprintln(c.stderr, e)
 		}
+		doc, todo := "the document", "fix them and run the command again"
 		if c.cmd != "push" {
 			// An operation found the store's document broken.
-			fmt.Fprintf(c.stderr, "flaggen: %s: %d problem(s) in the store's document; nothing was written: push a corrected flags.toml (flaggen push FILE), then run the command again\n", c.cmd, len(list))
-			return exitFail
+			doc, todo = "the store's document", "push a corrected flags.toml (flaggen push FILE), then run the command again"
 		}
-		fmt.Fprintf(c.stderr, "flaggen: %s: %d problem(s) in the document; nothing was written: fix them and run the command again\n", c.cmd, len(list))
+		fmt.Fprintf(c.stderr, "flaggen: %s: %d problem(s) in %s; nothing was written: %s\n", c.cmd, len(list), doc, todo)
 		return exitFail
 	}
 	msg := err.Error()
