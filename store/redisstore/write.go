@@ -111,7 +111,7 @@ func (s *Store) commit(ctx context.Context, dryRun bool, planFor func(st State) 
 			return Result{}, err
 		}
 		if err := checkBy(p.res.By); err != nil && !dryRun {
-			return Result{}, fmt.Errorf("%s: %w", strings.TrimSpace(p.res.Action+" "+p.res.Flag), err)
+			return Result{}, fmt.Errorf("%s: %w", p.res.what(), err)
 		}
 		p.res.Previous = st.Version
 		if p.noChange {
@@ -134,7 +134,7 @@ func (s *Store) commit(ctx context.Context, dryRun bool, planFor func(st State) 
 			return p.res, nil
 		}
 		if attempt == maxAttempts {
-			return Result{}, fmt.Errorf("%s: %w: tried %d times; try again", strings.TrimSpace(p.res.Action+" "+p.res.Flag), ErrConflict, attempt)
+			return Result{}, fmt.Errorf("%s: %w: tried %d times; try again", p.res.what(), ErrConflict, attempt)
 		}
 		pause := time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 6)))
 		select {
@@ -190,6 +190,9 @@ func (s *Store) write(ctx context.Context, st State, p *plan) (bool, error) {
 	}
 	return n == 1, nil
 }
+
+// what names the write in its errors: "kill search", or "push".
+func (r Result) what() string { return strings.TrimSpace(r.Action + " " + r.Flag) }
 
 // maxBy bounds the name of who writes.
 const maxBy = 200
