@@ -46,12 +46,6 @@ type fastDecoder struct {
 	str   string
 	ix    *index
 	depth int
-	// tables maps the index entries of the tables that headers name or
-	// imply to their maps (nil for an array of tables, whose elements
-	// have theirs). An entry not in it was made by a key/value pair, and
-	// no header may extend it. Whether a table is implied only, or an
-	// array of tables, its index entry says (implicit, aot).
-	tables map[*indexEntry]map[string]any
 	// cur and curEntry are the table key/value pairs go into.
 	cur      map[string]any
 	curEntry *indexEntry
@@ -74,11 +68,10 @@ func fastDecode(filename string, src []byte, str string) (raw map[string]any, ix
 		cursor:   cursor{src: src},
 		str:      str,
 		ix:       ix,
-		tables:   make(map[*indexEntry]map[string]any),
 		cur:      raw,
 		curEntry: ix.root,
 	}
-	d.tables[ix.root] = raw
+	ix.root.header, ix.root.table = true, raw
 	if !d.document() {
 		return nil, nil, false
 	}
@@ -208,7 +201,7 @@ func (d *fastDecoder) header() bool {
 
 	// Every segment but the last names a table, made implicitly if new,
 	// or the last element of an array of tables; as newIndex indexes them.
-	e, t := d.ix.root, d.tables[d.ix.root]
+	e, t := d.ix.root, d.ix.root.table
 	last := len(d.segs) - 1
 	for _, seg := range d.segs[:last] {
 		child := d.ix.lookupStep(e, seg)
@@ -216,25 +209,22 @@ func (d *fastDecoder) header() bool {
 			m := make(map[string]any)
 			t[seg] = m
 			e = d.ix.add(e, seg, start, start, true)
-			t, d.tables[e] = m, m
+			t, e.header, e.table = m, true, m
 			continue
 		}
-		m, ok := d.tables[child]
-		if !ok {
+		if !child.header {
 			return false // a value, or an inline table: not extensible
 		}
-		e, t = d.ix.add(e, seg, start, start, true), m
+		e, t = d.ix.add(e, seg, start, start, true), child.table
 		if e.aot > 0 {
 			e = d.ix.add(e, strconv.Itoa(e.aot-1), start, start, true)
-			t = d.tables[e]
+			t = e.table
 		}
 	}
 	seg := d.segs[last]
 	child := d.ix.lookupStep(e, seg)
-	if child != nil {
-		if _, ok := d.tables[child]; !ok {
-			return false
-		}
+	if child != nil && !child.header {
+		return false
 	}
 	if !aot {
 		switch {
@@ -246,7 +236,7 @@ func (d *fastDecoder) header() bool {
 		// add makes an implicit table explicit.
 		e = d.ix.add(e, seg, start, start, false)
 		m := t[seg].(map[string]any)
-		d.tables[e] = m
+		e.header, e.table = true, m
 		d.cur, d.curEntry = m, e
 		return true
 	}
@@ -257,14 +247,14 @@ func (d *fastDecoder) header() bool {
 		return false
 	}
 	e = d.ix.add(e, seg, start, start, false)
-	d.tables[e] = nil
+	e.header = true
 	elem := strconv.Itoa(e.aot)
 	e.array = true
 	e.aot++
 	m := make(map[string]any)
 	t[seg] = append(t[seg].([]map[string]any), m)
 	e = d.ix.add(e, elem, start, start, false)
-	d.tables[e] = m
+	e.header, e.table = true, m
 	d.cur, d.curEntry = m, e
 	return true
 }

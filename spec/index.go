@@ -70,6 +70,13 @@ type indexEntry struct {
 	// their segments to them.
 	n    int
 	kids map[string]*indexEntry
+	// header and table are the fast decoder's (fastdecode.go): header is
+	// set for a table that a header names or implies, or an array of
+	// tables, and table is the decoded map of such a table (nil for an
+	// array of tables, whose elements have theirs). Without header, the
+	// entry was made by a key/value pair, and no header may extend it.
+	header bool
+	table  map[string]any
 }
 
 // wideEntry is the number of children from which an entry finds them by a
