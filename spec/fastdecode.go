@@ -208,7 +208,7 @@ func (d *fastDecoder) header() bool {
 		if child == nil {
 			m := make(map[string]any)
 			t[seg] = m
-			e = d.ix.add(e, seg, start, start, true)
+			e = d.ix.addNew(e, seg, start, start, true)
 			t, e.header, e.table = m, true, m
 			continue
 		}
@@ -227,15 +227,18 @@ func (d *fastDecoder) header() bool {
 		return false
 	}
 	if !aot {
+		var m map[string]any
 		switch {
 		case child == nil:
-			t[seg] = make(map[string]any)
+			m = make(map[string]any)
+			t[seg] = m
+			e = d.ix.addNew(e, seg, start, start, false)
 		case !child.implicit:
 			return false // defined twice, or an array of tables
+		default:
+			m = child.table
+			e = d.ix.add(e, seg, start, start, false) // now explicit
 		}
-		// add makes an implicit table explicit.
-		e = d.ix.add(e, seg, start, start, false)
-		m := t[seg].(map[string]any)
 		e.header, e.table = true, m
 		d.cur, d.curEntry = m, e
 		return true
@@ -253,7 +256,7 @@ func (d *fastDecoder) header() bool {
 	e.aot++
 	m := make(map[string]any)
 	t[seg] = append(t[seg].([]map[string]any), m)
-	e = d.ix.add(e, elem, start, start, false)
+	e = d.ix.addNew(e, elem, start, start, false)
 	e.header, e.table = true, m
 	d.cur, d.curEntry = m, e
 	return true
@@ -271,10 +274,11 @@ func (d *fastDecoder) keyval(m map[string]any, e *indexEntry) bool {
 	}
 	d.p++
 	d.skipSpace()
-	if _, dup := m[key]; dup {
+	// e's children are m's keys: a key that has one is defined twice.
+	if d.ix.lookupStep(e, key) != nil {
 		return false
 	}
-	v, ok := d.value(d.ix.add(e, key, off, d.p, false))
+	v, ok := d.value(d.ix.addNew(e, key, off, d.p, false))
 	if !ok {
 		return false
 	}
@@ -334,7 +338,7 @@ func (d *fastDecoder) array(e *indexEntry) (any, bool) {
 			d.p++
 			return vals, true
 		}
-		v, ok := d.value(d.ix.add(e, strconv.Itoa(i), d.p, d.p, false))
+		v, ok := d.value(d.ix.addNew(e, strconv.Itoa(i), d.p, d.p, false))
 		if !ok {
 			return nil, false
 		}

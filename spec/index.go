@@ -210,6 +210,11 @@ func (ix *index) add(parent *indexEntry, seg string, key, val int, implicit bool
 		}
 		return e
 	}
+	return ix.addNew(parent, seg, key, val, implicit)
+}
+
+// addNew is add for a seg that parent does not have yet.
+func (ix *index) addNew(parent *indexEntry, seg string, key, val int, implicit bool) *indexEntry {
 	e := ix.newEntry()
 	e.key, e.val, e.implicit, e.seg = key, val, implicit, seg
 	if parent.last == nil {
