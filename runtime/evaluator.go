@@ -520,6 +520,46 @@ func anyShared(a, b []string) bool {
 	return false
 }
 
+// decimal reports whether s is written as a decimal number: an optional
+// sign, digits with at most one point among them, and an optional
+// exponent (18, -2.5, .5, 1e3). strconv.ParseFloat takes more (Inf, NaN,
+// hexadecimal, underscores after a base prefix) that no attribute means
+// as a number, and allocates its error for what it refuses.
+func decimal(s string) bool {
+	i, digits, point := 0, 0, false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+mantissa:
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits++
+		case c == '.' && !point:
+			point = true
+		default:
+			break mantissa
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
 // holds reports whether the subject's attribute satisfies c. A missing
 // attribute satisfies nothing; so does a value that does not parse as the
 // operator's kind (a number, a version).
@@ -538,9 +578,12 @@ func (c *condition) holds(s *Subject) bool {
 	case spec.OpNotIn:
 		return !slices.Contains(c.values, v)
 	case spec.OpLT, spec.OpLTE, spec.OpGT, spec.OpGTE:
+		if !decimal(v) {
+			return false
+		}
 		n, err := strconv.ParseFloat(v, 64)
 		if err != nil {
-			return false
+			return false // out of range
 		}
 		switch c.op {
 		case spec.OpLT:
