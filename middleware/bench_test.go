@@ -1,7 +1,10 @@
 package middleware_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -104,6 +107,76 @@ func BenchmarkMiddleware(b *testing.B) {
 				c.h.ServeHTTP(httptest.NewRecorder(), req)
 			}
 		})
+	}
+}
+
+// BenchmarkMiddlewareServer measures what BenchmarkMiddleware's bare and
+// flaggen handlers cost behind a real net/http server: one keep-alive
+// connection over the loopback interface, written and read by hand so
+// that the client adds little. It puts BenchmarkMiddleware's ratios,
+// which a bare httptest.ResponseRecorder request inflates, beside the
+// cost of serving a request.
+func BenchmarkMiddlewareServer(b *testing.B) {
+	ok := []byte("ok")
+	write := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(ok)
+	})
+	readFlag := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if flags.NewSearch(r.Context()).IsVariantA() {
+			w.Write(ok)
+			return
+		}
+		w.Write(ok)
+	})
+	request := []byte("GET /search HTTP/1.1\r\nHost: bench\r\nX-User-ID: 42\r\n\r\n")
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+	}{
+		{"bare", write},
+		{"flaggen", middleware.New(flags.Set, middleware.Options{Subject: middleware.HeaderSubject(middleware.Headers{})})(readFlag)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			srv := httptest.NewServer(c.h)
+			defer srv.Close()
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer conn.Close()
+			buf := make([]byte, 4096)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := conn.Write(request); err != nil {
+					b.Fatal(err)
+				}
+				if err := readResponse(conn, buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// readResponse reads one response to a request of BenchmarkMiddlewareServer
+// from conn: a 200 whose body is "ok", with no other response behind it.
+func readResponse(conn net.Conn, buf []byte) error {
+	n := 0
+	for {
+		m, err := conn.Read(buf[n:])
+		if err != nil {
+			return err
+		}
+		n += m
+		if end := bytes.Index(buf[:n], []byte("\r\n\r\n")); end >= 0 && n >= end+4+len("ok") {
+			if !bytes.HasPrefix(buf, []byte("HTTP/1.1 200 ")) || string(buf[end+4:n]) != "ok" {
+				return fmt.Errorf("unexpected response %q", buf[:n])
+			}
+			return nil
+		}
+		if n == len(buf) {
+			return fmt.Errorf("response longer than %d bytes: %q", len(buf), buf)
+		}
 	}
 }
 
