@@ -55,6 +55,23 @@ func least(next http.Handler) http.Handler {
 	})
 }
 
+// ok is the body the benchmarks' handlers write.
+var ok = []byte("ok")
+
+// write is a handler that reads no flag: the bare request.
+var write = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Write(ok)
+})
+
+// readFlag is a handler that reads one flag.
+var readFlag = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	if flags.NewSearch(r.Context()).IsVariantA() {
+		w.Write(ok)
+		return
+	}
+	w.Write(ok)
+})
+
 // BenchmarkMiddleware measures what the middleware adds to a request
 // that reads one flag. bare, a handler with no middleware, is the floor;
 // bare+private is a handler that keeps its response out of shared caches
@@ -68,12 +85,8 @@ func least(next http.Handler) http.Handler {
 // "Caching" requires: the floor of flaggen's middleware, which does that
 // and, besides, reads the subject and evaluates the flag.
 func BenchmarkMiddleware(b *testing.B) {
-	ok := []byte("ok")
 	req := httptest.NewRequest(http.MethodGet, "/search", nil)
 	req.Header.Set("X-User-ID", "42")
-	write := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write(ok)
-	})
 	writePrivate := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "private, no-cache")
 		w.Write(ok)
@@ -81,13 +94,6 @@ func BenchmarkMiddleware(b *testing.B) {
 	readValue := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Context().Value(userKey{}) == nil {
 			panic("no value")
-		}
-		w.Write(ok)
-	})
-	readFlag := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if flags.NewSearch(r.Context()).IsVariantA() {
-			w.Write(ok)
-			return
 		}
 		w.Write(ok)
 	})
@@ -117,17 +123,6 @@ func BenchmarkMiddleware(b *testing.B) {
 // which a bare httptest.ResponseRecorder request inflates, beside the
 // cost of serving a request.
 func BenchmarkMiddlewareServer(b *testing.B) {
-	ok := []byte("ok")
-	write := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write(ok)
-	})
-	readFlag := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if flags.NewSearch(r.Context()).IsVariantA() {
-			w.Write(ok)
-			return
-		}
-		w.Write(ok)
-	})
 	request := []byte("GET /search HTTP/1.1\r\nHost: bench\r\nX-User-ID: 42\r\n\r\n")
 	for _, c := range []struct {
 		name string
