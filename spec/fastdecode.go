@@ -71,7 +71,7 @@ func fastDecode(filename string, src []byte, str string) (raw map[string]any, ix
 		cur:      raw,
 		curEntry: ix.root,
 	}
-	ix.root.header, ix.root.table = true, raw
+	ix.root.table = raw
 	if !d.document() {
 		return nil, nil, false
 	}
@@ -209,10 +209,10 @@ func (d *fastDecoder) header() bool {
 			m := make(map[string]any)
 			t[seg] = m
 			e = d.ix.addNew(e, seg, start, start, true)
-			t, e.header, e.table = m, true, m
+			t, e.table = m, m
 			continue
 		}
-		if !child.header {
+		if !child.headed() {
 			return false // a value, or an inline table: not extensible
 		}
 		e, t = d.ix.add(e, seg, start, start, true), child.table
@@ -223,7 +223,7 @@ func (d *fastDecoder) header() bool {
 	}
 	seg := d.segs[last]
 	child := d.ix.lookupStep(e, seg)
-	if child != nil && !child.header {
+	if child != nil && !child.headed() {
 		return false
 	}
 	if !aot {
@@ -239,7 +239,7 @@ func (d *fastDecoder) header() bool {
 			m = child.table
 			e = d.ix.add(e, seg, start, start, false) // now explicit
 		}
-		e.header, e.table = true, m
+		e.table = m
 		d.cur, d.curEntry = m, e
 		return true
 	}
@@ -250,14 +250,13 @@ func (d *fastDecoder) header() bool {
 		return false
 	}
 	e = d.ix.add(e, seg, start, start, false)
-	e.header = true
 	elem := strconv.Itoa(e.aot)
 	e.array = true
 	e.aot++
 	m := make(map[string]any)
 	t[seg] = append(t[seg].([]map[string]any), m)
 	e = d.ix.addNew(e, elem, start, start, false)
-	e.header, e.table = true, m
+	e.table = m
 	d.cur, d.curEntry = m, e
 	return true
 }

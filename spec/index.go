@@ -70,14 +70,16 @@ type indexEntry struct {
 	// their segments to them.
 	n    int
 	kids map[string]*indexEntry
-	// header and table are the fast decoder's (fastdecode.go): header is
-	// set for a table that a header names or implies, or an array of
-	// tables, and table is the decoded map of such a table (nil for an
-	// array of tables, whose elements have theirs). Without header, the
-	// entry was made by a key/value pair, and no header may extend it.
-	header bool
-	table  map[string]any
+	// table is the fast decoder's (fastdecode.go): the decoded map of a
+	// table that a header names or implies; nil for anything else (an
+	// array of tables has aot set, and its elements have theirs).
+	table map[string]any
 }
+
+// headed reports whether the fast decoder made e for a header: a table
+// that a header names or implies, or an array of tables. A header may
+// extend such an entry, and no other.
+func (e *indexEntry) headed() bool { return e.table != nil || e.aot > 0 }
 
 // wideEntry is the number of children from which an entry finds them by a
 // map rather than by walking their chain.
