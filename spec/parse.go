@@ -379,18 +379,20 @@ func (p *parser) strList(path []string, tbl map[string]any, key, example string)
 func (p *parser) idList(path []string, tbl map[string]any, key, example, noun string) ([]string, bool) {
 	out, good := p.strList(path, tbl, key, example)
 	for i, s := range out {
+		t := strings.TrimSpace(s)
+		if s != "" && t == s {
+			continue
+		}
+		good = false
 		pos := p.valuePos(p.at(path, key, strconv.Itoa(i))...)
-		switch t := strings.TrimSpace(s); {
+		switch {
 		case s == "" && noun == "user id":
 			p.errorf(pos, "%s[%d] is an empty user id, which every request without a subject has: write the id, e.g. %s", key, i, example)
 		case s == "":
 			p.errorf(pos, "%s[%d] is an empty %s: write the %s, e.g. %s", key, i, noun, noun, example)
-		case t != s:
-			p.errorf(pos, "%s[%d] %q has spaces around it, which no %s has (they are compared exactly, and the middleware trims them): write %q", key, i, s, noun, t)
 		default:
-			continue
+			p.errorf(pos, "%s[%d] %q has spaces around it, which no %s has (they are compared exactly, and the middleware trims them): write %q", key, i, s, noun, t)
 		}
-		good = false
 	}
 	return out, good
 }
