@@ -251,7 +251,7 @@ func (e *Evaluators) decodeCookie(r *http.Request) (c decodedCookie, ok bool) {
 		}
 		pairs, err := decodeOverrides(e.secrets, e.overrideCookie, v, time.Now(), e.opts.Overrides.ttl())
 		if err == nil {
-			if !e.authorized(r, len(pairs) > 0) {
+			if len(pairs) > 0 && !e.authorized(r) {
 				return decodedCookie{err: ErrOverrideUnauthorized}, true
 			}
 			return decodedCookie{pairs: pairs}, true
@@ -303,7 +303,7 @@ func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request, pair
 	problem := apply(ev, pairs)
 	if e.opts.Overrides.Header && len(r.Header[OverrideHeader]) > 0 {
 		err := ErrOverrideUnauthorized
-		if e.authorized(r, true) {
+		if e.authorized(r) {
 			var pairs []pair
 			if pairs, err = parseOverrideHeader(strings.Join(r.Header[OverrideHeader], ",")); err == nil {
 				err = apply(ev, pairs)
@@ -314,11 +314,10 @@ func (e *Evaluators) applyOverrides(ev *runtime.Evaluator, r *http.Request, pair
 	return problem
 }
 
-// authorized reports whether r may have overrides, as
-// [Overrides.Authorize] says; it is asked only when r carries some.
-func (e *Evaluators) authorized(r *http.Request, some bool) bool {
-	auth := e.opts.Overrides.Authorize
-	return auth == nil || !some || auth(r)
+// authorized reports whether r may have the overrides it carries, as
+// [Overrides.Authorize] says; callers ask only when r carries some.
+func (e *Evaluators) authorized(r *http.Request) bool {
+	return e.opts.Overrides.Authorize == nil || e.opts.Overrides.Authorize(r)
 }
 
 // apply sets each pair that names a flag and variant of ev's snapshot.
