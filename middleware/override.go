@@ -192,7 +192,7 @@ func decodeOverrides(secrets [][]byte, name, value string, now time.Time, ttl ti
 	if !now.Before(time.Unix(exp, 0)) {
 		return nil, ErrOverrideExpired
 	}
-	if ahead := time.Unix(exp, 0).Sub(now); ahead > ttl && ahead-ttl > maxClockSkew { // no ttl+maxClockSkew: it may overflow
+	if ahead := time.Unix(exp, 0).Sub(now); ahead-maxClockSkew > ttl { // ahead > 0, so this cannot overflow as ttl+maxClockSkew may
 		return nil, fmt.Errorf("%w: it lasts further ahead than Overrides.TTL (%v) allows, as one set before the TTL was shortened does; the browser must set its overrides again", ErrOverrideExpired, ttl)
 	}
 	raw, err := strictBase64.DecodeString(parts[2])
