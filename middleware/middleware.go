@@ -91,8 +91,9 @@ type Evaluators struct {
 	// copies rather than writes into them, and no allocation is made.
 	cacheControl []string
 	vary         []string
-	// decoded, if not nil, hears of each override cookie decoded; tests
-	// count decodes with it.
+	// decoded, if not nil, hears of each decode of a request's override
+	// cookies (once, however many of the name it sends); tests count
+	// decodes with it.
 	decoded func()
 }
 
