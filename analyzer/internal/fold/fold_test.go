@@ -95,14 +95,6 @@ type pkg struct {
 func check(t *testing.T, src string) *pkg {
 	t.Helper()
 	p := &pkg{fset: token.NewFileSet(), src: []byte(src)}
-	flags, err := parser.ParseFile(p.fset, "flags.go", flagsSrc, parser.SkipObjectResolution)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.file, err = parser.ParseFile(p.fset, "p.go", src, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p.info = &types.Info{
 		Types:      make(map[ast.Expr]types.TypeAndValue),
 		Defs:       make(map[*ast.Ident]types.Object),
@@ -111,7 +103,8 @@ func check(t *testing.T, src string) *pkg {
 		Scopes:     make(map[ast.Node]*types.Scope),
 		Selections: make(map[*ast.SelectorExpr]*types.Selection),
 	}
-	if _, err := (&types.Config{}).Check("p", p.fset, []*ast.File{flags, p.file}, p.info); err != nil {
+	var err error
+	if p.file, err = typeCheck(p.fset, src, p.info); err != nil {
 		t.Fatal(err)
 	}
 	p.folder = &fold.Folder{
@@ -126,6 +119,23 @@ func check(t *testing.T, src string) *pkg {
 		RoleOf: roleOf,
 	}
 	return p
+}
+
+// typeCheck parses src as p.go, package p beside flagsSrc, and
+// type-checks the two, recording in info; the error holds every problem.
+func typeCheck(fset *token.FileSet, src string, info *types.Info) (*ast.File, error) {
+	flags, err := parser.ParseFile(fset, "flags.go", flagsSrc, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	file, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	conf := types.Config{Error: func(err error) { errs = append(errs, err) }}
+	conf.Check("p", fset, []*ast.File{flags, file}, info)
+	return file, errors.Join(errs...)
 }
 
 // foldAll folds every call of an accessor of a flag in values, written
@@ -1027,20 +1037,8 @@ done:
 // type-check: a fix must leave code that compiles.
 func compiles(t *testing.T, src string) {
 	t.Helper()
-	fset := token.NewFileSet()
-	var files []*ast.File
-	for name, text := range map[string]string{"flags.go": flagsSrc, "p.go": src} {
-		f, err := parser.ParseFile(fset, name, text, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, f)
-	}
-	var errs []error
-	conf := types.Config{Error: func(err error) { errs = append(errs, err) }}
-	conf.Check("p", fset, files, nil)
-	if len(errs) > 0 {
-		t.Errorf("the fixed code does not compile: %v\n%s", errors.Join(errs...), src)
+	if _, err := typeCheck(token.NewFileSet(), src, nil); err != nil {
+		t.Errorf("the fixed code does not compile: %v\n%s", err, src)
 	}
 }
 
