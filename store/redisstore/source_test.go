@@ -524,8 +524,6 @@ func TestColdStartDown(t *testing.T) {
 	}
 }
 
-// TestBackup: an instance keeps the last state applied in a file, and a
-// cold start while Redis is down serves it.
 // backingUp runs an instance following srv that backs up to backup,
 // until stop.
 func backingUp(t *testing.T, srv *redistest.Server, backup string) (set *runtime.Set, stop context.CancelFunc) {
@@ -549,6 +547,8 @@ func coldStart(t *testing.T, srv *redistest.Server, backup string) (*runtime.Set
 	return set, follow(t, set, src, quiet())
 }
 
+// TestBackup: an instance keeps the last state applied in a file, and a
+// cold start while Redis is down serves it.
 func TestBackup(t *testing.T) {
 	srv := redistest.Start(t)
 	w := writerOf(t, srv)
