@@ -599,13 +599,8 @@ func (h *heartbeat) beat(ctx context.Context, every time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, every)
 	defer cancel()
 	s := r.src
-	if h.schema == "" && s.Schema != nil {
-		hash, err := s.Store.RegisterSchema(ctx, s.Schema)
-		if err != nil {
-			h.failed(ctx, "cannot register the running code's schema", err)
-			return
-		}
-		h.schema = hash
+	if h.schema == "" && s.Schema != nil && !h.register(ctx) {
+		return
 	}
 	st := r.feed.Status()
 	in := Instance{
@@ -629,15 +624,11 @@ func (h *heartbeat) beat(ctx context.Context, every time.Duration) {
 		h.failed(ctx, "cannot heartbeat; the store's status will not list this instance", err)
 		return
 	}
-	if h.schema != "" && !kept {
-		// The store lost the schema (and its data) with no error seen
-		// here: register it again, so that pushes are checked against
-		// this code.
-		if _, err := s.Store.RegisterSchema(ctx, s.Schema); err != nil {
-			h.schema = "" // the next beat tries again
-			h.failed(ctx, "cannot register the running code's schema", err)
-			return
-		}
+	// A store that lost the schema (and its data) with no error seen
+	// here is given it again, so that pushes are checked against this
+	// code.
+	if h.schema != "" && !kept && !h.register(ctx) {
+		return
 	}
 	if h.lost {
 		// Back after an outage: read the state now (the subscription may
@@ -657,6 +648,19 @@ func (h *heartbeat) beat(ctx context.Context, every time.Duration) {
 			s.logger().Warn("flaggen: cannot add the exposure counts to the fleet's", "source", s.String(), "err", err)
 		}
 	}
+}
+
+// register registers the running code's schema, and reports whether
+// it did; when it did not, the next beat tries again.
+func (h *heartbeat) register(ctx context.Context) bool {
+	hash, err := h.r.src.Store.RegisterSchema(ctx, h.r.src.Schema)
+	if err != nil {
+		h.schema = ""
+		h.failed(ctx, "cannot register the running code's schema", err)
+		return false
+	}
+	h.schema = hash
+	return true
 }
 
 // lastFlush flushes the exposures counted since the last heartbeat, once
