@@ -356,9 +356,9 @@ func (v *vetter) wholeProgram(graph *checker.Graph) {
 // unknownAllowed returns a line for each key of -allow-unused that no
 // flag of flagPkgs has, sorted, with the key it may be a typo of. It
 // returns none when there is no flag package: then no flag is reported
-// unused either.
+// unused either. With no -allow-unused, it does not list the flags.
 func (v *vetter) unknownAllowed(flagPkgs []*flagPackage) []string {
-	if len(flagPkgs) == 0 {
+	if len(flagPkgs) == 0 || len(v.allowUnused) == 0 {
 		return nil
 	}
 	var keys []string
