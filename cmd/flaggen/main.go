@@ -244,6 +244,12 @@ func oneFile(fs *flag.FlagSet, cmd string, args []string, stderr io.Writer) int 
 	return exitUsage
 }
 
+// isDir reports whether path names a directory.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
 // shellJoin joins args into a command line, quoting each that a shell
 // would not read as one word as it is.
 func shellJoin(args []string) string {
@@ -310,16 +316,14 @@ func load(path string, stderr io.Writer) (*spec.File, int) {
 			}
 		case errors.Is(err, fs.ErrNotExist):
 			fmt.Fprintf(stderr, "flaggen: %s: no such file: name an existing flags.toml, or leave FILE out to use the nearest one\n", path)
-		default:
-			if fi, serr := os.Stat(path); serr == nil && fi.IsDir() {
-				inside := filepath.Join(path, "flags.toml")
-				if fi, serr := os.Stat(inside); serr == nil && fi.Mode().IsRegular() {
-					fmt.Fprintf(stderr, "flaggen: %s is a directory: name the file in it, %s\n", path, inside)
-				} else {
-					fmt.Fprintf(stderr, "flaggen: %s is a directory, which holds no flags.toml: name a flags.toml file\n", path)
-				}
-				break
+		case isDir(path):
+			inside := filepath.Join(path, "flags.toml")
+			if fi, err := os.Stat(inside); err == nil && fi.Mode().IsRegular() {
+				fmt.Fprintf(stderr, "flaggen: %s is a directory: name the file in it, %s\n", path, inside)
+			} else {
+				fmt.Fprintf(stderr, "flaggen: %s is a directory, which holds no flags.toml: name a flags.toml file\n", path)
 			}
+		default:
 			fmt.Fprintf(stderr, "flaggen: %v\n", err)
 		}
 		return nil, exitFail
