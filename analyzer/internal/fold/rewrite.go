@@ -543,16 +543,12 @@ func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\
 // nothing else shares them, so deleting it leaves no blank line.
 func (fx *fixer) stmtLines(stmt ast.Node) posRange {
 	src, base := fx.fi.src, fx.fi.tf.Base()
-	p, e := int(stmt.Pos())-base, int(stmt.End())-base
-	lp := p
-	for lp > 0 && (src[lp-1] == ' ' || src[lp-1] == '\t') {
-		lp--
-	}
+	indent, startsLine := fx.indentOf(stmt.Pos())
+	lp, e := int(stmt.Pos())-base-len(indent), int(stmt.End())-base
 	le := e
 	for le < len(src) && (src[le] == ' ' || src[le] == '\t' || src[le] == '\r') {
 		le++
 	}
-	startsLine := lp == 0 || src[lp-1] == '\n'
 	if startsLine && (le == len(src) || src[le] == '\n') {
 		if le < len(src) {
 			le++
